@@ -1,0 +1,81 @@
+"""Agents, their roles and teams, and the API tokens they use."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zoneinfo
+from datetime import time
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Team(models.Model):
+    """A group of agents that owns conversations; it sets the business hours for SLAs and promises."""
+
+    name = models.CharField(max_length=100, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # Business hours apply Monday..Friday unless weekend_open is set.
+    opens_at = models.TimeField(default=time(9, 0))
+    closes_at = models.TimeField(default=time(17, 0))
+    weekend_open = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class User(AbstractUser):
+    """A person who works in the desk. Customers are not users."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", "Agent"
+        LEAD = "lead", "Team lead"
+        ADMIN = "admin", "Admin"
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in {self.Role.LEAD, self.Role.ADMIN} or self.is_superuser
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are long random strings, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only its SHA-256 is stored; the raw value is shown once."""
+
+    PREFIX = "hd_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def generate(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

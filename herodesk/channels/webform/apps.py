@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebformConfig(AppConfig):
+    name = "herodesk.channels.webform"
+    label = "webform"

@@ -1,0 +1,39 @@
+"""The private link a customer uses to follow and answer a conversation they started on the web form."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+
+from herodesk.conversations.models import Conversation
+
+
+def hash_link_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class CustomerLink(models.Model):
+    """Only the token's hash is stored; the customer's URL carries the raw token."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="customer_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Link for #{self.conversation_id}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class Submission(models.Model):
+    """One accepted or refused web-form post, kept for the per-address rate limit."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    accepted = models.BooleanField(default=True)

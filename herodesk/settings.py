@@ -1,0 +1,201 @@
+"""herodesk settings: one module, every value read from the environment.
+
+SQLite (WAL) under HERODESK_DATA_DIR by default; DATABASE_URL switches to PostgreSQL and
+REDIS_URL moves background jobs to a Redis-backed queue served by `herodesk worker`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from herodesk import env
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env.get_str("HERODESK_DATA_DIR", "herodesk-data") or "herodesk-data").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use HERODESK_SECRET_KEY(_FILE); otherwise keep a generated key in the data dir."""
+    configured = env.get_str("HERODESK_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.get_bool("HERODESK_DEBUG", False)
+ALLOWED_HOSTS = env.get_list("HERODESK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.get_list("HERODESK_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = (env.get_str("HERODESK_BASE_URL", "http://localhost:8000") or "").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "herodesk.accounts",
+    "herodesk.customers",
+    "herodesk.conversations",
+    "herodesk.insights",
+    "herodesk.channels.webform",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "herodesk.urls"
+WSGI_APPLICATION = "herodesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = env.get_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "herodesk.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
+                # "database is locked" upgrades from read to write inside a transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Background jobs (Huey) -----------------------------------------------------------------------
+REDIS_URL = env.get_str("REDIS_URL")
+TASKS_IMMEDIATE = env.get_bool("HERODESK_TASKS_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": env.get_str("HERODESK_QUEUE_NAME", "herodesk"),
+        "url": REDIS_URL,
+        "immediate": TASKS_IMMEDIATE,
+        "consumer": {"workers": env.get_int("HERODESK_WORKER_THREADS", 4), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "herodesk",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": TASKS_IMMEDIATE,
+        "consumer": {"workers": env.get_int("HERODESK_WORKER_THREADS", 2), "worker_type": "thread"},
+    }
+
+# --- Auth, sessions, security ---------------------------------------------------------------------
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "conversations:inbox"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+HTTPS = env.get_bool("HERODESK_HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS and env.get_bool("HERODESK_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.get_int("HERODESK_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Limits ---------------------------------------------------------------------------------------
+MAX_MESSAGE_CHARS = env.get_int("HERODESK_MAX_MESSAGE_CHARS", 100_000)
+MAX_ATTACHMENT_BYTES = env.get_int("HERODESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAX_EMAIL_BYTES = env.get_int("HERODESK_MAX_EMAIL_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("HERODESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+WEBFORM_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_RATE_LIMIT", 5)  # submissions per address per hour
+
+# --- i18n, static, media --------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.get_str("HERODESK_TIME_ZONE", "UTC") or "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Email ----------------------------------------------------------------------------------------
+EMAIL_BACKEND = env.get_str("HERODESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.get_str("HERODESK_SMTP_HOST", "localhost")
+EMAIL_PORT = env.get_int("HERODESK_SMTP_PORT", 25)
+EMAIL_HOST_USER = env.get_str("HERODESK_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.get_str("HERODESK_SMTP_PASSWORD", "") or ""
+EMAIL_USE_TLS = env.get_bool("HERODESK_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env.get_bool("HERODESK_SMTP_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.get_str("HERODESK_FROM_EMAIL", "support@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAILBOX_ENCRYPTION_KEY = env.get_str("HERODESK_MAILBOX_KEY")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get_str("HERODESK_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

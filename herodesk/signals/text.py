@@ -1,0 +1,104 @@
+"""Input hygiene shared by every signal: truncation, binary and language checks, tokens, sentences.
+
+Every public signal runs its input through :func:`prepare` so that empty, huge, binary-looking or
+non-English text gives a low-confidence result instead of an exception or a slow scan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A customer message longer than this is almost always a pasted log or a quoted thread; the signal is
+# in the first part, and the hot path must stay bounded.
+MAX_CHARS = 20_000
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]")
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_ENGLISH_STOPWORDS = frozenset(
+    "the a an to of and or is are was were be been i you we it this that my your our for on in with "
+    "not no have has had do did does can could will would please thanks thank me us at by from as "
+    "but if so what when why how there they he she".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """Text made safe for analysis, with what we learned about its quality on the way."""
+
+    text: str
+    lower: str
+    truncated: bool
+    binary: bool
+    english: float  # 0..1: how English-like the text looks
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.text.strip()) and not self.binary
+
+
+def prepare(text: object, max_chars: int = MAX_CHARS) -> PreparedText:
+    """Coerce, truncate and inspect raw input text."""
+    raw = _coerce(text)
+    truncated = len(raw) > max_chars
+    if truncated:
+        raw = raw[:max_chars]
+    binary = looks_binary(raw)
+    if binary:
+        return PreparedText("", "", truncated, True, 0.0)
+    lower = raw.lower()
+    return PreparedText(raw, lower, truncated, False, english_ratio(lower))
+
+
+def _coerce(text: object) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, bytes | bytearray):
+        return bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        return str(text)
+    return text
+
+
+def looks_binary(text: str) -> bool:
+    """True when a sample of the text is mostly control or replacement characters."""
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = len(_CONTROL_RE.findall(sample))
+    return bad / len(sample) > 0.1
+
+
+def english_ratio(lower: str) -> float:
+    """A cheap 0..1 estimate of how English the text is (share of Latin words that are stopwords, scaled)."""
+    words = _LATIN_WORD_RE.findall(lower[:4096])
+    if not words:
+        return 0.0
+    letters = sum(1 for ch in lower[:4096] if ch.isalpha())
+    latin_letters = sum(len(w) for w in words)
+    latin_share = latin_letters / letters if letters else 0.0
+    stop_share = sum(1 for w in words if w in _ENGLISH_STOPWORDS) / len(words)
+    # Ordinary English runs at 30-50% stopwords; short messages may have none, so be lenient.
+    stop_score = min(1.0, stop_share / 0.2) if len(words) >= 5 else 0.7
+    return round(latin_share * stop_score, 3)
+
+
+def tokens(lower: str) -> list[str]:
+    """Lower-case word tokens (keeping contractions) plus ! and ? as tokens."""
+    return _TOKEN_RE.findall(lower)
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into rough sentences; good enough for agent replies and customer messages."""
+    found = [s.strip() for s in _SENTENCE_RE.findall(text)]
+    return [s for s in found if s]
+
+
+def confidence_for(prepared: PreparedText, n_tokens: int) -> float:
+    """How much to trust a text signal computed on this input."""
+    if not prepared.usable or n_tokens == 0:
+        return 0.0
+    length_factor = min(1.0, 0.4 + n_tokens / 25)
+    return round(max(0.05, length_factor * prepared.english), 3)
