@@ -14,7 +14,8 @@ from dataclasses import dataclass
 MAX_CHARS = 20_000
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]")
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[@])|\n+|(?<=[.!?])(?=[A-Z][a-z])")
+_ABBREVIATION_RE = re.compile(r"(?:\b(?:a\.m|p\.m|e\.g|i\.e|mr|mrs|ms|dr|no|st|etc|approx|vs)\.)$", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _ENGLISH_STOPWORDS = frozenset(
@@ -92,8 +93,17 @@ def tokens(lower: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Split text into rough sentences; good enough for agent replies and customer messages."""
-    found = [s.strip() for s in _SENTENCE_RE.findall(text)]
-    return [s for s in found if s]
+    parts = _SENTENCE_BREAK_RE.split(text)
+    merged: list[str] = []
+    for part in parts:
+        piece = part.strip()
+        if not piece:
+            continue
+        if merged and _ABBREVIATION_RE.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
 
 
 def confidence_for(prepared: PreparedText, n_tokens: int) -> float:

@@ -1,0 +1,518 @@
+"""Every write to a conversation: one ``do_*`` function per state change, atomic, with an event.
+
+Views and API endpoints parse input, check access and call these. Side effects (analysis, search
+indexing of large batches, outgoing email) are queued with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from herodesk.accounts.models import Team, User
+from herodesk.conversations import search
+from herodesk.conversations.models import (
+    Attachment,
+    Channel,
+    ContactReason,
+    Conversation,
+    Event,
+    Message,
+    Tag,
+)
+from herodesk.customers.models import Customer
+
+Status = Conversation.Status
+
+
+class ActionError(Exception):
+    """A change that cannot be made; ``fields`` maps field names to messages for forms and the API."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+@dataclass
+class AttachmentUpload:
+    filename: str
+    content_type: str
+    content: bytes
+    content_id: str = ""
+    inline: bool = False
+
+    @classmethod
+    def from_uploaded(cls, upload: UploadedFile) -> AttachmentUpload:
+        if upload.size and upload.size > settings.MAX_ATTACHMENT_BYTES:
+            raise ActionError(
+                "Attachment too large",
+                {"attachment": f"{upload.name} is larger than {settings.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB"},
+            )
+        return cls(
+            filename=upload.name or "attachment",
+            content_type=upload.content_type or "application/octet-stream",
+            content=upload.read(),
+        )
+
+
+@dataclass
+class IncomingMessage:
+    """A customer's message as a channel hands it over."""
+
+    text: str
+    channel: str
+    html: str = ""
+    full_text: str = ""
+    external_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    created_at: datetime | None = None
+    attachments: Sequence[AttachmentUpload] = ()
+
+
+@dataclass
+class NewConversation:
+    subject: str
+    channel: str
+    customer: Customer | None = None
+    team: Team | None = None
+    owner: User | None = None
+    priority: int = Conversation.Priority.NORMAL
+    tags: Sequence[str] = ()
+    contact_reason: ContactReason | None = None
+    first_message: IncomingMessage | None = None
+    phone_notes: str = ""  # for "log a call": the agent's notes become the first message
+    created_at: datetime | None = None
+    extra_events: list[dict[str, object]] = field(default_factory=list)
+
+
+def _now(at: datetime | None = None) -> datetime:
+    return at or timezone.now()
+
+
+def _check_text(text: str, field_name: str = "text", required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ActionError("Message is empty", {field_name: "This field is required."})
+    if len(text) > settings.MAX_MESSAGE_CHARS:
+        raise ActionError(
+            "Message too long", {field_name: f"At most {settings.MAX_MESSAGE_CHARS:,} characters are allowed."}
+        )
+    return text
+
+
+def _record(conversation: Conversation | None, actor: User | None, kind: str, at: datetime, **kw: object) -> Event:
+    note = str(kw.pop("note", "") or "")
+    return Event.objects.create(
+        conversation=conversation,
+        customer=kw.pop("customer", None),
+        actor=actor,
+        kind=kind,
+        data=kw,
+        note=note,
+        created_at=at,
+    )
+
+
+def _store_attachments(message: Message, uploads: Iterable[AttachmentUpload]) -> None:
+    from django.core.files.base import ContentFile
+
+    for upload in uploads:
+        if len(upload.content) > settings.MAX_ATTACHMENT_BYTES:
+            raise ActionError("Attachment too large", {"attachment": f"{upload.filename} is too large."})
+        attachment = Attachment(
+            message=message,
+            filename=upload.filename[:255],
+            content_type=upload.content_type[:255],
+            size=len(upload.content),
+            content_id=upload.content_id[:255],
+            inline=upload.inline,
+        )
+        attachment.file.save(upload.filename[:100], ContentFile(upload.content), save=False)
+        attachment.save()
+
+
+def _after_commit(conversation: Conversation, message: Message | None = None) -> None:
+    """Queue the analysis of a new message and of the conversation's effort once the data is committed."""
+    from herodesk.insights import tasks as insight_tasks
+
+    conversation_id = conversation.pk
+    message_id = message.pk if message else None
+    transaction.on_commit(lambda: insight_tasks.analyse(conversation_id, message_id))
+
+
+# --- Creating conversations and adding messages ----------------------------------------------------
+
+@transaction.atomic
+def do_create_conversation(draft: NewConversation, actor: User | None = None) -> Conversation:
+    subject = (draft.subject or "").strip()[:300]
+    if not subject:
+        raise ActionError("Subject is required", {"subject": "This field is required."})
+    if draft.channel not in Channel.values:
+        raise ActionError("Unknown channel", {"channel": f"Choose one of {', '.join(Channel.values)}."})
+    at = _now(draft.created_at)
+    conversation = Conversation.objects.create(
+        subject=subject,
+        customer=draft.customer,
+        team=draft.team,
+        owner=draft.owner,
+        channel=draft.channel,
+        status=Status.OPEN if draft.owner else Status.NEW,
+        priority=draft.priority,
+        contact_reason=draft.contact_reason,
+        created_at=at,
+        last_activity_at=at,
+    )
+    _record(conversation, actor, Event.Kind.CREATED, at, channel=draft.channel)
+    if draft.tags:
+        conversation.tags.set(_tags(draft.tags))
+    message = None
+    if draft.first_message is not None:
+        message = _add_customer_message(conversation, draft.first_message, at)
+    if draft.phone_notes:
+        message = _add_agent_message(conversation, actor, draft.phone_notes, Message.Kind.PHONE, at)
+    search.index_conversation(conversation)
+    _after_commit(conversation, message)
+    return conversation
+
+
+def _add_customer_message(conversation: Conversation, incoming: IncomingMessage, at: datetime) -> Message:
+    text = _check_text(incoming.text, required=not incoming.attachments)
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.IN,
+        kind=Message.Kind.CUSTOMER,
+        channel=incoming.channel,
+        customer=conversation.customer,
+        text=text,
+        html=incoming.html,
+        full_text=incoming.full_text or text,
+        external_id=incoming.external_id[:998],
+        in_reply_to=incoming.in_reply_to[:998],
+        references=incoming.references,
+        created_at=at,
+    )
+    _store_attachments(message, incoming.attachments)
+    conversation.last_customer_message_at = at
+    conversation.last_activity_at = at
+    conversation.save(update_fields=["last_customer_message_at", "last_activity_at"])
+    return message
+
+
+@transaction.atomic
+def do_add_customer_message(conversation: Conversation, incoming: IncomingMessage) -> Message:
+    """A customer wrote again: wake a snooze (keeping its time as a reminder) and reopen if resolved."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    at = _now(incoming.created_at)
+    if conversation.status == Status.SNOOZED:
+        _record(conversation, None, Event.Kind.WOKEN, at, snoozed_until=_iso(conversation.snoozed_until))
+        conversation.status = Status.OPEN
+    elif conversation.status in Conversation.DONE_STATUSES:
+        conversation.reopen_count += 1
+        _record(conversation, None, Event.Kind.REOPENED, at, previous=conversation.status)
+        conversation.status = Status.OPEN
+        conversation.resolved_at = None
+    elif conversation.status == Status.PENDING:
+        _record(conversation, None, Event.Kind.STATUS, at, old=Status.PENDING, new=Status.OPEN)
+        conversation.status = Status.OPEN
+    if incoming.channel != conversation.channel and _last_customer_channel(conversation) != incoming.channel:
+        _record(conversation, None, Event.Kind.CHANNEL_SWITCH, at, to=incoming.channel)
+    conversation.save(update_fields=["status", "reopen_count", "resolved_at"])
+    message = _add_customer_message(conversation, incoming, at)
+    search.index_conversation(conversation)
+    _after_commit(conversation, message)
+    return message
+
+
+def _last_customer_channel(conversation: Conversation) -> str:
+    last = (
+        conversation.messages.filter(kind=Message.Kind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return last or conversation.channel
+
+
+def _add_agent_message(
+    conversation: Conversation, author: User | None, text: str, kind: str, at: datetime, channel: str = ""
+) -> Message:
+    text = _check_text(text)
+    outgoing = kind == Message.Kind.REPLY
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.OUT if outgoing else Message.Direction.IN,
+        kind=kind,
+        channel=channel or (Channel.PHONE if kind == Message.Kind.PHONE else conversation.channel),
+        author=author,
+        customer=conversation.customer if kind == Message.Kind.PHONE else None,
+        text=text,
+        full_text=text,
+        created_at=at,
+    )
+    conversation.last_activity_at = at
+    fields = ["last_activity_at"]
+    if kind in (Message.Kind.REPLY, Message.Kind.PHONE) and conversation.first_response_at is None:
+        conversation.first_response_at = at
+        fields.append("first_response_at")
+    conversation.save(update_fields=fields)
+    return message
+
+
+@transaction.atomic
+def do_add_reply(
+    conversation: Conversation,
+    author: User,
+    text: str,
+    attachments: Sequence[AttachmentUpload] = (),
+    then_status: str | None = None,
+) -> Message:
+    """An agent answers the customer; email delivery is queued for after the commit."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    at = _now()
+    message = _add_agent_message(conversation, author, text, Message.Kind.REPLY, at)
+    _store_attachments(message, attachments)
+    if conversation.owner_id is None:
+        _assign(conversation, author, author, at)
+    if conversation.status == Status.NEW:
+        _set_status(conversation, author, Status.OPEN, at)
+    if then_status and then_status != conversation.status:
+        _set_status(conversation, author, then_status, at)
+    from herodesk.channels import outbound
+
+    outbound.queue_reply(message)
+    search.index_conversation(conversation)
+    _after_commit(conversation, message)
+    return message
+
+
+@transaction.atomic
+def do_add_note(conversation: Conversation, author: User, text: str, kind: str = Message.Kind.NOTE) -> Message:
+    """An internal note, or a phone note taken during a call (which counts as acting on the conversation)."""
+    if kind not in (Message.Kind.NOTE, Message.Kind.PHONE):
+        raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = _add_agent_message(conversation, author, text, kind, _now())
+    search.index_conversation(conversation)
+    _after_commit(conversation, message)
+    return message
+
+
+# --- Status, snooze, ownership ----------------------------------------------------------------------
+
+def required_on_resolve(conversation: Conversation) -> dict[str, str]:
+    """Fields a conversation must have before it is resolved (call control: not at creation)."""
+    missing = {}
+    if conversation.customer_id is None:
+        missing["customer"] = "Set the customer before resolving."
+    if conversation.contact_reason_id is None:
+        missing["contact_reason"] = "Choose a contact reason before resolving."
+    return missing
+
+
+def _set_status(conversation: Conversation, actor: User | None, status: str, at: datetime) -> None:
+    if status not in Status.values:
+        raise ActionError("Unknown status", {"status": f"Choose one of {', '.join(Status.values)}."})
+    if status == Status.SNOOZED:
+        raise ActionError("Use snooze with a time", {"status": "Snoozing needs a date and time."})
+    if status in Conversation.DONE_STATUSES:
+        missing = required_on_resolve(conversation)
+        if missing:
+            raise ActionError("Some required fields are missing", missing)
+        conversation.resolved_at = conversation.resolved_at or at
+    else:
+        conversation.resolved_at = None
+    old = conversation.status
+    conversation.status = status
+    conversation.last_activity_at = at
+    conversation.save(update_fields=["status", "resolved_at", "last_activity_at"])
+    _record(conversation, actor, Event.Kind.STATUS, at, old=old, new=status)
+
+
+@transaction.atomic
+def do_change_status(conversation: Conversation, actor: User, status: str) -> Conversation:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if status != conversation.status:
+        _set_status(conversation, actor, status, _now())
+        _after_commit(conversation)
+    return conversation
+
+
+@transaction.atomic
+def do_snooze(conversation: Conversation, actor: User, until: datetime) -> Conversation:
+    at = _now()
+    if until <= at:
+        raise ActionError("Snooze time is in the past", {"until": "Choose a time in the future."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation.status = Status.SNOOZED
+    conversation.snoozed_until = until
+    conversation.save(update_fields=["status", "snoozed_until"])
+    _record(conversation, actor, Event.Kind.SNOOZED, at, until=until.isoformat())
+    return conversation
+
+
+def do_wake_due_snoozes(now: datetime | None = None) -> int:
+    """Reopen conversations whose snooze time has come; the snooze time stays as a reminder."""
+    at = _now(now)
+    woken = 0
+    due = Conversation.objects.filter(status=Status.SNOOZED, snoozed_until__lte=at).values_list("pk", flat=True)
+    for pk in list(due[:500]):
+        with transaction.atomic():
+            conversation = Conversation.objects.select_for_update().get(pk=pk)
+            if conversation.status != Status.SNOOZED:
+                continue
+            conversation.status = Status.OPEN
+            conversation.last_activity_at = at
+            conversation.save(update_fields=["status", "last_activity_at"])
+            _record(conversation, None, Event.Kind.WOKEN, at, snoozed_until=_iso(conversation.snoozed_until))
+            woken += 1
+    return woken
+
+
+def do_clear_snooze_reminder(conversation: Conversation, actor: User) -> None:
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).exclude(status=Status.SNOOZED).update(snoozed_until=None)
+
+
+def _assign(conversation: Conversation, actor: User | None, owner: User | None, at: datetime) -> None:
+    old = conversation.owner_id
+    conversation.owner = owner
+    conversation.save(update_fields=["owner"])
+    _record(conversation, actor, Event.Kind.ASSIGNED, at, old=old, new=owner.pk if owner else None)
+
+
+@transaction.atomic
+def do_assign(conversation: Conversation, actor: User, owner: User | None) -> Conversation:
+    """Take or give a conversation inside the same team (no hand-off note needed for that)."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if owner is not None and not owner.is_active:
+        raise ActionError("That agent is not active", {"owner": "Choose an active agent."})
+    if conversation.owner_id != (owner.pk if owner else None):
+        _assign(conversation, actor, owner, _now())
+        _after_commit(conversation)
+    return conversation
+
+
+@dataclass
+class Transfer:
+    note: str
+    to_owner: User | None = None
+    to_team: Team | None = None
+
+
+@transaction.atomic
+def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> Conversation:
+    """Hand a conversation to another agent or team, with a warm hand-off note. Counts as customer effort."""
+    note = (transfer.note or "").strip()
+    if not note:
+        raise ActionError("A hand-off note is required", {"note": "Tell the next owner what the customer needs."})
+    if transfer.to_owner is None and transfer.to_team is None:
+        raise ActionError("Choose who takes over", {"to": "Choose an agent or a team."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    at = _now()
+    old_owner, old_team = conversation.owner_id, conversation.team_id
+    if transfer.to_team is not None:
+        conversation.team = transfer.to_team
+    conversation.owner = transfer.to_owner
+    if conversation.owner is not None and transfer.to_team is None:
+        first_team = conversation.owner.teams.first()
+        if first_team and not conversation.owner.teams.filter(pk=conversation.team_id).exists():
+            conversation.team = first_team
+    conversation.last_activity_at = at
+    conversation.save(update_fields=["team", "owner", "last_activity_at"])
+    _record(
+        conversation,
+        actor,
+        Event.Kind.TRANSFERRED,
+        at,
+        note=note,
+        from_owner=old_owner,
+        to_owner=conversation.owner_id,
+        from_team=old_team,
+        to_team=conversation.team_id,
+    )
+    _after_commit(conversation)
+    return conversation
+
+
+# --- Classification ---------------------------------------------------------------------------------
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    from django.utils.text import slugify
+
+    tags = []
+    for name in names:
+        slug = slugify(name, allow_unicode=True)[:50]
+        if slug:
+            tags.append(Tag.objects.get_or_create(name=slug)[0])
+    return tags
+
+
+@transaction.atomic
+def do_set_tags(conversation: Conversation, actor: User, names: Iterable[str]) -> Conversation:
+    at = _now()
+    wanted = {tag.name: tag for tag in _tags(names)}
+    current = {tag.name: tag for tag in conversation.tags.all()}
+    for name in sorted(set(wanted) - set(current)):
+        conversation.tags.add(wanted[name])
+        _record(conversation, actor, Event.Kind.TAGGED, at, tag=name)
+    for name in sorted(set(current) - set(wanted)):
+        conversation.tags.remove(current[name])
+        _record(conversation, actor, Event.Kind.UNTAGGED, at, tag=name)
+    return conversation
+
+
+@transaction.atomic
+def do_set_priority(conversation: Conversation, actor: User, priority: int) -> Conversation:
+    if priority not in Conversation.Priority.values:
+        raise ActionError("Unknown priority", {"priority": "Choose low, normal, high or urgent."})
+    if conversation.priority != priority:
+        _record(conversation, actor, Event.Kind.PRIORITY, _now(), old=conversation.priority, new=priority)
+        conversation.priority = priority
+        conversation.save(update_fields=["priority"])
+    return conversation
+
+
+@transaction.atomic
+def do_set_contact_reason(conversation: Conversation, actor: User, reason: ContactReason | None) -> Conversation:
+    if conversation.contact_reason_id != (reason.pk if reason else None):
+        _record(conversation, actor, Event.Kind.REASON, _now(), reason=reason.name if reason else None)
+        conversation.contact_reason = reason
+        conversation.save(update_fields=["contact_reason"])
+    return conversation
+
+
+@transaction.atomic
+def do_set_customer(conversation: Conversation, actor: User, customer: Customer) -> Conversation:
+    if conversation.customer_id != customer.pk:
+        _record(conversation, actor, Event.Kind.CUSTOMER, _now(), old=conversation.customer_id, new=customer.pk)
+        conversation.customer = customer
+        conversation.save(update_fields=["customer"])
+        conversation.messages.filter(direction=Message.Direction.IN).update(customer=customer)
+        search.index_conversation(conversation)
+        _after_commit(conversation)
+    return conversation
+
+
+@transaction.atomic
+def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Conversation:
+    subject = (subject or "").strip()[:300]
+    if not subject:
+        raise ActionError("Subject is required", {"subject": "This field is required."})
+    if subject != conversation.subject:
+        _record(conversation, actor, Event.Kind.SUBJECT, _now(), old=conversation.subject, new=subject)
+        conversation.subject = subject
+        conversation.save(update_fields=["subject"])
+        search.index_conversation(conversation)
+    return conversation
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,219 @@
+"""Reads that check access: every page and endpoint gets conversations through these helpers."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from herodesk.accounts.models import User
+from herodesk.conversations import search
+from herodesk.conversations.models import Conversation, Message
+
+PAGE_SIZE = 50
+COUNT_CAP = 999
+Status = Conversation.Status
+
+
+def team_ids(user: User) -> list[int]:
+    cached = getattr(user, "_herodesk_team_ids", None)
+    if cached is None:
+        cached = list(user.teams.values_list("id", flat=True))
+        user._herodesk_team_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def access_filter(user: User) -> Q:
+    """Admins see everything; others see their teams' conversations and the ones they own."""
+    if user.is_admin:
+        return Q()
+    return Q(team_id__in=team_ids(user)) | Q(owner_id=user.pk)
+
+
+def access_sql(user: User) -> tuple[str, list[object]]:
+    """The same rule as access_filter, as SQL on the conversation table aliased ``c``."""
+    if user.is_admin:
+        return "1 = 1", []
+    ids = team_ids(user)
+    placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
+    return f"c.team_id IN ({placeholders}) OR c.owner_id = %s", [*ids, user.pk]
+
+
+def visible_conversations(user: User) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(access_filter(user))
+
+
+def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
+    """The conversation if the agent may see it, else 404 (never a hint that it exists)."""
+    try:
+        return visible_conversations(user).select_related("customer", "team", "owner", "contact_reason").get(
+            pk=conversation_id
+        )
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such conversation") from None
+
+
+def thread(conversation: Conversation) -> QuerySet[Message]:
+    return (
+        conversation.messages.select_related("author", "customer")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+# --- Inbox views --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InboxView:
+    slug: str
+    title: str
+
+
+VIEWS = [
+    InboxView("mine", "Mine"),
+    InboxView("unassigned", "Unassigned"),
+    InboxView("team", "My teams"),
+    InboxView("open", "All open"),
+    InboxView("pending", "Pending"),
+    InboxView("snoozed", "Snoozed"),
+    InboxView("resolved", "Resolved"),
+]
+VIEW_SLUGS = {view.slug for view in VIEWS}
+ACTIVE = [Status.NEW, Status.OPEN]
+OPEN = [Status.NEW, Status.OPEN, Status.PENDING]
+
+
+def view_filter(user: User, slug: str) -> Q:
+    filters = {
+        "mine": Q(owner_id=user.pk, status__in=OPEN),
+        "unassigned": Q(owner__isnull=True, status__in=ACTIVE),
+        "team": Q(team_id__in=team_ids(user), status__in=OPEN),
+        "open": Q(status__in=OPEN),
+        "pending": Q(status=Status.PENDING),
+        "snoozed": Q(status=Status.SNOOZED),
+        "resolved": Q(status__in=[Status.RESOLVED, Status.CLOSED]),
+    }
+    if slug not in filters:
+        raise Http404("No such view")
+    return filters[slug]
+
+
+@dataclass
+class InboxFilters:
+    tag: str = ""
+    channel: str = ""
+    priority: int | None = None
+    owner_id: int | None = None
+    sort: str = "recent"  # recent | oldest | intensity | effort
+
+    def as_q(self) -> Q:
+        q = Q()
+        if self.tag:
+            q &= Q(tags__name=self.tag)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.priority:
+            q &= Q(priority=self.priority)
+        if self.owner_id:
+            q &= Q(owner_id=self.owner_id)
+        return q
+
+
+SORTS: dict[str, tuple[str, bool]] = {
+    # sort name -> (field, descending)
+    "recent": ("last_activity_at", True),
+    "oldest": ("last_activity_at", False),
+    "intensity": ("intensity", True),
+    "effort": ("effort", True),
+}
+
+
+@dataclass
+class InboxPage:
+    conversations: list[Conversation]
+    next_cursor: str | None
+    filters: InboxFilters = field(default_factory=InboxFilters)
+
+
+def encode_cursor(value: object, pk: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, field_name: str) -> tuple[object, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if field_name == "last_activity_at":
+            value = datetime.fromisoformat(value)
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise Http404("Bad page cursor") from exc
+
+
+def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> Q:
+    if value is None:  # nulls sort last; continue within the nulls by id
+        return Q(**{f"{field_name}__isnull": True, "pk__lt" if descending else "pk__gt": pk})
+    op = "lt" if descending else "gt"
+    after = Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"pk__{op}": pk})
+    if descending:
+        after |= Q(**{f"{field_name}__isnull": True})
+    return after
+
+
+def inbox_page(
+    user: User, slug: str, filters: InboxFilters, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> InboxPage:
+    field_name, descending = SORTS.get(filters.sort, SORTS["recent"])
+    qs = visible_conversations(user).filter(view_filter(user, slug)).filter(filters.as_q())
+    if cursor:
+        value, pk = decode_cursor(cursor, field_name)
+        qs = qs.filter(_keyset_after(field_name, descending, value, pk))
+
+    order = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    rows = list(
+        qs.select_related("customer", "owner", "team", "contact_reason")
+        .prefetch_related("tags")
+        .order_by(order, "-pk" if descending else "pk")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, field_name), last.pk)
+    return InboxPage(conversations=rows, next_cursor=next_cursor, filters=filters)
+
+
+def view_counts(user: User) -> dict[str, int]:
+    """Counts per view, capped at COUNT_CAP+1 so they stay fast on millions of conversations."""
+    base = visible_conversations(user)
+    counts = {}
+    for view in VIEWS:
+        ids = base.filter(view_filter(user, view.slug)).values("pk")[: COUNT_CAP + 1]
+        counts[view.slug] = Conversation.objects.filter(pk__in=ids).count()
+    return counts
+
+
+def search_conversations(user: User, query: str, page: int = 1, limit: int = PAGE_SIZE) -> list[Conversation]:
+    sql, params = access_sql(user)
+    offset = (max(page, 1) - 1) * limit
+    ids = search.search_ids(query, sql, params, limit, offset)
+    by_id = Conversation.objects.select_related("customer", "owner", "team").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def customer_history(conversation: Conversation, limit: int = 20) -> list[Conversation]:
+    if conversation.customer_id is None:
+        return []
+    return list(
+        Conversation.objects.filter(customer_id=conversation.customer_id)
+        .exclude(pk=conversation.pk)
+        .select_related("contact_reason")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,101 @@
+"""Full-text search over conversations behind one interface.
+
+SQLite uses an FTS5 table (rowid = conversation id); PostgreSQL a tsvector per conversation in
+SearchDocument with a GIN index. Both index the subject, every message and the customer's identities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from herodesk.conversations.models import Conversation, Message, SearchDocument
+
+MAX_BODY_CHARS = 200_000
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation_id: int
+    rank: float
+
+
+def _document_text(conversation: Conversation) -> tuple[str, str]:
+    texts = Message.objects.filter(conversation_id=conversation.pk).values_list("text", flat=True)
+    parts: list[str] = []
+    customer = conversation.customer
+    if customer is not None:
+        parts.append(customer.name)
+        parts.extend(identity.value for identity in customer.identities.all())
+    parts.extend(texts)
+    return conversation.subject, "\n".join(parts)[:MAX_BODY_CHARS]
+
+
+def index_conversation(conversation: Conversation) -> None:
+    """(Re)build the search entry of one conversation; call inside the writing transaction."""
+    subject, body = _document_text(conversation)
+    index_text(conversation.pk, subject, body)
+
+
+def index_text(conversation_id: int, subject: str, body: str) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM conversation_fts WHERE rowid = %s", [conversation_id])
+            cursor.execute(
+                "INSERT INTO conversation_fts(rowid, subject, body) VALUES (%s, %s, %s)",
+                [conversation_id, subject, body],
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO conversations_searchdocument (conversation_id, vector) "
+                "VALUES (%s, setweight(to_tsvector('english', %s), 'A') || to_tsvector('english', %s)) "
+                "ON CONFLICT (conversation_id) DO UPDATE SET vector = EXCLUDED.vector",
+                [conversation_id, subject, body],
+            )
+
+
+def remove_conversation(conversation_id: int) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM conversation_fts WHERE rowid = %s", [conversation_id])
+    else:
+        SearchDocument.objects.filter(conversation_id=conversation_id).delete()
+
+
+def query_terms(query: str) -> list[str]:
+    return _TOKEN.findall(query.lower())[:12]
+
+
+def search_ids(query: str, access_sql: str, access_params: list[object], limit: int, offset: int) -> list[int]:
+    """Ranked conversation ids matching every term of ``query`` that pass the access filter.
+
+    ``access_sql`` is a condition on the conversation table aliased ``c`` (built by queries.py from
+    the agent's teams), so ranking never returns conversations the agent may not see.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Quote each term so FTS5 syntax in user input is never interpreted; prefix-match the last.
+            match = " ".join([*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*'])
+            cursor.execute(
+                "SELECT f.rowid FROM conversation_fts f JOIN conversations_conversation c ON c.id = f.rowid "
+                f"WHERE conversation_fts MATCH %s AND ({access_sql}) "  # noqa: S608 - built by queries.py
+                "ORDER BY bm25(conversation_fts, 4.0, 1.0) LIMIT %s OFFSET %s",
+                [match, *access_params, limit, offset],
+            )
+        else:
+            tsquery = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+            cursor.execute(
+                "SELECT d.conversation_id FROM conversations_searchdocument d "
+                "JOIN conversations_conversation c ON c.id = d.conversation_id "
+                f"WHERE d.vector @@ to_tsquery('english', %s) AND ({access_sql}) "  # noqa: S608
+                "ORDER BY ts_rank_cd(d.vector, to_tsquery('english', %s)) DESC, d.conversation_id DESC "
+                "LIMIT %s OFFSET %s",
+                [tsquery, *access_params, tsquery, limit, offset],
+            )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,8 @@
+"""Writes of the insights app: signals cached on messages and conversations, and promises."""
+
+from __future__ import annotations
+
+
+def analyse_conversation(conversation_id: int, message_id: int | None = None) -> None:
+    """Score a new message and refresh the conversation's cached signals (wired to herodesk.signals)."""
+    return None

@@ -1,0 +1,199 @@
+"""Promises in agent replies: commitments to do something for the customer later, specific or vague.
+
+A promise is *specific* when it carries a time we can resolve to a due datetime ("by Monday at 4pm",
+"within 48 hours", "15 working days"), and *vague* otherwise ("we'll get back to you soon"). Vague
+promises get a suggested specific rewrite. Instructions to the customer and general pledges are not
+promises. Rules only: this runs on every keystroke-debounced draft, so it must take microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from herodesk.signals.business_hours import BusinessHours
+from herodesk.signals.text import prepare, sentences
+from herodesk.signals.timeexpr import VAGUE_TIME_RE, TimePhrase, find_time, resolve
+
+_MODAL = r"(?:will|shall|'ll|’ll|am going to|are going to|'m going to|’m going to|'re going to|’re going to)"
+_ADVERBS = r"(?:\s+(?:also|then|now|definitely|certainly|personally|surely|immediately|promptly|further|" \
+           r"gladly|happily|quickly|actively|try to|be sure to|make sure to|aim to|endeavou?r to|arrange to|go ahead and))*"
+_THIRD_PARTY = (
+    r"someone|somebody|one of (?:our|my) \w+(?: \w+)?|a (?:member of (?:our|the) \w+(?: \w+)?|"
+    r"representative|technician|engineer|specialist|colleague|courier|manager|supervisor)|"
+    r"(?:our|the|my) (?:\w+ ){0,2}(?:team|staff|department|dept|engineers?|technicians?|colleagues?|"
+    r"specialists?|agents?|courier|manager|supervisor|personnel|service personnel|repairman|workers?|"
+    r"customer service|support)"
+)
+COMMIT_RE = re.compile(
+    rf"\b(i|we|{_THIRD_PARTY})\s*{_MODAL}{_ADVERBS}\s+(?!not\b|never\b)([a-z]+(?:\s+[a-z']+){{0,5}})"
+)
+CONTACT_VERB_RE = re.compile(
+    r"\b(he|she|they)\s+(?:will|'ll|’ll)\s+(contact|call|get back|reach|follow up|visit|reply|respond|"
+    r"send|deal|handle|fix|repair|come|be in touch)\b"
+)
+YOU_WILL_RE = re.compile(
+    r"\byou(?:\s+will|'ll|’ll)\s+(?:also\s+|then\s+)?(receive|get|hear|be contacted|be called|be notified|"
+    r"be refunded|be credited|be reimbursed|be informed|be updated|be sent|see (?:the|your) (?:refund|money|"
+    r"credit)|have (?:an? |the |your )?(?:answer|reply|response|update|refund|replacement))\b"
+)
+PASSIVE_RE = re.compile(
+    r"\b(?:it|this|that|your \w+(?: \w+)?|the (?:refund|replacement|parcel|package|order|item|card|money|"
+    r"repair|technician|engineer|issue|problem|fault|case|complaint|request|delivery|credit)s?)\s+"
+    r"(?:will|shall|'ll)\s+(?:then\s+)?(?:be\s+(sent|delivered|refunded|credited|processed|dispatched|arranged|"
+    r"fixed|resolved|repaired|handled|replaced|shipped|returned|reimbursed|restored|reconnected|reactivated|"
+    r"updated|cancelled|canceled|issued|followed up|investigated|escalated|looked into)|"
+    r"(arrive|reach you|be with you|get to you))\b"
+)
+ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
+GET_BACK_RE = re.compile(r"\blet me\s+(?:\w+\s+){0,6}?(?:and\s+)?(get back to you|call you back|contact you|"
+                         r"follow up|update you)\b")
+# After the modal: verbs that make a pledge, a capability or a description rather than a commitment.
+_NOT_COMMITMENT_VERBS = frozenset(
+    """continue keep always strive work do try improve never not be need require have want like love hope
+    value appreciate remember learn make take bear surely also seek ensure endeavour endeavor aim
+    miss regret find notice recommend suggest advise see""".split()
+)
+# "will be ..." is a commitment only in these forms.
+_BE_COMMITMENTS = re.compile(
+    r"^be\s+(?:in touch|back in touch|in contact|(?:sending|calling|contacting|processing|refunding|issuing|"
+    r"arranging|checking|looking|following|getting|replying|responding|escalating|investigating|reviewing|"
+    r"passing|forwarding|handling|visiting|updating|reaching)\b)"
+)
+_DO_COMMITMENTS = re.compile(r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
+                             r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
+                             r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
+                             r"find (?:out|a|the|you)|ensure (?:that|the|your|it))")
+_PLEDGE_RE = re.compile(
+    r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|utmost)|"
+    r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
+    r"work hard|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
+    r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful)\b"
+)
+_OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
+_CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
+_BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
+_SUBJECT_ROLE = {"i": "agent", "we": "team"}
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """One commitment found in an agent reply."""
+
+    text: str
+    kind: str  # "specific" | "vague"
+    due: datetime | None
+    who: str
+    what: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Commitment:
+    start: int
+    who: str
+    what: str
+
+
+def detect(
+    text: str,
+    sent_at: datetime | None = None,
+    tz: str | None = None,
+    business_hours: BusinessHours | None = None,
+) -> list[Promise]:
+    """Promises in an agent reply, with due times resolved against ``sent_at`` in the team's hours."""
+    prepared = prepare(text)
+    if not prepared.usable:
+        return []
+    hours = business_hours or BusinessHours(tz=tz or "UTC")
+    if sent_at is not None and (sent_at.tzinfo is None or sent_at.utcoffset() is None):
+        raise ValueError("sent_at must be timezone-aware")
+    found: list[Promise] = []
+    for sentence in sentences(prepared.text):
+        promise = _promise_in(sentence, sent_at, hours)
+        if promise is not None:
+            found.append(promise)
+    return found
+
+
+def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> Promise | None:
+    lower = sentence.lower().replace("’", "'")
+    if _OFFER_RE.search(lower):
+        return None
+    commitment = find_commitment(lower)
+    if commitment is None:
+        return None
+    phrase = _due_phrase(lower, commitment)
+    due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
+    if phrase is None:
+        suggestion = suggest_specific(sentence, sent_at, hours)
+        return Promise(sentence, "vague", None, commitment.who, commitment.what, suggestion)
+    return Promise(sentence, "specific", due, commitment.who, commitment.what)
+
+
+def find_commitment(lower: str) -> _Commitment | None:
+    """The first commitment to a future action in a lower-cased sentence, if any."""
+    if _PLEDGE_RE.search(lower):
+        return None
+    for match in COMMIT_RE.finditer(lower):
+        if _is_commitment_verb(match.group(2)):
+            subject = match.group(1)
+            return _Commitment(match.start(), _SUBJECT_ROLE.get(subject, subject), _action(match.group(2)))
+    for regex, who in ((CONTACT_VERB_RE, "third party"), (YOU_WILL_RE, "team"), (PASSIVE_RE, "team"),
+                       (GET_BACK_RE, "agent"), (ALLOW_RE, "team")):
+        match = regex.search(lower)
+        if match:
+            return _Commitment(match.start(), who, match.group(match.lastindex or 0))
+    return None
+
+
+_ACTION_STOP_RE = re.compile(r"\s+(?:soon|shortly|as|asap|within|by|before|in|on|at|today|tomorrow|when|once|"
+                             r"after|if|and|but|so|later|promptly|until|no)\b.*$")
+
+
+def _action(phrase: str) -> str:
+    return _ACTION_STOP_RE.sub("", phrase)
+
+
+def _is_commitment_verb(phrase: str) -> bool:
+    verb = phrase.split()[0]
+    if verb == "be":
+        return bool(_BE_COMMITMENTS.match(phrase)) or phrase.startswith("be in")
+    if verb in _NOT_COMMITMENT_VERBS:
+        return bool(_DO_COMMITMENTS.match(phrase))
+    return len(verb) > 1
+
+
+def _due_phrase(lower: str, commitment: _Commitment) -> TimePhrase | None:
+    """The time phrase that belongs to the commitment, ignoring conditions and booking slots."""
+    clause = _CONDITION_RE.sub(" ", lower)
+    if VAGUE_TIME_RE.search(clause) and not _has_number(clause):
+        return None
+    phrase = find_time(clause)
+    if phrase is None:
+        return None
+    if "few" in phrase.text:
+        return None
+    if _BOOKING_VERB_RE.search(lower) and phrase.kind in ("clock", "weekday", "date", "day"):
+        return None  # "I will book a table at 18:00 on Friday": the time is the booking's, not a due time
+    return phrase
+
+
+def _has_number(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def suggest_specific(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> str:
+    """A specific rewrite of a vague promise: the same sentence, bound to a named business day and time."""
+    base = _TRAILING_RE.sub("", VAGUE_TIME_RE.sub("", sentence)).strip()
+    base = re.sub(r"\s{2,}", " ", base)
+    if sent_at is None:
+        return f"{base} by <day> at <time>."
+    due = hours.add_business_days(sent_at, 1)
+    if due - sent_at < timedelta(hours=4):
+        due = hours.add_business_days(sent_at, 2)
+    return f"{base} by {due.strftime('%A')} at {due.strftime('%H:%M')}."
+
+
+_TRAILING_RE = re.compile(r"[\s.!,;:]+$")
