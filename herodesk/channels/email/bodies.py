@@ -29,12 +29,23 @@ _EXTRA_ATTRIBUTES = {
 _EXTRA_TAGS = {"font", "center"}
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt footer form h1 h2 h3 h4 h5 h6 header hr li main nav "
-    "ol p pre section table tr ul".split()
+    {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "form", "h1", "h2"}
+    | {"h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table"}
+    | {"tr", "ul"}
 )
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _UU_BEGIN = re.compile(r"^begin [0-7]{3,4} ([^\r\n]+)$", re.MULTILINE)
 _UU_END = re.compile(r"^end$", re.MULTILINE)
+_FORWARD_MARKER = re.compile(
+    r"^\s*-{2,}\s*(Forwarded|Original) Message\s*-{2,}\s*$", re.IGNORECASE | re.MULTILINE
+)
+_FALLBACK_NAMES = {
+    "message/rfc822": "message.eml",
+    "message/delivery-status": "delivery-status.txt",
+    "message/disposition-notification": "disposition-notification.txt",
+    "text/rfc822-headers": "headers.txt",
+    "application/pgp-signature": "signature.asc",
+}
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
@@ -63,26 +74,31 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
         self._hidden_depth = 0
+        self._pre_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN_TAGS:
             self._hidden_depth += 1
         elif tag in _BLOCK_TAGS:
             self.chunks.append("\n")
+        self._pre_depth += tag == "pre"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self.chunks.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre_depth = max(0, self._pre_depth - 1)
         if tag in _HIDDEN_TAGS:
             self._hidden_depth = max(0, self._hidden_depth - 1)
         elif tag in _BLOCK_TAGS and tag != "br":
             self.chunks.append("\n")
 
     def handle_data(self, data: str) -> None:
+        # Outside <pre>, source line breaks are only whitespace; block tags make the real ones.
         if not self._hidden_depth:
-            self.chunks.append(data)
+            self.chunks.append(data if self._pre_depth else re.sub(r"\s+", " ", data))
 
 
 def html_to_text(html: str) -> str:
@@ -145,6 +161,9 @@ def strip_reply(full_text: str) -> str:
         reply = EmailReplyParser.parse_reply(full_text)
     except Exception:  # the parser is regex-based; a failure must not lose the message
         reply = full_text
+    marker = _FORWARD_MARKER.search(reply)
+    if marker is not None:
+        reply = reply[: marker.start()]
     return reply.strip() or full_text.strip()
 
 
@@ -173,7 +192,7 @@ def _bounded(name: str) -> str:
 
 
 def fallback_filename(content_type: str) -> str:
-    if content_type == "message/rfc822":
-        return "message.eml"
+    if content_type in _FALLBACK_NAMES:
+        return _FALLBACK_NAMES[content_type]
     extension = mimetypes.guess_extension(content_type, strict=False) or ".bin"
     return "attachment" + extension

@@ -74,7 +74,8 @@ def is_bounce(msg: Message, headers: HeaderReader, sender: str) -> bool:
         return True
     local_part = sender.partition("@")[0].lower()
     null_sender = (headers.first("return-path") or "").strip() == "<>"
-    return (local_part in _BOUNCE_SENDERS or null_sender) and bool(_BOUNCE_SUBJECT.search(headers.text("subject")))
+    from_daemon = local_part in _BOUNCE_SENDERS or null_sender
+    return from_daemon and bool(_BOUNCE_SUBJECT.search(headers.text("subject")))
 
 
 def bounce_details(msg: Message, headers: HeaderReader, full_text: str) -> BounceDetails:

@@ -18,7 +18,12 @@ _SUPERSETS = {
     "shift_jis": "cp932",
     "iso8859_8_i": "iso8859_8",
 }
-_ALIASES = {"iso-8859-8-i": "iso8859_8", "ks_c_5601-1987": "cp949", "x-sjis": "cp932", "unicode-1-1-utf-7": "utf_7"}
+_ALIASES = {
+    "iso-8859-8-i": "iso8859_8",
+    "ks_c_5601-1987": "cp949",
+    "x-sjis": "cp932",
+    "unicode-1-1-utf-7": "utf_7",
+}
 _ASCII = "ascii"
 # Below this size detection guesses more than it measures, so it is not worth its cost.
 _MIN_DETECTION_BYTES = 4
@@ -75,6 +80,17 @@ def _undeclared(data: bytes) -> str:
     if detected is not None:
         return detected
     return data.decode("utf-8", errors="replace")
+
+
+def detect_charset(data: bytes) -> str | None:
+    """The codec charset-normalizer guesses for ``data``, or None."""
+    if len(data) < _MIN_DETECTION_BYTES or data.isascii():
+        return None
+    try:
+        best = charset_normalizer.from_bytes(data).best()
+    except Exception:  # detection is a heuristic: any failure just means "no guess"
+        return None
+    return None if best is None else best.encoding
 
 
 def _detect(data: bytes) -> str | None:

@@ -44,7 +44,7 @@ class HeaderReader:
         return values[0] if values else None
 
     def has(self, name: str) -> bool:
-        return any(key.lower() == name.lower() for key in self._msg.keys())
+        return any(key.lower() == name.lower() for key in self._msg)
 
     def text(self, name: str) -> str:
         """An unstructured header (Subject) decoded from RFC 2047, with whitespace runs collapsed."""

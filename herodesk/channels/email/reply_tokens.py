@@ -8,27 +8,35 @@ Cc, even when the customer's client rewrote the subject; ``[#1234]`` in the subj
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-_TOKEN = r"[A-Za-z0-9_-]{6,64}"
-_MESSAGE_ID = re.compile(rf"^hd\.(\d+)\.({_TOKEN})@([^@\s>]+)$")
-_PLUS_ADDRESS = re.compile(rf"^[^@+\s]+\+hd-({_TOKEN})@([^@\s>]+)$", re.IGNORECASE)
+_KEY_CHARS = r"[A-Za-z0-9_-]{6,64}"
+_MESSAGE_ID = re.compile(rf"^hd\.(\d+)\.({_KEY_CHARS})@([^@\s>]+)$")
+_PLUS_ADDRESS = re.compile(rf"^[^@+\s]+\+hd-({_KEY_CHARS})@([^@\s>]+)$", re.IGNORECASE)
 # "[#1234]" and the request-tracker style "[example.com #1234]".
 _SUBJECT_NUMBER = re.compile(r"\[(?:[^\[\]#]{0,64}\s)?#(\d{1,12})\]")
 
 
 class _Address(Protocol):
-    address: str
+    @property
+    def address(self) -> str: ...
 
 
 class ThreadingFields(Protocol):
     """What the helpers need from a parsed mail (``ParsedMail`` has all of it)."""
 
-    in_reply_to: list[str]
-    references: list[str]
-    to: list[_Address]
-    cc: list[_Address]
+    @property
+    def in_reply_to(self) -> str | None: ...
+
+    @property
+    def references(self) -> Sequence[str]: ...
+
+    @property
+    def to(self) -> Sequence[_Address]: ...
+
+    @property
+    def cc(self) -> Sequence[_Address]: ...
 
 
 def _host_matches(host: str, domain_hint: str | None) -> bool:
@@ -71,7 +79,7 @@ def reply_token_from(parsed: ThreadingFields, domain_hint: str | None = None) ->
     In-Reply-To wins, then References from the newest, then the plus-addresses in To and Cc: headers
     point at the exact message answered, while an address may have been copied into a new thread.
     """
-    message_ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    message_ids = [*([parsed.in_reply_to] if parsed.in_reply_to else []), *reversed(parsed.references)]
     from_ids = _first(token_from_message_id(mid, domain_hint) for mid in message_ids)
     if from_ids is not None:
         return from_ids

@@ -1,0 +1,1 @@
+"""The email channel: parsing inbound mail (``parse``), and later intake and sending."""
