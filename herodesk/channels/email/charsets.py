@@ -25,8 +25,8 @@ _ALIASES = {
     "unicode-1-1-utf-7": "utf_7",
 }
 _ASCII = "ascii"
-# Below this size detection guesses more than it measures, so it is not worth its cost.
-_MIN_DETECTION_BYTES = 4
+# With fewer non-ASCII bytes than this, detection guesses more than it measures.
+_MIN_DETECTION_SAMPLE = 16
 
 
 def codec_for(label: str | None) -> str | None:
@@ -61,6 +61,10 @@ def decode_bytes(data: bytes, declared: str | None, *, declared_is_trusted: bool
     return _undeclared(data)
 
 
+def _non_ascii_count(data: bytes) -> int:
+    return sum(1 for byte in data if byte > 127)
+
+
 def _strict(data: bytes, codec: str | None) -> str | None:
     if codec is None:
         return None
@@ -76,6 +80,10 @@ def _undeclared(data: bytes) -> str:
     text = _strict(data, "utf_8")
     if text is not None:
         return text
+    if _non_ascii_count(data) < _MIN_DETECTION_SAMPLE:
+        # A raw header or a one-word body is too short to detect from (guesses land on CJK codecs);
+        # cp1252 decodes every byte and is right for the most common case, Western text from old clients.
+        return data.decode("cp1252", errors="replace")
     detected = _detect(data)
     if detected is not None:
         return detected
@@ -84,7 +92,7 @@ def _undeclared(data: bytes) -> str:
 
 def detect_charset(data: bytes) -> str | None:
     """The codec charset-normalizer guesses for ``data``, or None."""
-    if len(data) < _MIN_DETECTION_BYTES or data.isascii():
+    if _non_ascii_count(data) < _MIN_DETECTION_SAMPLE:
         return None
     try:
         best = charset_normalizer.from_bytes(data).best()
@@ -94,8 +102,6 @@ def detect_charset(data: bytes) -> str | None:
 
 
 def _detect(data: bytes) -> str | None:
-    if len(data) < _MIN_DETECTION_BYTES:
-        return None
     try:
         best = charset_normalizer.from_bytes(data).best()
     except Exception:  # detection is a heuristic: any failure just means "no guess"

@@ -15,6 +15,7 @@ from email.message import Message
 
 from herodesk.channels.email.charsets import decode_bytes
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 
@@ -74,7 +75,7 @@ class HeaderReader:
 
 def decode_surrogates(value: str, hint: str | None) -> str:
     """The email package keeps raw 8-bit header bytes as surrogate escapes; turn them into real text."""
-    if not any("\udc80" <= char <= "\udcff" for char in value):
+    if value.isascii() or not _SURROGATE.search(value):
         return value
     data = value.encode("ascii", "surrogateescape")
     return decode_bytes(data, hint, declared_is_trusted=False)
