@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "ninja",
     "huey.contrib.djhuey",
     "herodesk.accounts",
     "herodesk.customers",
@@ -74,10 +75,12 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["herodesk.conversations.templatetags.desk"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "herodesk.conversations.context_processors.navigation",
             ],
         },
     }

@@ -1,5 +1,12 @@
 from django.urls import include, path
 
+from herodesk.api import api
+
 urlpatterns = [
+    path("accounts/", include("herodesk.accounts.urls")),
+    path("customers/", include("herodesk.customers.urls")),
+    path("hero/", include("herodesk.insights.urls")),
+    path("api/v1/", api.urls),
+    path("", include("herodesk.channels.webform.urls")),
     path("", include("herodesk.conversations.urls")),
 ]

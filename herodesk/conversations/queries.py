@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from herodesk.accounts.models import User
+from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
-from herodesk.conversations.models import Conversation, Message
+from herodesk.conversations.models import ContactReason, Conversation, Message
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -217,3 +217,38 @@ def customer_history(conversation: Conversation, limit: int = 20) -> list[Conver
         .select_related("contact_reason")
         .order_by("-created_at")[:limit]
     )
+
+
+def agents_for_filter() -> list[User]:
+    return list(User.objects.filter(is_active=True).order_by("first_name", "username"))
+
+
+def teams_for_transfer() -> list[Team]:
+    return list(Team.objects.order_by("name"))
+
+
+def active_reasons() -> list[ContactReason]:
+    return list(ContactReason.objects.filter(active=True).order_by("name"))
+
+
+def signal_context(conversation: Conversation) -> dict[str, object]:
+    """Signals shown on the conversation screen; the insights app fills these in."""
+    from herodesk.insights import queries as insight_queries
+
+    return insight_queries.conversation_signals(conversation)
+
+
+def keyset_slice(qs: QuerySet[Conversation], cursor: str | None, limit: int) -> tuple[list[Conversation], str | None]:
+    """Newest activity first, continuing after ``cursor``; query count does not grow with the page size."""
+    if cursor:
+        value, pk = decode_cursor(cursor, "last_activity_at")
+        qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
+    rows = list(
+        qs.select_related("customer", "contact_reason")
+        .prefetch_related("tags")
+        .order_by("-last_activity_at", "-pk")[: limit + 1]
+    )
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].last_activity_at, rows[-1].pk)

@@ -1,0 +1,34 @@
+"""Writes of the accounts app: API tokens and admin creation."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from herodesk.accounts.models import ApiToken, User, hash_token
+
+
+@transaction.atomic
+def do_create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its raw value, which is never stored and shown only once."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=(name or "API token").strip()[:100], key_hash=hash_token(raw), hint=raw[:8]
+    )
+    return token, raw
+
+
+@transaction.atomic
+def do_revoke_token(user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return deleted > 0
+
+
+@transaction.atomic
+def do_create_admin(username: str, email: str, password: str) -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
+    user.email = email
+    user.role = User.Role.ADMIN
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
+    return user

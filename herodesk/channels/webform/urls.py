@@ -1,0 +1,9 @@
+from django.urls import path
+
+from herodesk.channels.webform import views
+
+app_name = "webform"
+urlpatterns = [
+    path("contact/", views.contact, name="contact"),
+    path("status/<str:token>/", views.status, name="status"),
+]

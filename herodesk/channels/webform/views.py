@@ -1,0 +1,56 @@
+"""The public contact form and the customer's private status page. No login; no agent data leaks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from herodesk.channels.webform import actions
+from herodesk.channels.webform.forms import ContactForm, CustomerReplyForm
+from herodesk.conversations.actions import ActionError, AttachmentUpload
+from herodesk.conversations.models import Message
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data.get("website"):  # honeypot filled: pretend success, store nothing
+            return render(request, "webform/thanks.html", {"status_url": None})
+        uploads = [AttachmentUpload.from_uploaded(data["attachment"])] if data.get("attachment") else []
+        submission = actions.WebSubmission(
+            name=data["name"], email=data["email"], subject=data["subject"], message=data["message"],
+            attachments=uploads, ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        try:
+            conversation, token = actions.do_submit(submission)
+        except actions.RateLimited as error:
+            form.add_error(None, str(error))
+        except ActionError as error:
+            for field, message in error.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            status_url = request.build_absolute_uri(reverse("webform:status", args=[token]))
+            return render(request, "webform/thanks.html", {"status_url": status_url, "conversation": conversation})
+    return render(request, "webform/contact.html", {"form": form})
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    conversation = actions.conversation_for_link(token)
+    if conversation is None:
+        raise Http404("This link is not valid.")
+    form = CustomerReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_customer_reply(conversation, form.cleaned_data["message"])
+        except ActionError as error:
+            form.add_error("message", "; ".join(error.fields.values()) or error.message)
+        else:
+            messages.success(request, "Thank you, your message was added.")
+            return redirect("webform:status", token=token)
+    visible = conversation.messages.filter(kind__in=[Message.Kind.CUSTOMER, Message.Kind.REPLY]).order_by(
+        "created_at", "id"
+    )
+    return render(request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form})

@@ -1,0 +1,214 @@
+"""The `herodesk` command: demo, serve, worker, createadmin, bench, signals, mail, manage.
+
+Long-running processes start here. The embedded default runs the job worker next to the web
+server in the same command; with REDIS_URL set, workers run separately via `herodesk worker`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+DEMO_PASSWORD = "herodesk-demo"  # noqa: S105 - printed to the user; demo data only
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "herodesk.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _prepare_database(quiet: bool = True) -> None:
+    _manage("migrate", "--no-input", *(["-v", "0"] if quiet else []))
+    _manage("collectstatic", "--no-input", "-v", "0")
+
+
+def _processes(host: str, port: int, workers: int, embedded_worker: bool) -> list[subprocess.Popen[bytes]]:
+    python = sys.executable
+    web = [
+        python, "-m", "gunicorn", "herodesk.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+    ]  # fmt: skip
+    procs = [subprocess.Popen(web)]
+    if embedded_worker:
+        procs.append(subprocess.Popen([python, "-m", "herodesk.cli", "worker"]))
+    return procs
+
+
+def _supervise(procs: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until one child exits or we are told to stop; then stop the others."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = 0
+    while not stopping:
+        exited = [p for p in procs if p.poll() is not None]
+        if exited:
+            code = exited[0].returncode or 0
+            break
+        time.sleep(0.5)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+
+    _prepare_database()
+    embedded = not settings.REDIS_URL
+    print(f"herodesk serving on http://{args.host}:{args.port}/ ({'embedded' if embedded else 'Redis'} job queue)")
+    return _supervise(_processes(args.host, args.port, args.workers, embedded))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("HERODESK_HTTPS", "false")
+    os.environ.setdefault("HERODESK_DATA_DIR", os.path.abspath("herodesk-data"))
+    _django_setup()
+    from herodesk.conversations.models import Conversation
+
+    _prepare_database()
+    if args.reset or not Conversation.objects.exists():
+        from herodesk.demo import seed_demo
+
+        print("Creating demo data (teams, agents, customers, conversations)…", flush=True)
+        started = time.monotonic()
+        summary = seed_demo(conversations=args.conversations, customers=max(args.conversations // 2, 10))
+        print(f"  {summary.conversations} conversations in {time.monotonic() - started:.0f} s", flush=True)
+        _analyse_demo()
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"\nherodesk demo is running at {url}")
+    print(f"Log in as admin, lead or agent with password {DEMO_PASSWORD!r}.")
+    print(f"Public contact form: {url}contact/   API docs: {url}api/v1/docs\n", flush=True)
+    return _supervise(_processes("127.0.0.1", args.port, args.workers, embedded_worker=True))
+
+
+def _analyse_demo() -> None:
+    from herodesk.insights import actions
+
+    print("Computing hero signals for the demo data…", flush=True)
+    count = actions.analyse_all()
+    print(f"  analysed {count} conversations", flush=True)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+
+    workers = args.workers or settings.HUEY.get("consumer", {}).get("workers", 2)
+    _manage("run_huey", "--workers", str(workers), "--worker-type", "thread")
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _django_setup()
+    import getpass
+
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+
+    from herodesk.accounts.actions import do_create_admin
+
+    password = os.environ.get("HERODESK_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        print("Password rejected: " + " ".join(error.messages), file=sys.stderr)
+        return 2
+    _manage("migrate", "--no-input", "-v", "0")
+    user = do_create_admin(args.username, args.email, password)
+    print(f"Admin {user.username} is ready.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace, rest: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "herodesk.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["herodesk manage", *rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="herodesk", description="herodesk customer service desk")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="create demo data and start the desk with the embedded worker")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--conversations", type=int, default=5000)
+    demo.add_argument("--reset", action="store_true", help="recreate the demo data")
+    serve = sub.add_parser("serve", help="run the production web server (and the embedded worker without Redis)")
+    serve.add_argument("--host", default=os.environ.get("HERODESK_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("HERODESK_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("HERODESK_WEB_WORKERS", "2")))
+    worker = sub.add_parser("worker", help="run background jobs (with REDIS_URL: on any machine)")
+    worker.add_argument("--workers", type=int, default=0)
+    admin = sub.add_parser("createadmin", help="create or reset an admin account")
+    admin.add_argument("--username", default="admin")
+    admin.add_argument("--email", default="admin@localhost")
+    for name, helptext in (
+        ("bench", "seed and benchmark the desk"),
+        ("signals", "score text with the hero signals; evaluate them on real data"),
+        ("mail", "email tools: parse a file, ingest one message from stdin, poll mailboxes"),
+        ("manage", "Django management commands"),
+    ):
+        sub.add_parser(name, help=helptext, add_help=False)
+    return parser
+
+
+PASSTHROUGH = {"bench", "signals", "mail", "manage"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        return _passthrough(argv[0], argv[1:])
+    args = build_parser().parse_args(argv)
+    handlers = {
+        "demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "createadmin": cmd_createadmin,
+    }  # fmt: skip
+    return handlers[args.command](args)
+
+
+def _passthrough(command: str, rest: list[str]) -> int:
+    if command == "manage":
+        return cmd_manage(argparse.Namespace(), rest)
+    if command == "signals":
+        from herodesk.signals.cli import main as signals_main
+
+        return signals_main(rest)
+    if command == "bench":
+        from herodesk.bench.cli import main as bench_main
+
+        return bench_main(rest)
+    from herodesk.channels.email.commands import main as mail_main
+
+    return mail_main(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

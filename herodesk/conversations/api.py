@@ -1,0 +1,228 @@
+"""API endpoints for conversations and their messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from herodesk.accounts.models import Team, User
+from herodesk.conversations import actions, queries
+from herodesk.conversations.models import Channel, Conversation, Message
+from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
+
+router = Router(tags=["conversations"])
+
+StatusName = Literal["new", "open", "pending", "snoozed", "resolved", "closed"]
+ChannelName = Literal["email", "webform", "phone", "api"]
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class ConversationOut(Schema):
+    id: int
+    subject: str
+    status: StatusName
+    channel: ChannelName
+    priority: int
+    owner_id: int | None
+    team_id: int | None
+    customer: CustomerRef | None
+    tags: list[str]
+    contact_reason: str | None
+    created_at: datetime
+    last_activity_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    snoozed_until: datetime | None
+    intensity: float | None
+    effort: int | None
+    awaiting_relief: bool
+
+    @staticmethod
+    def resolve_tags(obj: Conversation) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_contact_reason(obj: Conversation) -> str | None:
+        return obj.contact_reason.name if obj.contact_reason else None
+
+    @staticmethod
+    def resolve_customer(obj: Conversation) -> dict | None:
+        return {"id": obj.customer.pk, "name": obj.customer.name} if obj.customer else None
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class ConversationCreate(Schema):
+    subject: str = Field(..., min_length=1, max_length=300)
+    text: str = Field(..., min_length=1, max_length=100_000)
+    customer_email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    customer_phone: str | None = Field(None, max_length=40)
+    customer_name: str = Field("", max_length=200)
+    channel: ChannelName = "api"
+    priority: int = Field(2, ge=1, le=4)
+    tags: list[str] = []
+    team_id: int | None = None
+
+
+class ConversationUpdate(Schema):
+    status: Literal["open", "pending", "resolved", "closed"] | None = None
+    owner_id: int | None = Field(None, description="Assign to this agent (0 to unassign).")
+    team_id: int | None = Field(None, description="Transfer to this team; needs handoff_note.")
+    handoff_note: str | None = Field(None, max_length=5000)
+    tags: list[str] | None = None
+    priority: int | None = Field(None, ge=1, le=4)
+    snoozed_until: datetime | None = None
+
+
+class MessageOut(Schema):
+    id: int
+    kind: Literal["customer", "reply", "note", "phone", "system"]
+    direction: Literal["in", "out"]
+    channel: ChannelName
+    author_id: int | None
+    text: str
+    html: str
+    created_at: datetime
+    send_status: str
+    intensity: float | None
+    signals: dict
+
+
+class MessageCreate(Schema):
+    kind: Literal["reply", "note", "phone"] = "reply"
+    text: str = Field(..., min_length=1, max_length=100_000)
+
+
+class ListFilters(Schema):
+    status: StatusName | None = None
+    view: Literal["mine", "unassigned", "team", "open", "pending", "snoozed", "resolved"] | None = None
+    channel: ChannelName | None = None
+    tag: str | None = None
+    priority: int | None = Field(None, ge=1, le=4)
+    owner_id: int | None = None
+    customer_id: int | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+
+def _agent(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _list_queryset(user: User, filters: ListFilters):  # type: ignore[no-untyped-def]
+    qs = queries.visible_conversations(user)
+    if filters.view:
+        qs = qs.filter(queries.view_filter(user, filters.view))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.customer_id:
+        qs = qs.filter(customer_id=filters.customer_id)
+    inbox = queries.InboxFilters(
+        tag=filters.tag or "", channel=filters.channel or "", priority=filters.priority, owner_id=filters.owner_id
+    )
+    return qs.filter(inbox.as_q())
+
+
+@router.get("", response=ConversationPage, summary="List conversations (newest activity first)")
+def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # type: ignore[no-untyped-def]
+    qs = _list_queryset(_agent(request), filters)
+    rows, next_cursor = queries.keyset_slice(qs, filters.cursor, filters.limit)
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+@router.post("", response={201: ConversationOut}, summary="Create a conversation with its first message")
+def create_conversation(request: HttpRequest, payload: ConversationCreate):  # type: ignore[no-untyped-def]
+    user = _agent(request)
+    customer = None
+    if payload.customer_email or payload.customer_phone:
+        customer = do_find_or_create_customer(
+            CustomerDetails(
+                name=payload.customer_name, email=payload.customer_email or "", phone=payload.customer_phone or ""
+            )
+        )
+    team = _team(user, payload.team_id)
+    draft = actions.NewConversation(
+        subject=payload.subject,
+        channel=payload.channel,
+        customer=customer,
+        team=team,
+        priority=payload.priority,
+        tags=payload.tags,
+        first_message=actions.IncomingMessage(text=payload.text, channel=payload.channel or Channel.API),
+    )
+    conversation = actions.do_create_conversation(draft, actor=user)
+    return 201, queries.conversation_for_agent(user, conversation.pk)
+
+
+def _team(user: User, team_id: int | None) -> Team | None:
+    if team_id is None:
+        return user.teams.order_by("pk").first() or Team.objects.order_by("pk").first()
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise actions.ActionError("Unknown team", {"team_id": "No team with this id."})
+    return team
+
+
+@router.get("/{conversation_id}", response=ConversationOut, summary="Read one conversation")
+def get_conversation(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
+    return queries.conversation_for_agent(_agent(request), conversation_id)
+
+
+@router.patch("/{conversation_id}", response=ConversationOut, summary="Change status, owner, team, tags, priority")
+def update_conversation(request: HttpRequest, conversation_id: int, payload: ConversationUpdate):  # type: ignore[no-untyped-def]
+    user = _agent(request)
+    conversation = queries.conversation_for_agent(user, conversation_id)
+    _apply_update(user, conversation, payload)
+    return queries.conversation_for_agent(user, conversation_id)
+
+
+def _apply_update(user: User, conversation: Conversation, payload: ConversationUpdate) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():  # all of the changes or none of them
+        if payload.team_id is not None:
+            owner = User.objects.filter(pk=payload.owner_id, is_active=True).first() if payload.owner_id else None
+            transfer = actions.Transfer(note=payload.handoff_note or "", to_owner=owner, to_team=_team(user, payload.team_id))
+            actions.do_transfer(conversation, user, transfer)
+        elif payload.owner_id is not None:
+            owner = None
+            if payload.owner_id:
+                owner = User.objects.filter(pk=payload.owner_id, is_active=True).first()
+                if owner is None:
+                    raise actions.ActionError("Unknown agent", {"owner_id": "No active agent with this id."})
+            actions.do_assign(conversation, user, owner)
+        if payload.tags is not None:
+            actions.do_set_tags(conversation, user, payload.tags)
+        if payload.priority is not None:
+            actions.do_set_priority(conversation, user, payload.priority)
+        if payload.status is not None:
+            actions.do_change_status(conversation, user, payload.status)
+        if payload.snoozed_until is not None:
+            actions.do_snooze(conversation, user, payload.snoozed_until)
+
+
+@router.get("/{conversation_id}/messages", response=list[MessageOut], summary="The conversation's messages")
+def list_messages(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
+    conversation = queries.conversation_for_agent(_agent(request), conversation_id)
+    return list(conversation.messages.order_by("created_at", "id")[:1000])
+
+
+@router.post("/{conversation_id}/messages", response={201: MessageOut}, summary="Add a reply or an internal note")
+def add_message(request: HttpRequest, conversation_id: int, payload: MessageCreate):  # type: ignore[no-untyped-def]
+    user = _agent(request)
+    conversation = queries.conversation_for_agent(user, conversation_id)
+    if payload.kind == "reply":
+        message = actions.do_add_reply(conversation, user, payload.text)
+    else:
+        message = actions.do_add_note(conversation, user, payload.text, payload.kind)
+    return 201, Message.objects.get(pk=message.pk)

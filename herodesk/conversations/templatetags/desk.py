@@ -1,0 +1,25 @@
+"""Template helpers for the agent pages."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):  # type: ignore[no-untyped-def]
+    try:
+        return mapping[key]
+    except (KeyError, TypeError):
+        return 0
+
+
+@register.filter
+def badge_level(value, kind="intensity"):  # type: ignore[no-untyped-def]
+    """red / amber / green for intensity (0..1) and effort (0..100) badges."""
+    if value is None:
+        return ""
+    scale = 1.0 if kind == "intensity" else 100.0
+    ratio = float(value) / scale
+    return "red" if ratio >= 0.7 else "amber" if ratio >= 0.4 else "green"

@@ -1,0 +1,101 @@
+"""The agent's pages render, check access, and perform the main actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from herodesk.conversations.models import Conversation, Event, Message
+from herodesk.tests.factories import ConversationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_and_redirect_for_anonymous(client):
+    response = client.get(reverse("conversations:inbox", args=["mine"]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert client.get(reverse("accounts:login")).status_code == 200
+
+
+@pytest.mark.parametrize("view", ["mine", "unassigned", "team", "open", "pending", "snoozed", "resolved"])
+def test_every_inbox_view_renders(agent_client, conversation, view):
+    response = agent_client.get(reverse("conversations:inbox", args=[view]))
+    assert response.status_code == 200
+
+
+def test_unassigned_view_lists_the_new_conversation(agent_client, conversation):
+    response = agent_client.get(reverse("conversations:inbox", args=["unassigned"]))
+    assert conversation.subject in response.content.decode()
+
+
+def test_unknown_inbox_view_is_404(agent_client):
+    assert agent_client.get("/inbox/nope/").status_code == 404
+
+
+def test_agent_of_another_team_gets_404(client, other_agent, conversation):
+    client.force_login(other_agent)
+    assert client.get(reverse("conversations:detail", args=[conversation.pk])).status_code == 404
+    response = client.post(reverse("conversations:reply", args=[conversation.pk]), {"text": "hi"})
+    assert response.status_code == 404
+    assert not conversation.messages.filter(kind=Message.Kind.REPLY).exists()
+
+
+def test_conversation_view_shows_thread_and_customer_history(agent_client, conversation, customer, support_team):
+    earlier = ConversationFactory(customer=customer, team=support_team, subject="Earlier billing question")
+    response = agent_client.get(reverse("conversations:detail", args=[conversation.pk]))
+    body = response.content.decode()
+    assert conversation.subject in body
+    assert earlier.subject in body
+    assert "carla@example.com" in body
+
+
+def test_reply_from_the_page_takes_ownership_and_opens(agent_client, agent, conversation):
+    response = agent_client.post(
+        reverse("conversations:reply", args=[conversation.pk]), {"text": "Hello Carla, I am on it."}
+    )
+    assert response.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.owner == agent
+    assert conversation.status == Conversation.Status.OPEN
+    assert conversation.first_response_at is not None
+    assert conversation.messages.filter(kind=Message.Kind.REPLY).count() == 1
+
+
+def test_transfer_without_note_is_refused_and_changes_nothing(agent_client, conversation, other_agent):
+    response = agent_client.post(
+        reverse("conversations:transfer", args=[conversation.pk]), {"to_owner": other_agent.pk, "note": ""}
+    )
+    assert response.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.owner is None
+    assert not Event.objects.filter(kind=Event.Kind.TRANSFERRED).exists()
+
+
+def test_transfer_with_note_records_the_hand_off(agent_client, conversation, billing_team):
+    agent_client.post(
+        reverse("conversations:transfer", args=[conversation.pk]),
+        {"to_team": billing_team.pk, "note": "Refund approved, needs the billing run."},
+    )
+    conversation.refresh_from_db()
+    assert conversation.team == billing_team
+    event = Event.objects.get(kind=Event.Kind.TRANSFERRED)
+    assert event.note == "Refund approved, needs the billing run."
+
+
+def test_resolve_requires_contact_reason(agent_client, conversation):
+    agent_client.post(reverse("conversations:status", args=[conversation.pk]), {"status": "resolved"})
+    conversation.refresh_from_db()
+    assert conversation.status != Conversation.Status.RESOLVED
+
+
+def test_search_page_finds_by_message_text(agent_client, support_team, customer):
+    ConversationFactory(team=support_team, customer=customer, subject="Parcel", first_message="My parcel is lost")
+    response = agent_client.get(reverse("conversations:search"), {"q": "parcel lost"})
+    assert "Parcel" in response.content.decode()
+
+
+def test_search_never_shows_other_teams_conversations(client, other_agent, conversation):
+    client.force_login(other_agent)
+    response = client.get(reverse("conversations:search"), {"q": "order"})
+    assert conversation.subject not in response.content.decode()

@@ -1,0 +1,141 @@
+"""The conversation screen and the changes an agent makes on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from herodesk.accounts.models import User
+from herodesk.conversations import actions, forms, queries
+from herodesk.conversations.models import Attachment, Conversation
+from herodesk.conversations.views.common import report_error, report_form_errors
+from herodesk.customers.actions import CustomerDetails, CustomerError, do_find_or_create_customer
+
+
+def _back(conversation: Conversation) -> HttpResponse:
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    conversation = queries.conversation_for_agent(user, pk)
+    context = {
+        "conversation": conversation,
+        "thread": queries.thread(conversation),
+        "events": conversation.events.select_related("actor").order_by("created_at", "id"),
+        "history": queries.customer_history(conversation),
+        "reply_form": forms.ReplyForm(),
+        "note_form": forms.NoteForm(),
+        "transfer_form": forms.TransferForm(),
+        "agents": queries.agents_for_filter(),
+        "teams": queries.teams_for_transfer(),
+        "reasons": queries.active_reasons(),
+        "statuses": forms.STATUS_CHOICES,
+        "priorities": Conversation.Priority.choices,
+        "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
+        "missing_on_resolve": actions.required_on_resolve(conversation),
+        "now": timezone.now(),
+    }
+    context.update(queries.signal_context(conversation))
+    return render(request, "conversations/detail.html", context)
+
+
+def conversation_action(
+    form_class: type, run: Callable[[HttpRequest, Conversation, dict], object], success: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """Build a POST view: load with access check, validate the form, run the action, report, go back."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        conversation = queries.conversation_for_agent(request.user, pk)  # type: ignore[arg-type]
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            report_form_errors(request, form)
+            return _back(conversation)
+        try:
+            run(request, conversation, form.cleaned_data)
+        except (actions.ActionError, CustomerError) as error:
+            report_error(request, error)  # type: ignore[arg-type]
+        else:
+            messages.success(request, success)
+        return _back(conversation)
+
+    return view
+
+
+def _reply(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    uploads = [actions.AttachmentUpload.from_uploaded(data["attachment"])] if data.get("attachment") else []
+    actions.do_add_reply(conversation, request.user, data["text"], uploads, data.get("then_status") or None)  # type: ignore[arg-type]
+
+
+def _note(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_add_note(conversation, request.user, data["text"], data["kind"])  # type: ignore[arg-type]
+
+
+def _status(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_change_status(conversation, request.user, data["status"])  # type: ignore[arg-type]
+
+
+def _snooze(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    until: datetime = data["until"]
+    if timezone.is_naive(until):
+        until = timezone.make_aware(until)
+    actions.do_snooze(conversation, request.user, until)  # type: ignore[arg-type]
+
+
+def _assign(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_assign(conversation, request.user, data.get("owner"))  # type: ignore[arg-type]
+
+
+def _transfer(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    transfer = actions.Transfer(note=data["note"], to_owner=data.get("to_owner"), to_team=data.get("to_team"))
+    actions.do_transfer(conversation, request.user, transfer)  # type: ignore[arg-type]
+
+
+def _tags(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    names = [t.strip() for t in data["tags"].split(",") if t.strip()]
+    actions.do_set_tags(conversation, request.user, names)  # type: ignore[arg-type]
+
+
+def _priority(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_set_priority(conversation, request.user, data["priority"])  # type: ignore[arg-type]
+
+
+def _reason(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_set_contact_reason(conversation, request.user, data.get("contact_reason"))  # type: ignore[arg-type]
+
+
+def _customer(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+    details = CustomerDetails(name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", ""))
+    customer = do_find_or_create_customer(details)
+    actions.do_set_customer(conversation, request.user, customer)  # type: ignore[arg-type]
+
+
+reply = conversation_action(forms.ReplyForm, _reply, "Reply sent.")
+note = conversation_action(forms.NoteForm, _note, "Note added.")
+status = conversation_action(forms.StatusForm, _status, "Status changed.")
+snooze = conversation_action(forms.SnoozeForm, _snooze, "Snoozed.")
+assign = conversation_action(forms.AssignForm, _assign, "Owner changed.")
+transfer = conversation_action(forms.TransferForm, _transfer, "Transferred with your hand-off note.")
+tags = conversation_action(forms.TagsForm, _tags, "Tags saved.")
+priority = conversation_action(forms.PriorityForm, _priority, "Priority changed.")
+reason = conversation_action(forms.ReasonForm, _reason, "Contact reason saved.")
+customer = conversation_action(forms.CustomerForm, _customer, "Customer set.")
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = Attachment.objects.select_related("message").filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such attachment")
+    queries.conversation_for_agent(request.user, item.message.conversation_id)  # type: ignore[arg-type]
+    return FileResponse(item.file.open("rb"), as_attachment=not item.inline, filename=item.filename)

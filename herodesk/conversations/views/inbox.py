@@ -1,0 +1,64 @@
+"""The inbox: views (mine, unassigned, team, ...), filters, sorting, counts and keyset pagination."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from herodesk.conversations import queries
+from herodesk.conversations.forms import CHANNEL_CHOICES
+from herodesk.conversations.models import Conversation, Tag
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(request: HttpRequest) -> queries.InboxFilters:
+    sort = request.GET.get("sort", "recent")
+    return queries.InboxFilters(
+        tag=request.GET.get("tag", "")[:50],
+        channel=request.GET.get("channel", "")[:10],
+        priority=_int_or_none(request.GET.get("priority")),
+        owner_id=_int_or_none(request.GET.get("owner")),
+        sort=sort if sort in queries.SORTS else "recent",
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("conversations:inbox", view="mine")
+
+
+@login_required
+def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
+    filters = filters_from(request)
+    page = queries.inbox_page(request.user, view, filters, request.GET.get("cursor"))  # type: ignore[arg-type]
+    context = {
+        "view": view,
+        "page": page,
+        "filters": filters,
+        "querystring": _querystring(request),
+    }
+    if request.htmx and request.GET.get("cursor"):  # type: ignore[attr-defined]
+        return render(request, "conversations/_inbox_rows.html", context)
+    context.update(
+        {
+            "channels": CHANNEL_CHOICES,
+            "priorities": Conversation.Priority.choices,
+            "tags": Tag.objects.order_by("name")[:200],
+            "agents": queries.agents_for_filter(),
+            "sorts": list(queries.SORTS),
+        }
+    )
+    return render(request, "conversations/inbox.html", context)
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return params.urlencode()

@@ -1,0 +1,27 @@
+"""Full-text search over the conversations the agent may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from herodesk.conversations import queries
+from herodesk.customers.queries import search_customers
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    results = queries.search_conversations(request.user, query, page) if query else []  # type: ignore[arg-type]
+    customers = search_customers(request.user, query, limit=5) if query and page == 1 else []  # type: ignore[arg-type]
+    return render(
+        request,
+        "conversations/search.html",
+        {"query": query, "results": results, "customers": customers, "page": page,
+         "has_next": len(results) == queries.PAGE_SIZE},
+    )

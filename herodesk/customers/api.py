@@ -1,0 +1,99 @@
+"""API endpoints for customers: create, read, update, delete and search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from herodesk.accounts.models import User
+from herodesk.customers import actions, queries
+from herodesk.customers.models import Customer, Identity
+
+router = Router(tags=["customers"])
+
+
+class IdentityOut(Schema):
+    kind: Literal["email", "phone"]
+    value: str
+    bouncing: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    notes: str
+    organization: str | None
+    identities: list[IdentityOut]
+    effort: int | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_organization(obj: Customer) -> str | None:
+        return obj.organization.name if obj.organization else None
+
+    @staticmethod
+    def resolve_identities(obj: Customer) -> list[Identity]:
+        return list(obj.identities.all())
+
+
+class CustomerIn(Schema):
+    name: str = Field("", max_length=200)
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(None, max_length=40)
+    notes: str | None = Field(None, max_length=20_000)
+
+
+class CustomerSearch(Schema):
+    q: str = Field("", max_length=200)
+    after_id: int | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+
+def _agent(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("", response=list[CustomerOut], summary="Search customers by name, email or phone")
+def list_customers(request: HttpRequest, params: Query[CustomerSearch]):  # type: ignore[no-untyped-def]
+    return queries.search_customers(_agent(request), params.q, params.limit, params.after_id)
+
+
+@router.post("", response={201: CustomerOut}, summary="Create a customer (or return the one owning the identity)")
+def create_customer(request: HttpRequest, payload: CustomerIn):  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        customer = actions.do_find_or_create_customer(
+            actions.CustomerDetails(name=payload.name, email=payload.email or "", phone=payload.phone or "")
+        )
+        if payload.notes is not None:
+            actions.do_update_customer(customer, _agent(request), actions.CustomerDetails(notes=payload.notes, name=customer.name))
+    return 201, queries.customer_for_agent(_agent(request), customer.pk)
+
+
+@router.get("/{customer_id}", response=CustomerOut, summary="Read one customer")
+def get_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
+    return queries.customer_for_agent(_agent(request), customer_id)
+
+
+@router.patch("/{customer_id}", response=CustomerOut, summary="Update name and notes, or add an identity")
+def update_customer(request: HttpRequest, customer_id: int, payload: CustomerIn):  # type: ignore[no-untyped-def]
+    customer = queries.customer_for_agent(_agent(request), customer_id)
+    details = actions.CustomerDetails(
+        name=payload.name or customer.name, email=payload.email or "", phone=payload.phone or "", notes=payload.notes
+    )
+    actions.do_update_customer(customer, _agent(request), details)
+    return queries.customer_for_agent(_agent(request), customer_id)
+
+
+@router.delete("/{customer_id}", response={204: None}, summary="Erase a customer and their conversations (admins)")
+def delete_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
+    from ninja.errors import HttpError
+
+    user = _agent(request)
+    if not user.is_admin:
+        raise HttpError(403, "Only admins can erase customers.")
+    actions.do_delete_customer(queries.customer_for_agent(user, customer_id), user)
+    return 204, None

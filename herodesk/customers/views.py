@@ -1,0 +1,90 @@
+"""Customer list and customer page: identities, notes, history, merge, export and erasure."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from herodesk.customers import actions, queries
+from herodesk.customers.forms import CustomerEditForm, MergeForm
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    try:
+        after = int(request.GET.get("after", "0")) or None
+    except ValueError:
+        after = None
+    customers = queries.search_customers(request.user, query, limit=51, after_id=after)  # type: ignore[arg-type]
+    next_after = customers[49].pk if len(customers) > 50 else None
+    return render(
+        request, "customers/list.html", {"customers": customers[:50], "query": query, "next_after": next_after}
+    )
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+    form = CustomerEditForm(request.POST or None, initial={"name": customer.name, "notes": customer.notes})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = actions.CustomerDetails(
+            name=data["name"], email=data["email"], phone=data["phone"], notes=data["notes"]
+        )
+        try:
+            actions.do_update_customer(customer, request.user, details)  # type: ignore[arg-type]
+        except actions.CustomerError as error:
+            messages.error(request, f"{error.message}. {'; '.join(error.fields.values())}")
+        else:
+            messages.success(request, "Customer saved.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "form": form,
+            "conversations": queries.conversations_of(request.user, customer),  # type: ignore[arg-type]
+            "merge_form": MergeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
+        try:
+            actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
+        except actions.CustomerError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Merged customer {duplicate.pk} into this one.")
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> JsonResponse:
+    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+    response = JsonResponse(queries.export_customer(customer), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        raise PermissionDenied("Only admins can erase customers.")
+    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+    count = actions.do_delete_customer(customer, request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Customer and {count} conversations erased.")
+    return redirect("customers:list")

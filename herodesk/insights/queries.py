@@ -1,0 +1,36 @@
+"""Reads of the insights app: signals for a conversation, hero moments, promises."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from herodesk.accounts.models import User
+from herodesk.conversations.models import Conversation
+from herodesk.conversations.queries import visible_conversations
+from herodesk.insights.models import Promise
+
+HERO_LIMIT = 100
+
+
+def conversation_signals(conversation: Conversation) -> dict[str, object]:
+    return {"promises": list(conversation.promises.select_related("owner").order_by("due_at", "id"))}
+
+
+def hero_moments(user: User) -> list[Conversation]:
+    """Intense conversations no agent has relieved yet (no reply since, not resolved), most intense first."""
+    return list(
+        visible_conversations(user)
+        .filter(awaiting_relief=True, status__in=Conversation.OPEN_STATUSES)
+        .select_related("customer", "owner")
+        .order_by("-intensity", "last_customer_message_at")[:HERO_LIMIT]
+    )
+
+
+def promises_page(user: User) -> dict[str, object]:
+    visible = visible_conversations(user).values("pk")
+    open_promises = (
+        Promise.objects.filter(conversation__in=visible, state=Promise.State.OPEN)
+        .select_related("owner", "conversation")
+        .order_by("due_at", "id")[:200]
+    )
+    return {"promises": list(open_promises), "now": timezone.now()}

@@ -1,0 +1,19 @@
+"""Hero moments (intense conversations not yet relieved) and the promises agents must keep."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from herodesk.insights import queries
+
+
+@login_required
+def hero_moments(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/hero_moments.html", {"moments": queries.hero_moments(request.user)})  # type: ignore[arg-type]
+
+
+@login_required
+def promises(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/promises.html", queries.promises_page(request.user))  # type: ignore[arg-type]
