@@ -110,7 +110,21 @@ def parse_addresses(name: str, value: str) -> list[MailAddress]:
         ]
     except Exception:  # policy.default raises on some broken headers
         found = _compat32_addresses(value)
+    if "=?" in value:
+        found = _with_compat32_names(found, value)
     return [item for item in found if _plausible(item.address)]
+
+
+def _with_compat32_names(found: list[MailAddress], value: str) -> list[MailAddress]:
+    """Re-decode encoded-word display names with ``decode_header``.
+
+    CPython's generator can split a multi-byte character across two encoded words when it folds a long
+    name; ``decode_header`` joins the bytes of adjacent words before decoding, policy.default does not.
+    """
+    legacy = _compat32_addresses(value)
+    if [item.address for item in legacy] != [item.address for item in found]:
+        return found
+    return legacy
 
 
 def _compat32_addresses(value: str) -> list[MailAddress]:

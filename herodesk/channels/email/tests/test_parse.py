@@ -180,7 +180,9 @@ def test_outlook_mail_with_attached_mail() -> None:
     assert parsed.from_address == "root@localhost"
     assert parsed.subject == "msg attachment"
     assert parsed.date == datetime(2023, 10, 17, 17, 10, 11, tzinfo=UTC)
-    assert parsed.message_id == "MN6PR12MB8566625839C42BCD2B16AC1B8FD6A@MN6PR12MB8566.namprd12.prod.outlook.com"
+    assert parsed.message_id == (
+        "MN6PR12MB8566625839C42BCD2B16AC1B8FD6A@MN6PR12MB8566.namprd12.prod.outlook.com"
+    )
     assert parsed.text == "Could this look more spammy? “Check out the attached file.” 😊"
     assert filenames(parsed) == ["Updates to our terms of use.eml"]
     assert "Subject: Updates to our terms of use" in parsed.full_text
@@ -512,5 +514,8 @@ def test_unknown_and_mislabelled_charsets_decode() -> None:
     parsed = parse_message(raw)
     assert parsed.text == "“Quoted” costs € 5"  # windows-1252 labelled as iso-8859-1
     assert parsed.subject  # an unknown charset in an encoded word does not fail
-    bogus = b"From: a@example.org\nSubject: s\nContent-Type: text/plain; charset=bogus-42\n\nd\xc3\xa9j\xc3\xa0 vu\n"
+    bogus = (
+        b"From: a@example.org\nSubject: s\nContent-Type: text/plain; charset=bogus-42\n\n"
+        b"d\xc3\xa9j\xc3\xa0 vu\n"
+    )
     assert parse_message(bogus).text == "déjà vu"
