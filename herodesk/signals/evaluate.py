@@ -1,0 +1,362 @@
+"""Evaluation of every signal on the published datasets, each metric printed beside live baselines.
+
+Run ``python -m herodesk.signals.cli eval [--data DIR]``. Baselines (VADER, TF-IDF models, a plain
+"we will" regex) are computed here, on the same data and folds, not typed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import spearmanr
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from herodesk.signals import behaviours, effort, intensity, promises, reasons, train
+from herodesk.signals.data import (
+    StcDialogue,
+    data_dir,
+    load_banking77,
+    load_complaints,
+    load_stc3,
+    load_uss,
+)
+
+LABELS_DIR = Path(__file__).parent / "labels"
+BASELINE_PROMISE_RE = re.compile(r"\b(?:we|i)\s*(?:will|shall|'ll|’ll)\b", re.IGNORECASE)
+BASELINE_TIME_RE = re.compile(r"\d|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|week|month)\b",
+                              re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    section: str
+    metric: str
+    ours: float | None
+    baselines: str
+    goal: str = ""
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    widths = (12, 54, 7, 44)
+    header = ("signal", "metric", "ours", "baselines (live)")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + "  goal")
+    print("-" * (sum(widths) + 14))
+    for row in rows:
+        cells = (row.section, row.metric, _fmt(row.ours), row.baselines)
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + row.goal)
+
+
+_vader: object | None = None
+
+
+def vader_compound(texts: Sequence[str]) -> np.ndarray:
+    global _vader
+    if _vader is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _vader = SentimentIntensityAnalyzer()
+    analyzer = _vader
+    return np.array([analyzer.polarity_scores(t[:5000])["compound"] for t in texts])  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- intensity
+
+def eval_intensity(root: Path) -> list[Row]:
+    rows = load_complaints(root)
+    texts = [r[0] for r in rows]
+    labels = np.array([r[1] for r in rows])
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels))
+    ours = np.zeros(len(texts))
+    tfidf = np.zeros(len(texts))
+    for train_idx, test_idx in folds:
+        fold_model = train.train_intensity([texts[i] for i in train_idx], labels[train_idx].tolist())
+        ours[test_idx] = [_intensity_logit(fold_model, texts[i]) for i in test_idx]
+        tfidf[test_idx] = _tfidf_lr_scores([texts[i] for i in train_idx], labels[train_idx],
+                                           [texts[i] for i in test_idx])
+    vader = -vader_compound(texts)
+    out = [
+        Row("intensity", "complaints ROC AUC (5-fold CV)", roc_auc_score(labels, ours),
+            f"VADER {roc_auc_score(labels, vader):.3f}; TF-IDF+LR {roc_auc_score(labels, tfidf):.3f}",
+            ">= 0.93"),
+        Row("intensity", "complaints F1 at 0.5 (5-fold CV)", f1_score(labels, ours > 0),
+            f"TF-IDF+LR {f1_score(labels, tfidf > 0):.3f}"),
+    ]
+    return out + _intensity_cross_domain(root)
+
+
+def _intensity_logit(model: object, text: str) -> float:
+    from herodesk.signals.linear import ngrams
+    from herodesk.signals.text import prepare, tokens
+
+    prepared = prepare(text)
+    dense, _ = intensity.cue_features(prepared.text, prepared.lower)
+    return model.logit(ngrams(tokens(prepared.lower)), dense)  # type: ignore[attr-defined]
+
+
+def _tfidf_lr_scores(train_texts: Sequence[str], train_labels: np.ndarray, test_texts: Sequence[str]) -> np.ndarray:
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    classifier = LogisticRegression(C=10, max_iter=3000).fit(vectorizer.fit_transform(train_texts), train_labels)
+    return classifier.decision_function(vectorizer.transform(test_texts))
+
+
+def _intensity_cross_domain(root: Path) -> list[Row]:
+    turns = [t for d in load_uss(root) for t in d if t.role == "USER" and t.satisfaction is not None]
+    texts = [t.text for t in turns]
+    unhappy = np.array([t.satisfaction is not None and t.satisfaction <= 2 for t in turns])
+    ours = np.array([intensity.logit(t) for t in texts])
+    vader = -vader_compound(texts)
+    rows = [Row("intensity", f"USS MWOZ dissatisfied turns AUC (n+={unhappy.sum()}, shipped model)",
+                roc_auc_score(unhappy, ours), f"VADER {roc_auc_score(unhappy, vader):.3f}", ">= 0.85")]
+    stc = load_stc3(root)
+    neg_s = np.array([-d.mean_s for d in stc])
+    ours_max = np.array([max(intensity.logit(t.text) for t in d.turns if t.sender == "customer") for d in stc])
+    vader_max = np.array([max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in stc])
+    rows.append(Row("intensity", "STC-3 max customer-turn intensity vs -S Spearman", _rho(ours_max, neg_s),
+                    f"VADER lowest compound {_rho(vader_max, neg_s):.3f}", "no collapse"))
+    rows.append(Row("intensity", "STC-3 max intensity AUC for dialogues with mean S<0",
+                    roc_auc_score(neg_s > 0, ours_max), f"VADER {roc_auc_score(neg_s > 0, vader_max):.3f}"))
+    return rows
+
+
+def _rho(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(spearmanr(a, b)[0])
+
+
+# ---------------------------------------------------------------- effort
+
+def eval_effort(root: Path) -> list[Row]:
+    dialogues = load_stc3(root)
+    neg_s = np.array([-d.mean_s for d in dialogues])
+    neg_e = np.array([-d.mean_e for d in dialogues])
+    ours = np.zeros(len(dialogues))
+    ridge = np.zeros(len(dialogues))
+    fold_rho: list[tuple[float, float]] = []
+    for train_idx, test_idx in KFold(5, shuffle=True, random_state=0).split(dialogues):
+        train_part = [dialogues[i] for i in train_idx]
+        test_part = [dialogues[i] for i in test_idx]
+        effort_model, text_model = train.train_effort(train_part)
+        ours[test_idx] = [_effort_raw(effort_model, text_model, d) for d in test_part]
+        ridge[test_idx] = _tfidf_ridge(train_part, test_part)
+        fold_rho.append((_rho(ours[test_idx], neg_s[test_idx]), _rho(ours[test_idx], neg_e[test_idx])))
+    vader = np.array([max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in dialogues])
+    folds_s = ", ".join(f"{s:.3f}" for s, _ in fold_rho)
+    folds_e = ", ".join(f"{e:.3f}" for _, e in fold_rho)
+    return [
+        Row("effort", "STC-3 Spearman vs -S (5-fold CV, pooled)", _rho(ours, neg_s),
+            f"VADER {_rho(vader, neg_s):.3f}; TF-IDF ridge {_rho(ridge, neg_s):.3f}", ">= 0.72"),
+        Row("effort", "STC-3 Spearman vs -E (5-fold CV, pooled)", _rho(ours, neg_e),
+            f"VADER {_rho(vader, neg_e):.3f}; TF-IDF ridge {_rho(ridge, neg_e):.3f}", ">= 0.72"),
+        Row("effort", f"  -S per held-out fold: {folds_s}", float(np.mean([s for s, _ in fold_rho])), "(mean)"),
+        Row("effort", f"  -E per held-out fold: {folds_e}", float(np.mean([e for _, e in fold_rho])), "(mean)"),
+    ]
+
+
+def _effort_raw(effort_model: effort.EffortModel, text_model: object, dialogue: StcDialogue) -> float:
+    features = effort.text_features(train.stc_turns(dialogue), text_model)  # type: ignore[arg-type]
+    return effort_model.bias + sum(effort_model.weights.get(k, 0.0) * v for k, v in features.items())
+
+
+def _tfidf_ridge(train_part: Sequence[StcDialogue], test_part: Sequence[StcDialogue]) -> np.ndarray:
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+    train_text = [train.customer_text(train.stc_turns(d)) for d in train_part]
+    model = Ridge(alpha=1.0).fit(vectorizer.fit_transform(train_text), [-d.mean_s for d in train_part])
+    return model.predict(vectorizer.transform([train.customer_text(train.stc_turns(d)) for d in test_part]))
+
+
+# ---------------------------------------------------------------- promises
+
+@dataclass(frozen=True, slots=True)
+class PromiseItem:
+    text: str
+    label: str
+    due: datetime | None
+    source: str
+
+
+def load_promise_set(root: Path) -> tuple[list[PromiseItem], datetime, str]:
+    lines = (LABELS_DIR / "promises.jsonl").read_text().splitlines()
+    meta = json.loads(lines[0])["_meta"]
+    turn_text = _turn_text_reader(root)
+    items = []
+    for line in lines[1:]:
+        raw = json.loads(line)
+        text = raw["text"] if raw["source"] == "authored" else _span(turn_text, raw)
+        due = datetime.fromisoformat(raw["due"]) if raw.get("due") else None
+        items.append(PromiseItem(text, raw["label"], due, raw["source"]))
+    return items, datetime.fromisoformat(meta["sent_at"]), meta["tz"]
+
+
+def _turn_text_reader(root: Path) -> Callable[[str, str, int], str]:
+    stc = {d.id: d for d in load_stc3(root)}
+    uss = load_uss(root)
+
+    def read(source: str, dialogue: str, turn: int) -> str:
+        if source == "stc3":
+            return stc[str(dialogue)].turns[turn].text
+        return uss[int(dialogue)][turn].text
+
+    return read
+
+
+def _span(turn_text: Callable[[str, str, int], str], raw: dict) -> str:
+    text = turn_text(raw["source"], raw["dialogue"], raw["turn"])[raw["start"]:raw["end"]]
+    if hashlib.sha1(text.encode()).hexdigest()[:12] != raw["sha1"]:
+        raise ValueError(f"labelled span changed in the data: {raw}")
+    return text
+
+
+def eval_promises(root: Path) -> list[Row]:
+    items, sent_at, tz = load_promise_set(root)
+    gold = [i.label != "none" for i in items]
+    found = [promises.detect(i.text, sent_at, tz) for i in items]
+    predicted = [bool(f) for f in found]
+    baseline = [bool(BASELINE_PROMISE_RE.search(i.text)) for i in items]
+    kinds = [_kind(f) for f in found]
+    both = [k for k, (g, p) in enumerate(zip(gold, predicted, strict=True)) if g and p]
+    kind_acc = float(np.mean([kinds[k] == items[k].label for k in both])) if both else None
+    base_kind = ["specific" if BASELINE_TIME_RE.search(i.text) else "vague" for i in items]
+    base_both = [k for k in range(len(items)) if gold[k] and baseline[k]]
+    base_kind_acc = float(np.mean([base_kind[k] == items[k].label for k in base_both])) if base_both else 0.0
+    with_due = [k for k, i in enumerate(items) if i.label == "specific" and i.due is not None]
+    due_acc = float(np.mean([_due(found[k]) == items[k].due for k in with_due])) if with_due else None
+    n_pos = sum(gold)
+    label = f"hand-labelled set: n={len(items)}, {n_pos} promises"
+    return [
+        Row("promises", f"detection precision ({label})", _precision(gold, predicted),
+            f"'we will/I'll' regex {_precision(gold, baseline):.3f}", ">= 0.95"),
+        Row("promises", "detection recall", _recall(gold, predicted),
+            f"'we will/I'll' regex {_recall(gold, baseline):.3f}", ">= 0.95"),
+        Row("promises", f"specific-vs-vague accuracy (on {len(both)} found)", kind_acc,
+            f"regex+'has a digit/day word' {base_kind_acc:.3f}"),
+        Row("promises", f"due time exact (n={len(with_due)} resolvable)", due_acc, "regex: no due time (0.000)"),
+    ] + _promise_slices(items, gold, predicted)
+
+
+def _promise_slices(items: list[PromiseItem], gold: list[bool], predicted: list[bool]) -> list[Row]:
+    rows = []
+    for source in ("stc3", "uss", "authored"):
+        idx = [k for k, i in enumerate(items) if i.source == source]
+        g = [gold[k] for k in idx]
+        p = [predicted[k] for k in idx]
+        b = [bool(BASELINE_PROMISE_RE.search(items[k].text)) for k in idx]
+        rows.append(Row("promises", f"  {source} slice (n={len(idx)}) P / R",
+                        _precision(g, p), f"R {_recall(g, p):.3f}; regex P {_precision(g, b):.3f} "
+                        f"R {_recall(g, b):.3f}"))
+    return rows
+
+
+def _kind(found: list[promises.Promise]) -> str:
+    if not found:
+        return "none"
+    return "specific" if any(p.kind == "specific" for p in found) else "vague"
+
+
+def _due(found: list[promises.Promise]) -> datetime | None:
+    return next((p.due for p in found if p.kind == "specific"), None)
+
+
+def _precision(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    return tp / max(sum(predicted), 1)
+
+
+def _recall(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    return tp / max(sum(gold), 1)
+
+
+# ---------------------------------------------------------------- behaviours
+
+def eval_behaviours(root: Path) -> list[Row]:
+    system = [t for d in load_uss(root) for t in d if t.role == "SYSTEM"]
+    gold = [("general-reqmore" in t.action) for t in system]
+    ours = [behaviours.detect(t.text).closing_offer_of_help.present for t in system]
+    base = [("anything else" in t.text.lower()) for t in system]
+    rows = [
+        Row("behaviours", f"closing offer vs USS general-reqmore (silver, n={len(system)}) P",
+            _precision(gold, ours), f"'anything else' P {_precision(gold, base):.3f}"),
+        Row("behaviours", "closing offer vs USS general-reqmore R", _recall(gold, ours),
+            f"'anything else' R {_recall(gold, base):.3f}"),
+    ]
+    return rows + _authored_behaviours()
+
+
+def _authored_behaviours() -> list[Row]:
+    lines = (LABELS_DIR / "behaviours.jsonl").read_text().splitlines()[1:]
+    items = [json.loads(line) for line in lines]
+    results = [behaviours.detect(i["text"]).flags() for i in items]
+    correct = total = 0
+    for item, flags in zip(items, results, strict=True):
+        for name, value in flags.items():
+            total += 1
+            correct += value == (name in item["true"])
+    gold = [name in i["true"] for i in items for name in behaviours.BEHAVIOUR_NAMES]
+    pred = [r[name] for r in results for name in behaviours.BEHAVIOUR_NAMES]
+    return [Row("behaviours", f"authored set (n={len(items)} msgs x 8 flags) flag accuracy", correct / total,
+                f"P {_precision(gold, pred):.3f} R {_recall(gold, pred):.3f}; all-false "
+                f"{1 - sum(gold) / len(gold):.3f}")]
+
+
+# ---------------------------------------------------------------- reasons
+
+def eval_reasons(root: Path) -> list[Row]:
+    train_rows, test_rows = load_banking77(root, "train"), load_banking77(root, "test")
+    model = reasons.train(train_rows)
+    predicted = [label for label, _ in model.predict([t for t, _ in test_rows])]
+    gold = [c for _, c in test_rows]
+    base = _banking_baseline(train_rows, [t for t, _ in test_rows])
+    return [
+        Row("reasons", "BANKING77 accuracy (train.csv -> test.csv)", accuracy_score(gold, predicted),
+            f"TF-IDF+LR {accuracy_score(gold, base):.3f}", ">= 0.93"),
+        Row("reasons", "BANKING77 macro-F1", f1_score(gold, predicted, average="macro"),
+            f"TF-IDF+LR {f1_score(gold, base, average='macro'):.3f}"),
+    ]
+
+
+def _banking_baseline(train_rows: Sequence[tuple[str, str]], test_texts: Sequence[str]) -> list[str]:
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    classifier = LogisticRegression(C=10, max_iter=2000)
+    classifier.fit(vectorizer.fit_transform([t for t, _ in train_rows]), [c for _, c in train_rows])
+    return list(classifier.predict(vectorizer.transform(test_texts)))
+
+
+SECTIONS: dict[str, Callable[[Path], list[Row]]] = {
+    "intensity": eval_intensity,
+    "effort": eval_effort,
+    "promises": eval_promises,
+    "behaviours": eval_behaviours,
+    "reasons": eval_reasons,
+}
+
+
+def main(data: str | None = None, only: Sequence[str] | None = None) -> int:
+    root = data_dir(data)
+    print(f"herodesk signals evaluation on {root.resolve()}")
+    rows: list[Row] = []
+    for name, section in SECTIONS.items():
+        if only and name not in only:
+            continue
+        started = time.perf_counter()
+        try:
+            rows.extend(section(root))
+        except FileNotFoundError as error:
+            rows.append(Row(name, f"skipped: missing data ({error.filename})", None, ""))
+        print(f"  {name}: {time.perf_counter() - started:.1f}s", flush=True)
+    print()
+    print_table(rows)
+    return 0

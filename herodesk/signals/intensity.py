@@ -1,0 +1,138 @@
+"""Intensity of a customer message: anger, urgency and stakes, escalation threats, repeated contact.
+
+A shipped linear model (word n-grams plus the cue counts below, trained on published complaint
+tweets) gives the score; the cues give agents short reasons ("escalation threat: lawyer").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from herodesk.signals.linear import SparseLinearModel, ngrams, sigmoid
+from herodesk.signals.text import confidence_for, prepare, tokens
+
+MODEL_PATH = Path(__file__).parent / "models" / "intensity.json.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A family of phrases that raise intensity, and how to name a hit for an agent."""
+
+    name: str  # dense feature name in the model
+    label: str  # reason prefix shown to agents
+    pattern: re.Pattern[str]
+
+
+def _cue(name: str, label: str, pattern: str) -> Cue:
+    return Cue(name, label, re.compile(pattern))
+
+
+CUES: tuple[Cue, ...] = (
+    _cue("anger", "anger", r"\b(furious|angry|annoyed|pissed(?: off)?|outraged|livid|fed up|sick of|tired of|"
+         r"disgust(?:ed|ing)|ridiculous|unacceptable|appalling|pathetic|useless|incompetent|worst|terrible|"
+         r"horrible|awful|shocking|disgrace(?:ful)?|rubbish|garbage|hate|scam|rip(?:ping)?[- ]?off|cheat(?:ed|ing)?|"
+         r"liars?|lied|unbelievable|how dare|rude|disappoint(?:ed|ing)|frustrat(?:ed|ing|ion)|nightmare|"
+         r"waste of (?:time|money)|shame on you|no excuse|joke|insult(?:ing)?|unprofessional|irresponsible|"
+         r"poor service|bad service|fail(?:ed|s)? again|what the hell|stupid|idiots?|nonsense|shameless)\b"),
+    _cue("profanity", "anger: swearing", r"\b(wtf|fuck\w*|shit\w*|damn\w*|bullshit|crap|sucks?|bloody|hell|screw)\b"),
+    _cue("urgency", "urgency", r"\b(urgent(?:ly)?|asap|emergency|immediately|right now|right away|today|tonight|"
+         r"as soon as possible|in \d+ (?:minutes|mins|hours)|deadline|flight|boarding|plane|airport|"
+         r"leaving (?:tomorrow|today|in)|stranded|stuck at|time[- ]sensitive|running out of time|hurry)\b"),
+    _cue("stakes", "high stakes", r"\b(lost (?:my |our )?(?:passport|wallet|purse|card|phone|luggage|bag|keys|"
+         r"baggage)|stolen|theft|fraud(?:ulent)?|unauthori[sz]ed|charged (?:me )?twice|double[- ]charged|"
+         r"charged double|taken twice|paid twice|money (?:taken|gone|missing)|overcharg\w+|no money|"
+         r"unsafe|dangerous|fire|injur\w+|hospital|gas leak|medical|locked out|no (?:power|heating|water|signal)|"
+         r"deducted|refund|scammed|missing (?:money|payment|parcel|package))\b"),
+    _cue("escalation", "escalation threat", r"\b(cancel(?:l?ing|led)? (?:my|the|our) (?:account|subscription|"
+         r"contract|service|order|membership|plan)|switch(?:ing)? to|move to (?:another|a different)|competitor|"
+         r"lawyer|solicitor|attorney|legal action|sue|court|ombudsman|regulator|trading standards|bbb|"
+         r"report (?:you|this|it) to|consumer (?:protection|association|council)|journalist|media|"
+         r"complain(?:t)? to|formal complaint|chargeback|never (?:use|buy|fly|order|shop)\w* .{0,30}again|"
+         r"leaving (?:you|your)|take my business|expose|go public|tell everyone)\b"),
+    _cue("repeat", "repeated contact", r"\b((?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|yet again|"
+         r"still (?:not|no|haven'?t|hasn'?t|waiting|broken|nothing|can'?t|doesn'?t|isn'?t)|already (?:told|said|"
+         r"called|sent|explained|contacted|asked|emailed|given|provided)|(?:called|emailed|contacted|phoned|"
+         r"asked|written|wrote|tried|complained) (?:you |them )?(?:\d+|many|several|multiple|numerous|three|four|"
+         r"five|so many|countless) times|keep (?:calling|asking|getting|telling|waiting)|for (?:\d+|two|three|"
+         r"several|many) (?:days|weeks|months)|nobody (?:answers|answered|replied|responded|helps|solved|cares)|"
+         r"no (?:one|response|reply|answer|feedback)|how many times|repeatedly|again and again|every time|"
+         r"no one (?:answers|answered|replied|responded|solved|cares))\b"),
+    _cue("correction", "not understood", r"(^no\b|\bi (?:said|told you|asked for|already)|that'?s not what|"
+         r"not what i (?:asked|wanted|said|need)|are you sure|(?:check|try|look) again|misunderstood|"
+         r"did you not understand|confus(?:ed|ing)|(?:that'?s|that is|it'?s) (?:wrong|incorrect)|"
+         r"i really (?:need|want)|let me clarify|start (?:again|over|from the beginning))"),
+)
+_EXCLAIM_RE = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
+_CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
+_WORD_RE = re.compile(r"\b[A-Za-z]{3,}\b")
+_THANKS_RE = re.compile(r"\b(thanks?|thank you|great|awesome|love|appreciate|excellent|perfect|cheers)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class IntensityResult:
+    """How intense a customer message is (0..1), why, and how much to trust it."""
+
+    score: float
+    reasons: list[str]
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def model() -> SparseLinearModel:
+    return SparseLinearModel.load(MODEL_PATH)
+
+
+def cue_features(text: str, lower: str) -> tuple[dict[str, float], list[str]]:
+    """Dense cue counts for the model, and reasons for the agent."""
+    dense: dict[str, float] = {}
+    reasons: list[str] = []
+    for cue in CUES:
+        hits = cue.pattern.findall(lower)
+        if hits:
+            dense[cue.name] = min(len(hits), 3)
+            first = hits[0] if isinstance(hits[0], str) else hits[0][0]
+            reasons.append(f"{cue.label}: {first.strip()}")
+    dense.update(_style_features(text, lower))
+    if dense.get("shouting"):
+        reasons.append("anger: shouting")
+    return dense, reasons
+
+
+def _style_features(text: str, lower: str) -> dict[str, float]:
+    style: dict[str, float] = {}
+    if _EXCLAIM_RE.search(text):
+        style["exclaim"] = 1.0
+    words = _WORD_RE.findall(text[:2000])
+    if len(words) >= 4:
+        caps = sum(1 for w in _CAPS_WORD_RE.findall(text[:2000]))
+        if caps / len(words) > 0.3:
+            style["shouting"] = 1.0
+    if _THANKS_RE.search(lower):
+        style["thanks"] = 1.0
+    return style
+
+
+def score(text: str) -> IntensityResult:
+    """Intensity of one customer message."""
+    prepared = prepare(text)
+    if not prepared.usable:
+        return IntensityResult(0.0, [], 0.0)
+    toks = tokens(prepared.lower)
+    dense, reasons = cue_features(prepared.text, prepared.lower)
+    value = model().probability(ngrams(toks), dense)
+    return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(toks)))
+
+
+def logit(text: str) -> float:
+    """The raw model logit (for ranking and for the effort model's text driver)."""
+    prepared = prepare(text)
+    if not prepared.usable:
+        return -5.0
+    dense, _ = cue_features(prepared.text, prepared.lower)
+    return model().logit(ngrams(tokens(prepared.lower)), dense)
+
+
+__all__ = ["CUES", "IntensityResult", "cue_features", "logit", "score", "sigmoid"]

@@ -1,0 +1,90 @@
+"""A tiny sparse linear model (TF-IDF n-grams plus named dense features) scored in pure Python.
+
+Trained with scikit-learn at build time, shipped as JSON, scored here with dict look-ups so the hot
+path needs neither numpy nor scikit-learn and takes microseconds per message.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def ngrams(tokens: list[str]) -> list[str]:
+    """Word unigrams and bigrams, the analyzer used both in training and in scoring."""
+    grams = list(tokens)
+    grams.extend(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    return grams
+
+
+@dataclass
+class SparseLinearModel:
+    """logit = bias + w · l2norm(tf-idf(ngrams)) + Σ dense_w[name] · value."""
+
+    weights: dict[str, float]  # n-gram -> idf * coefficient, folded together at export
+    dense_weights: dict[str, float]
+    bias: float
+    idf: dict[str, float]
+    sublinear_tf: bool = True
+
+    def logit(self, grams: Iterable[str], dense: dict[str, float]) -> float:
+        counts = Counter(grams)
+        idf = self.idf
+        weights = self.weights
+        norm_sq = 0.0
+        dot = 0.0
+        for gram, count in counts.items():
+            gram_idf = idf.get(gram)
+            if gram_idf is None:
+                continue
+            tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
+            value = tf * gram_idf
+            norm_sq += value * value
+            dot += tf * weights.get(gram, 0.0)
+        total = self.bias + (dot / math.sqrt(norm_sq) if norm_sq else 0.0)
+        for name, value in dense.items():
+            total += self.dense_weights.get(name, 0.0) * value
+        return total
+
+    def probability(self, grams: Iterable[str], dense: dict[str, float]) -> float:
+        return sigmoid(self.logit(grams, dense))
+
+    def top_grams(self, grams: Iterable[str], k: int = 3) -> list[tuple[str, float]]:
+        """The n-grams present that push the logit up most (for explanations)."""
+        present = {g: self.weights.get(g, 0.0) for g in set(grams) if g in self.weights}
+        ranked = sorted(present.items(), key=lambda item: item[1], reverse=True)
+        return [(g, w) for g, w in ranked[:k] if w > 0]
+
+    def to_json(self) -> dict:
+        return {
+            "weights": {k: round(v, 5) for k, v in self.weights.items()},
+            "dense_weights": self.dense_weights,
+            "bias": self.bias,
+            "idf": {k: round(v, 4) for k, v in self.idf.items()},
+            "sublinear_tf": self.sublinear_tf,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict) -> SparseLinearModel:
+        return cls(raw["weights"], raw["dense_weights"], raw["bias"], raw["idf"], raw.get("sublinear_tf", True))
+
+    def save(self, path: Path) -> None:
+        payload = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode()
+        path.write_bytes(gzip.compress(payload, mtime=0))
+
+    @classmethod
+    def load(cls, path: Path) -> SparseLinearModel:
+        return cls.from_json(json.loads(gzip.decompress(path.read_bytes())))
+
+
+def sigmoid(value: float) -> float:
+    if value < -30:
+        return 0.0
+    if value > 30:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-value))

@@ -1,0 +1,153 @@
+"""Contact reasons: a per-team classifier trained from already-tagged conversations, and clustering of
+untagged ones into proposed new reasons named by their top terms.
+
+TF-IDF word 1-2-grams plus character 2-5-grams and a linear SVM; confidences are a softmax over the
+SVM margins. Models serialise to a compressed npz (no pickle, so a stored model cannot run code).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from herodesk.signals.text import prepare
+
+SOFTMAX_TEMPERATURE = 0.25
+MAX_TEXT_CHARS = 5_000
+
+
+def _clean(texts: Sequence[str]) -> list[str]:
+    return [prepare(t, max_chars=MAX_TEXT_CHARS).text for t in texts]
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
+
+
+def _char_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                           dtype=np.float32)
+
+
+@dataclass
+class ReasonModel:
+    """A trained contact-reason classifier."""
+
+    labels: list[str]
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray
+
+    def _features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        cleaned = _clean(texts)
+        return sp.hstack([self.word.transform(cleaned), self.char.transform(cleaned)]).tocsr()
+
+    def margins(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._features(texts) @ self.coef.T) + self.intercept
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """(label, confidence 0..1) per text; empty or unusable text gets confidence 0."""
+        if not texts:
+            return []
+        margins = self.margins(texts)
+        scaled = (margins - margins.max(axis=1, keepdims=True)) / SOFTMAX_TEMPERATURE
+        probs = np.exp(scaled)
+        probs /= probs.sum(axis=1, keepdims=True)
+        best = probs.argmax(axis=1)
+        usable = [prepare(t).usable for t in texts]
+        return [(self.labels[b], round(float(probs[i, b]), 4) if usable[i] else 0.0)
+                for i, b in enumerate(best)]
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        meta = {
+            "labels": self.labels,
+            "word_vocab": {k: int(v) for k, v in self.word.vocabulary_.items()},
+            "char_vocab": {k: int(v) for k, v in self.char.vocabulary_.items()},
+        }
+        np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                            word_idf=self.word.idf_, char_idf=self.char.idf_,
+                            coef=self.coef.astype(np.float16), intercept=self.intercept)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, payload: bytes) -> ReasonModel:
+        arrays = np.load(io.BytesIO(payload), allow_pickle=False)
+        meta = json.loads(arrays["meta"].tobytes().decode())
+        word, char = _word_vectorizer(), _char_vectorizer()
+        word.vocabulary_, char.vocabulary_ = meta["word_vocab"], meta["char_vocab"]
+        word.idf_, char.idf_ = arrays["word_idf"], arrays["char_idf"]
+        return cls(meta["labels"], word, char, arrays["coef"].astype(np.float32), arrays["intercept"])
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(self.to_bytes())
+
+    @classmethod
+    def load(cls, path: Path) -> ReasonModel:
+        return cls.from_bytes(path.read_bytes())
+
+
+def train(examples: Sequence[tuple[str, str]], c: float = 1.0) -> ReasonModel:
+    """Train on (text, label) pairs; needs at least two labels."""
+    texts = _clean([t for t, _ in examples])
+    labels = [label for _, label in examples]
+    if len(set(labels)) < 2:
+        raise ValueError("need at least two different labels to train a reason classifier")
+    word, char = _word_vectorizer(), _char_vectorizer()
+    features = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    svm = LinearSVC(C=c, random_state=0).fit(features, labels)
+    classes = [str(x) for x in svm.classes_]
+    coef, intercept = svm.coef_, svm.intercept_
+    if len(classes) == 2:  # binary LinearSVC has one row; make it symmetric
+        coef = np.vstack([-coef[0], coef[0]])
+        intercept = np.array([-intercept[0], intercept[0]])
+    return ReasonModel(classes, word, char, coef.astype(np.float32), intercept.astype(np.float32))
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedReason:
+    """A cluster of similar conversations that might deserve its own contact reason."""
+
+    name: str
+    top_terms: list[str]
+    size: int
+    examples: list[int]  # indexes into the clustered texts, closest to the centre first
+
+
+def cluster(texts: Sequence[str], n_clusters: int | None = None, top_n: int = 4) -> list[ProposedReason]:
+    """Group texts into proposed reasons named by their top terms (largest group first)."""
+    cleaned = [t for t in _clean(texts)]
+    usable = [i for i, t in enumerate(cleaned) if t.strip()]
+    if len(usable) < 2:
+        return []
+    k = n_clusters or max(2, min(30, int(round(np.sqrt(len(usable) / 2)))))
+    k = min(k, len(usable))
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1)
+    try:
+        matrix = vectorizer.fit_transform([cleaned[i] for i in usable])
+    except ValueError:  # nothing but stop words
+        return []
+    km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=1024).fit(matrix)
+    terms = vectorizer.get_feature_names_out()
+    proposals = [_proposal(km, matrix, terms, usable, label, top_n) for label in range(k)]
+    return sorted([p for p in proposals if p.size], key=lambda p: p.size, reverse=True)
+
+
+def _proposal(km: MiniBatchKMeans, matrix: sp.csr_matrix, terms: np.ndarray, usable: list[int],
+              label: int, top_n: int) -> ProposedReason:
+    members = np.flatnonzero(km.labels_ == label)
+    centre = km.cluster_centers_[label]
+    top = [str(terms[i]) for i in np.argsort(centre)[::-1][:top_n] if centre[i] > 0]
+    closeness = np.asarray(matrix[members] @ centre).ravel()
+    ordered = [usable[int(members[i])] for i in np.argsort(closeness)[::-1][:5]]
+    return ProposedReason(" / ".join(top[:2]) or "misc", top, int(len(members)), ordered)

@@ -1,0 +1,158 @@
+"""Reproducible training of the shipped models from the shared datasets (fixed seeds, deterministic solvers).
+
+``signals train`` rebuilds herodesk/signals/models/*; evaluate.py reuses these functions per CV fold.
+Needs numpy/scipy/scikit-learn, which the scoring hot path does not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from herodesk.signals import effort, intensity
+from herodesk.signals.data import StcDialogue, data_dir, load_complaints, load_stc3
+from herodesk.signals.linear import SparseLinearModel, ngrams
+from herodesk.signals.text import prepare, tokens
+
+MODELS_DIR = Path(__file__).parent / "models"
+INTENSITY_DENSE = ("anger", "profanity", "urgency", "stakes", "escalation", "repeat", "correction",
+                   "exclaim", "shouting", "thanks")
+INTENSITY_C = 3.0
+EFFORT_TEXT_ALPHA = 3.0
+EFFORT_ALPHA = 10.0
+EFFORT_DETAILS = {
+    "tone_max": "angriest customer message",
+    "tone_last": "tone of the customer's last message",
+    "tone_first": "tone of the customer's first message",
+    "said_repeat": "customer says they are repeating themselves or still waiting",
+    "said_correction": "customer had to correct or re-explain",
+    "said_escalation": "customer threatens to escalate",
+    "agent_channel_switch": "agent asked the customer to switch channel",
+    "agent_info_requests": "agent asked the customer for information",
+    "agent_commitments": "agent made commitments (follow-ups pending)",
+    "agent_apologies": "agent had to apologise",
+    "repeated_info": "customer had to repeat information already given",
+    "customer_turns": "back-and-forth: customer messages beyond the first",
+    "ends_with_thanks": "customer ended with thanks or confirmation",
+    "ends_on_customer": "conversation ends on an unanswered customer message",
+    "customer_wording": "wording of the customer's messages",
+}
+
+
+def analyzer(text: str) -> list[str]:
+    return ngrams(tokens(prepare(text).lower))
+
+
+def _to_sparse_model(vectorizer: TfidfVectorizer, coef: np.ndarray, bias: float,
+                     dense_weights: dict[str, float]) -> SparseLinearModel:
+    vocab = vectorizer.vocabulary_
+    idf = vectorizer.idf_
+    weights = {gram: float(coef[i] * idf[i]) for gram, i in vocab.items() if abs(coef[i]) > 1e-6}
+    idf_map = {gram: float(idf[i]) for gram, i in vocab.items()}
+    return SparseLinearModel(weights, dense_weights, float(bias), idf_map, sublinear_tf=True)
+
+
+def intensity_dense(texts: Sequence[str]) -> np.ndarray:
+    matrix = np.zeros((len(texts), len(INTENSITY_DENSE)))
+    for row, text in enumerate(texts):
+        prepared = prepare(text)
+        dense, _ = intensity.cue_features(prepared.text, prepared.lower)
+        for col, name in enumerate(INTENSITY_DENSE):
+            matrix[row, col] = dense.get(name, 0.0)
+    return matrix
+
+
+def train_intensity(texts: Sequence[str], labels: Sequence[int]) -> SparseLinearModel:
+    """Logistic regression on word 1-2-grams (TF-IDF) plus the intensity cue counts."""
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2)
+    words = vectorizer.fit_transform(texts)
+    features = sp.hstack([words, intensity_dense(texts)]).tocsr()
+    classifier = LogisticRegression(C=INTENSITY_C, max_iter=5000, random_state=0)
+    classifier.fit(features, np.asarray(labels))
+    coef = classifier.coef_[0]
+    n_words = words.shape[1]
+    dense = {name: float(coef[n_words + i]) for i, name in enumerate(INTENSITY_DENSE)}
+    return _to_sparse_model(vectorizer, coef[:n_words], classifier.intercept_[0], dense)
+
+
+def customer_text(dialogue: Sequence[effort.Turn]) -> str:
+    return "\n".join(t.text for t in dialogue if t.sender == "customer")
+
+
+def stc_turns(dialogue: StcDialogue) -> list[effort.Turn]:
+    return [effort.Turn("customer" if t.sender == "customer" else "agent", t.text) for t in dialogue.turns]
+
+
+def train_effort_text(dialogues: Sequence[StcDialogue]) -> SparseLinearModel:
+    """Ridge regression from the customer's words to the annotators' mean -S."""
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2)
+    matrix = vectorizer.fit_transform([customer_text(stc_turns(d)) for d in dialogues])
+    target = np.array([-d.mean_s for d in dialogues])
+    regressor = Ridge(alpha=EFFORT_TEXT_ALPHA, random_state=0).fit(matrix, target - target.mean())
+    return _to_sparse_model(vectorizer, regressor.coef_, float(regressor.intercept_ + target.mean()), {})
+
+
+def train_effort(dialogues: Sequence[StcDialogue],
+                 text_model_factory: Callable[[Sequence[StcDialogue]], SparseLinearModel] = train_effort_text,
+                 ) -> tuple[effort.EffortModel, SparseLinearModel]:
+    """Ridge weights for the effort drivers on -S; the wording sub-model is trained on the same dialogues.
+
+    To keep the wording driver honest, its values for the driver fit come from an inner 5-fold split.
+    """
+    text_model = text_model_factory(dialogues)
+    inner = _out_of_fold_text_models(dialogues, text_model_factory)
+    names = list(EFFORT_DETAILS)
+    rows = [effort.text_features(stc_turns(d), inner[i]) for i, d in enumerate(dialogues)]
+    matrix = np.array([[row.get(n, 0.0) for n in names] for row in rows])
+    target = np.array([-d.mean_s for d in dialogues])
+    scale = matrix.std(axis=0) + 1e-9
+    regressor = Ridge(alpha=EFFORT_ALPHA, random_state=0).fit(matrix / scale, target)
+    # Map to a logit scale where one standard deviation of -S is about one logit unit.
+    spread = float(target.std()) or 1.0
+    weights = {n: float(w / s / spread) for n, w, s in zip(names, regressor.coef_, scale, strict=True)}
+    bias = float((regressor.intercept_ - target.mean()) / spread)
+    return effort.EffortModel(bias, weights, dict(EFFORT_DETAILS)), text_model
+
+
+def _out_of_fold_text_models(dialogues: Sequence[StcDialogue], factory: Callable
+                             ) -> list[SparseLinearModel]:
+    order = np.random.default_rng(0).permutation(len(dialogues))
+    folds = np.array_split(order, 5)
+    assigned: list[SparseLinearModel | None] = [None] * len(dialogues)
+    for fold in folds:
+        held = set(fold.tolist())
+        train_part = [d for i, d in enumerate(dialogues) if i not in held]
+        fold_model = factory(train_part)
+        for i in held:
+            assigned[i] = fold_model
+    return [m for m in assigned if m is not None]
+
+
+def save_effort(effort_model: effort.EffortModel, text_model: SparseLinearModel, directory: Path) -> None:
+    payload = {"bias": effort_model.bias, "weights": effort_model.weights, "details": effort_model.details}
+    (directory / "effort.json").write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+    text_model.save(directory / "effort_text.json.gz")
+
+
+def train_all(root: Path, directory: Path = MODELS_DIR) -> list[Path]:
+    """Rebuild every shipped artifact; returns the written paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = load_complaints(root)
+    intensity_model = train_intensity([r[0] for r in rows], [r[1] for r in rows])
+    intensity_model.save(directory / "intensity.json.gz")
+    intensity.model.cache_clear()
+    effort_model, text_model = train_effort(load_stc3(root))
+    save_effort(effort_model, text_model, directory)
+    return [directory / n for n in ("intensity.json.gz", "effort.json", "effort_text.json.gz")]
+
+
+def main(data: str | None = None) -> int:
+    for path in train_all(data_dir(data)):
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    return 0
