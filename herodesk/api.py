@@ -43,7 +43,9 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, message: str, fields: dict[str, str] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
     body = {"error": {"status": status, "message": message, "fields": fields or {}}}
     return api.create_response(request, body, status=status)
 

@@ -82,7 +82,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _prepare_database()
     embedded = not settings.REDIS_URL
-    print(f"herodesk serving on http://{args.host}:{args.port}/ ({'embedded' if embedded else 'Redis'} job queue)")
+    print(
+        f"herodesk serving on http://{args.host}:{args.port}/ "
+        f"({'embedded' if embedded else 'Redis'} job queue)"
+    )
     return _supervise(_processes(args.host, args.port, args.workers, embedded))
 
 
@@ -161,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=2)
     demo.add_argument("--conversations", type=int, default=5000)
     demo.add_argument("--reset", action="store_true", help="recreate the demo data")
-    serve = sub.add_parser("serve", help="run the production web server (and the embedded worker without Redis)")
+    serve = sub.add_parser(
+        "serve", help="run the production web server (and the embedded worker without Redis)"
+    )
     serve.add_argument("--host", default=os.environ.get("HERODESK_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("HERODESK_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("HERODESK_WEB_WORKERS", "2")))

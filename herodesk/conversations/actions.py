@@ -53,7 +53,7 @@ class AttachmentUpload:
         if upload.size and upload.size > settings.MAX_ATTACHMENT_BYTES:
             raise ActionError(
                 "Attachment too large",
-                {"attachment": f"{upload.name} is larger than {settings.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB"},
+                {"attachment": f"{upload.name} is larger than {_limit_mb()} MB"},
             )
         return cls(
             filename=upload.name or "attachment",
@@ -93,6 +93,10 @@ class NewConversation:
     extra_events: list[dict[str, object]] = field(default_factory=list)
 
 
+def _limit_mb() -> int:
+    return settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)
+
+
 def _now(at: datetime | None = None) -> datetime:
     return at or timezone.now()
 
@@ -103,12 +107,15 @@ def _check_text(text: str, field_name: str = "text", required: bool = True) -> s
         raise ActionError("Message is empty", {field_name: "This field is required."})
     if len(text) > settings.MAX_MESSAGE_CHARS:
         raise ActionError(
-            "Message too long", {field_name: f"At most {settings.MAX_MESSAGE_CHARS:,} characters are allowed."}
+            "Message too long",
+            {field_name: f"At most {settings.MAX_MESSAGE_CHARS:,} characters are allowed."},
         )
     return text
 
 
-def _record(conversation: Conversation | None, actor: User | None, kind: str, at: datetime, **kw: object) -> Event:
+def _record(
+    conversation: Conversation | None, actor: User | None, kind: str, at: datetime, **kw: object
+) -> Event:
     note = str(kw.pop("note", "") or "")
     return Event.objects.create(
         conversation=conversation,
@@ -149,6 +156,7 @@ def _after_commit(conversation: Conversation, message: Message | None = None) ->
 
 
 # --- Creating conversations and adding messages ----------------------------------------------------
+
 
 @transaction.atomic
 def do_create_conversation(draft: NewConversation, actor: User | None = None) -> Conversation:
@@ -294,7 +302,9 @@ def do_add_reply(
 
 
 @transaction.atomic
-def do_add_note(conversation: Conversation, author: User, text: str, kind: str = Message.Kind.NOTE) -> Message:
+def do_add_note(
+    conversation: Conversation, author: User, text: str, kind: str = Message.Kind.NOTE
+) -> Message:
     """An internal note, or a phone note taken during a call (which counts as acting on the conversation)."""
     if kind not in (Message.Kind.NOTE, Message.Kind.PHONE):
         raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
@@ -306,6 +316,7 @@ def do_add_note(conversation: Conversation, author: User, text: str, kind: str =
 
 
 # --- Status, snooze, ownership ----------------------------------------------------------------------
+
 
 def required_on_resolve(conversation: Conversation) -> dict[str, str]:
     """Fields a conversation must have before it is resolved (call control: not at creation)."""
@@ -362,7 +373,9 @@ def do_wake_due_snoozes(now: datetime | None = None) -> int:
     """Reopen conversations whose snooze time has come; the snooze time stays as a reminder."""
     at = _now(now)
     woken = 0
-    due = Conversation.objects.filter(status=Status.SNOOZED, snoozed_until__lte=at).values_list("pk", flat=True)
+    due = Conversation.objects.filter(status=Status.SNOOZED, snoozed_until__lte=at).values_list(
+        "pk", flat=True
+    )
     for pk in list(due[:500]):
         with transaction.atomic():
             conversation = Conversation.objects.select_for_update().get(pk=pk)
@@ -378,7 +391,9 @@ def do_wake_due_snoozes(now: datetime | None = None) -> int:
 
 def do_clear_snooze_reminder(conversation: Conversation, actor: User) -> None:
     with transaction.atomic():
-        Conversation.objects.filter(pk=conversation.pk).exclude(status=Status.SNOOZED).update(snoozed_until=None)
+        Conversation.objects.filter(pk=conversation.pk).exclude(status=Status.SNOOZED).update(
+            snoozed_until=None
+        )
 
 
 def _assign(conversation: Conversation, actor: User | None, owner: User | None, at: datetime) -> None:
@@ -412,7 +427,9 @@ def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> 
     """Hand a conversation to another agent or team, with a warm hand-off note. Counts as customer effort."""
     note = (transfer.note or "").strip()
     if not note:
-        raise ActionError("A hand-off note is required", {"note": "Tell the next owner what the customer needs."})
+        raise ActionError(
+            "A hand-off note is required", {"note": "Tell the next owner what the customer needs."}
+        )
     if transfer.to_owner is None and transfer.to_team is None:
         raise ActionError("Choose who takes over", {"to": "Choose an agent or a team."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -443,6 +460,7 @@ def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> 
 
 
 # --- Classification ---------------------------------------------------------------------------------
+
 
 def _tags(names: Iterable[str]) -> list[Tag]:
     from django.utils.text import slugify
@@ -481,7 +499,9 @@ def do_set_priority(conversation: Conversation, actor: User, priority: int) -> C
 
 
 @transaction.atomic
-def do_set_contact_reason(conversation: Conversation, actor: User, reason: ContactReason | None) -> Conversation:
+def do_set_contact_reason(
+    conversation: Conversation, actor: User, reason: ContactReason | None
+) -> Conversation:
     if conversation.contact_reason_id != (reason.pk if reason else None):
         _record(conversation, actor, Event.Kind.REASON, _now(), reason=reason.name if reason else None)
         conversation.contact_reason = reason
@@ -492,7 +512,9 @@ def do_set_contact_reason(conversation: Conversation, actor: User, reason: Conta
 @transaction.atomic
 def do_set_customer(conversation: Conversation, actor: User, customer: Customer) -> Conversation:
     if conversation.customer_id != customer.pk:
-        _record(conversation, actor, Event.Kind.CUSTOMER, _now(), old=conversation.customer_id, new=customer.pk)
+        _record(
+            conversation, actor, Event.Kind.CUSTOMER, _now(), old=conversation.customer_id, new=customer.pk
+        )
         conversation.customer = customer
         conversation.save(update_fields=["customer"])
         conversation.messages.filter(direction=Message.Direction.IN).update(customer=customer)

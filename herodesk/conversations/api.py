@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from herodesk.accounts.models import Team, User
+from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions, queries
 from herodesk.conversations.models import Channel, Conversation, Message
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
@@ -128,26 +129,37 @@ def _list_queryset(user: User, filters: ListFilters):  # type: ignore[no-untyped
     if filters.customer_id:
         qs = qs.filter(customer_id=filters.customer_id)
     inbox = queries.InboxFilters(
-        tag=filters.tag or "", channel=filters.channel or "", priority=filters.priority, owner_id=filters.owner_id
+        tag=filters.tag or "",
+        channel=filters.channel or "",
+        priority=filters.priority,
+        owner_id=filters.owner_id,
     )
     return qs.filter(inbox.as_q())
 
 
-@router.get("", response=ConversationPage, summary="List conversations (newest activity first)")
+@router.get(
+    "", response={200: ConversationPage, **WRITE_ERRORS}, summary="List conversations (newest activity first)"
+)
 def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # type: ignore[no-untyped-def]
     qs = _list_queryset(_agent(request), filters)
     rows, next_cursor = queries.keyset_slice(qs, filters.cursor, filters.limit)
     return {"items": rows, "next_cursor": next_cursor}
 
 
-@router.post("", response={201: ConversationOut}, summary="Create a conversation with its first message")
+@router.post(
+    "",
+    response={201: ConversationOut, **WRITE_ERRORS},
+    summary="Create a conversation with its first message",
+)
 def create_conversation(request: HttpRequest, payload: ConversationCreate):  # type: ignore[no-untyped-def]
     user = _agent(request)
     customer = None
     if payload.customer_email or payload.customer_phone:
         customer = do_find_or_create_customer(
             CustomerDetails(
-                name=payload.customer_name, email=payload.customer_email or "", phone=payload.customer_phone or ""
+                name=payload.customer_name,
+                email=payload.customer_email or "",
+                phone=payload.customer_phone or "",
             )
         )
     team = _team(user, payload.team_id)
@@ -173,12 +185,18 @@ def _team(user: User, team_id: int | None) -> Team | None:
     return team
 
 
-@router.get("/{conversation_id}", response=ConversationOut, summary="Read one conversation")
+@router.get(
+    "/{conversation_id}", response={200: ConversationOut, **WRITE_ERRORS}, summary="Read one conversation"
+)
 def get_conversation(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
     return queries.conversation_for_agent(_agent(request), conversation_id)
 
 
-@router.patch("/{conversation_id}", response=ConversationOut, summary="Change status, owner, team, tags, priority")
+@router.patch(
+    "/{conversation_id}",
+    response={200: ConversationOut, **WRITE_ERRORS},
+    summary="Change status, owner, team, tags, priority",
+)
 def update_conversation(request: HttpRequest, conversation_id: int, payload: ConversationUpdate):  # type: ignore[no-untyped-def]
     user = _agent(request)
     conversation = queries.conversation_for_agent(user, conversation_id)
@@ -191,8 +209,12 @@ def _apply_update(user: User, conversation: Conversation, payload: ConversationU
 
     with transaction.atomic():  # all of the changes or none of them
         if payload.team_id is not None:
-            owner = User.objects.filter(pk=payload.owner_id, is_active=True).first() if payload.owner_id else None
-            transfer = actions.Transfer(note=payload.handoff_note or "", to_owner=owner, to_team=_team(user, payload.team_id))
+            owner = (
+                User.objects.filter(pk=payload.owner_id, is_active=True).first() if payload.owner_id else None
+            )
+            transfer = actions.Transfer(
+                note=payload.handoff_note or "", to_owner=owner, to_team=_team(user, payload.team_id)
+            )
             actions.do_transfer(conversation, user, transfer)
         elif payload.owner_id is not None:
             owner = None
@@ -211,13 +233,21 @@ def _apply_update(user: User, conversation: Conversation, payload: ConversationU
             actions.do_snooze(conversation, user, payload.snoozed_until)
 
 
-@router.get("/{conversation_id}/messages", response=list[MessageOut], summary="The conversation's messages")
+@router.get(
+    "/{conversation_id}/messages",
+    response={200: list[MessageOut], **WRITE_ERRORS},
+    summary="The conversation's messages",
+)
 def list_messages(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
     conversation = queries.conversation_for_agent(_agent(request), conversation_id)
     return list(conversation.messages.order_by("created_at", "id")[:1000])
 
 
-@router.post("/{conversation_id}/messages", response={201: MessageOut}, summary="Add a reply or an internal note")
+@router.post(
+    "/{conversation_id}/messages",
+    response={201: MessageOut, **WRITE_ERRORS},
+    summary="Add a reply or an internal note",
+)
 def add_message(request: HttpRequest, conversation_id: int, payload: MessageCreate):  # type: ignore[no-untyped-def]
     user = _agent(request)
     conversation = queries.conversation_for_agent(user, conversation_id)

@@ -67,7 +67,9 @@ class PriorityForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    contact_reason = forms.ModelChoiceField(queryset=ContactReason.objects.filter(active=True), required=False)
+    contact_reason = forms.ModelChoiceField(
+        queryset=ContactReason.objects.filter(active=True), required=False
+    )
 
 
 class CustomerForm(forms.Form):
@@ -92,7 +94,9 @@ class PhoneCallForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
-    contact_reason = forms.ModelChoiceField(queryset=ContactReason.objects.filter(active=True), required=False)
+    contact_reason = forms.ModelChoiceField(
+        queryset=ContactReason.objects.filter(active=True), required=False
+    )
     tags = forms.CharField(required=False, max_length=500)
     priority = forms.TypedChoiceField(
         choices=Conversation.Priority.choices, coerce=int, initial=Conversation.Priority.NORMAL

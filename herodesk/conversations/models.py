@@ -245,3 +245,6 @@ class SearchDocument(models.Model):
         Conversation, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
     vector = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"Search entry for #{self.conversation_id}"

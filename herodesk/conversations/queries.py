@@ -50,8 +50,10 @@ def visible_conversations(user: User) -> QuerySet[Conversation]:
 def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
     """The conversation if the agent may see it, else 404 (never a hint that it exists)."""
     try:
-        return visible_conversations(user).select_related("customer", "team", "owner", "contact_reason").get(
-            pk=conversation_id
+        return (
+            visible_conversations(user)
+            .select_related("customer", "team", "owner", "contact_reason")
+            .get(pk=conversation_id)
         )
     except (Conversation.DoesNotExist, ValueError, TypeError):
         raise Http404("No such conversation") from None
@@ -66,6 +68,7 @@ def thread(conversation: Conversation) -> QuerySet[Message]:
 
 
 # --- Inbox views --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class InboxView:
@@ -238,7 +241,9 @@ def signal_context(conversation: Conversation) -> dict[str, object]:
     return insight_queries.conversation_signals(conversation)
 
 
-def keyset_slice(qs: QuerySet[Conversation], cursor: str | None, limit: int) -> tuple[list[Conversation], str | None]:
+def keyset_slice(
+    qs: QuerySet[Conversation], cursor: str | None, limit: int
+) -> tuple[list[Conversation], str | None]:
     """Newest activity first, continuing after ``cursor``; query count does not grow with the page size."""
     if cursor:
         value, pk = decode_cursor(cursor, "last_activity_at")

@@ -65,11 +65,28 @@ def remove_conversation(conversation_id: int) -> None:
         SearchDocument.objects.filter(conversation_id=conversation_id).delete()
 
 
+# {access} is the access condition from queries.access_sql (placeholders only, never user input).
+SQLITE_SEARCH = (
+    "SELECT f.rowid FROM conversation_fts f JOIN conversations_conversation c ON c.id = f.rowid "
+    "WHERE conversation_fts MATCH %s AND ({access}) "
+    "ORDER BY bm25(conversation_fts, 4.0, 1.0) LIMIT %s OFFSET %s"
+)
+POSTGRES_SEARCH = (
+    "SELECT d.conversation_id FROM conversations_searchdocument d "
+    "JOIN conversations_conversation c ON c.id = d.conversation_id "
+    "WHERE d.vector @@ to_tsquery('english', %s) AND ({access}) "
+    "ORDER BY ts_rank_cd(d.vector, to_tsquery('english', %s)) DESC, d.conversation_id DESC "
+    "LIMIT %s OFFSET %s"
+)
+
+
 def query_terms(query: str) -> list[str]:
     return _TOKEN.findall(query.lower())[:12]
 
 
-def search_ids(query: str, access_sql: str, access_params: list[object], limit: int, offset: int) -> list[int]:
+def search_ids(
+    query: str, access_sql: str, access_params: list[object], limit: int, offset: int
+) -> list[int]:
     """Ranked conversation ids matching every term of ``query`` that pass the access filter.
 
     ``access_sql`` is a condition on the conversation table aliased ``c`` (built by queries.py from
@@ -82,20 +99,10 @@ def search_ids(query: str, access_sql: str, access_params: list[object], limit: 
         if connection.vendor == "sqlite":
             # Quote each term so FTS5 syntax in user input is never interpreted; prefix-match the last.
             match = " ".join([*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*'])
-            cursor.execute(
-                "SELECT f.rowid FROM conversation_fts f JOIN conversations_conversation c ON c.id = f.rowid "
-                f"WHERE conversation_fts MATCH %s AND ({access_sql}) "  # noqa: S608 - built by queries.py
-                "ORDER BY bm25(conversation_fts, 4.0, 1.0) LIMIT %s OFFSET %s",
-                [match, *access_params, limit, offset],
-            )
+            sql = SQLITE_SEARCH.format(access=access_sql)
+            cursor.execute(sql, [match, *access_params, limit, offset])
         else:
             tsquery = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
-            cursor.execute(
-                "SELECT d.conversation_id FROM conversations_searchdocument d "
-                "JOIN conversations_conversation c ON c.id = d.conversation_id "
-                f"WHERE d.vector @@ to_tsquery('english', %s) AND ({access_sql}) "  # noqa: S608
-                "ORDER BY ts_rank_cd(d.vector, to_tsquery('english', %s)) DESC, d.conversation_id DESC "
-                "LIMIT %s OFFSET %s",
-                [tsquery, *access_params, tsquery, limit, offset],
-            )
+            sql = POSTGRES_SEARCH.format(access=access_sql)
+            cursor.execute(sql, [tsquery, *access_params, tsquery, limit, offset])
         return [row[0] for row in cursor.fetchall()]

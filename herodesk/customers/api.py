@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from herodesk.accounts.models import User
+from herodesk.api_schema import WRITE_ERRORS
 from herodesk.customers import actions, queries
 from herodesk.customers.models import Customer, Identity
 
@@ -57,38 +58,57 @@ def _agent(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-@router.get("", response=list[CustomerOut], summary="Search customers by name, email or phone")
+@router.get(
+    "", response={200: list[CustomerOut], **WRITE_ERRORS}, summary="Search customers by name, email or phone"
+)
 def list_customers(request: HttpRequest, params: Query[CustomerSearch]):  # type: ignore[no-untyped-def]
     return queries.search_customers(_agent(request), params.q, params.limit, params.after_id)
 
 
-@router.post("", response={201: CustomerOut}, summary="Create a customer (or return the one owning the identity)")
+@router.post(
+    "",
+    response={201: CustomerOut, **WRITE_ERRORS},
+    summary="Create a customer (or return the one owning the identity)",
+)
 def create_customer(request: HttpRequest, payload: CustomerIn):  # type: ignore[no-untyped-def]
     with transaction.atomic():
         customer = actions.do_find_or_create_customer(
             actions.CustomerDetails(name=payload.name, email=payload.email or "", phone=payload.phone or "")
         )
         if payload.notes is not None:
-            actions.do_update_customer(customer, _agent(request), actions.CustomerDetails(notes=payload.notes, name=customer.name))
+            actions.do_update_customer(
+                customer, _agent(request), actions.CustomerDetails(notes=payload.notes, name=customer.name)
+            )
     return 201, queries.customer_for_agent(_agent(request), customer.pk)
 
 
-@router.get("/{customer_id}", response=CustomerOut, summary="Read one customer")
+@router.get("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS}, summary="Read one customer")
 def get_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
     return queries.customer_for_agent(_agent(request), customer_id)
 
 
-@router.patch("/{customer_id}", response=CustomerOut, summary="Update name and notes, or add an identity")
+@router.patch(
+    "/{customer_id}",
+    response={200: CustomerOut, **WRITE_ERRORS},
+    summary="Update name and notes, or add an identity",
+)
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerIn):  # type: ignore[no-untyped-def]
     customer = queries.customer_for_agent(_agent(request), customer_id)
     details = actions.CustomerDetails(
-        name=payload.name or customer.name, email=payload.email or "", phone=payload.phone or "", notes=payload.notes
+        name=payload.name or customer.name,
+        email=payload.email or "",
+        phone=payload.phone or "",
+        notes=payload.notes,
     )
     actions.do_update_customer(customer, _agent(request), details)
     return queries.customer_for_agent(_agent(request), customer_id)
 
 
-@router.delete("/{customer_id}", response={204: None}, summary="Erase a customer and their conversations (admins)")
+@router.delete(
+    "/{customer_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Erase a customer and their conversations (admins)",
+)
 def delete_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
     from ninja.errors import HttpError
 

@@ -20,8 +20,11 @@ def customers_for_agent(user: User) -> QuerySet[Customer]:
 
 def customer_for_agent(user: User, customer_id: int) -> Customer:
     try:
-        return customers_for_agent(user).prefetch_related("identities").select_related("organization").get(
-            pk=customer_id
+        return (
+            customers_for_agent(user)
+            .prefetch_related("identities")
+            .select_related("organization")
+            .get(pk=customer_id)
         )
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise Http404("No such customer") from None

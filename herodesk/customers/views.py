@@ -23,7 +23,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     customers = queries.search_customers(request.user, query, limit=51, after_id=after)  # type: ignore[arg-type]
     next_after = customers[49].pk if len(customers) > 50 else None
     return render(
-        request, "customers/list.html", {"customers": customers[:50], "query": query, "next_after": next_after}
+        request,
+        "customers/list.html",
+        {"customers": customers[:50], "query": query, "next_after": next_after},
     )
 
 

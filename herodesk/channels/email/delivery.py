@@ -23,9 +23,7 @@ def recipient_for(message: Message) -> str | None:
     customer = message.conversation.customer
     if customer is None:
         return None
-    identity = (
-        customer.identities.filter(kind=Identity.Kind.EMAIL, bouncing=False).order_by("id").first()
-    )
+    identity = customer.identities.filter(kind=Identity.Kind.EMAIL, bouncing=False).order_by("id").first()
     return identity.value if identity else None
 
 
@@ -88,7 +86,9 @@ def build_email(message: Message, to: str) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
     )
-    email.attach_alternative(linebreaks(escape(message.text)) + f"<p>-- <br>{escape(author)}</p>", "text/html")
+    email.attach_alternative(
+        linebreaks(escape(message.text)) + f"<p>-- <br>{escape(author)}</p>", "text/html"
+    )
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as handle:
             email.attach(attachment.filename, handle.read(), attachment.content_type)

@@ -52,7 +52,9 @@ def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
         ),
     )
     conversation = actions.do_create_conversation(draft)
-    Submission.objects.create(email=submission.email.lower(), ip_address=submission.ip_address, created_at=timezone.now())
+    Submission.objects.create(
+        email=submission.email.lower(), ip_address=submission.ip_address, created_at=timezone.now()
+    )
     return conversation, new_link(conversation)
 
 
@@ -63,7 +65,11 @@ def new_link(conversation: Conversation) -> str:
 
 
 def conversation_for_link(raw_token: str) -> Conversation | None:
-    link = CustomerLink.objects.select_related("conversation").filter(token_hash=hash_link_token(raw_token)).first()
+    link = (
+        CustomerLink.objects.select_related("conversation")
+        .filter(token_hash=hash_link_token(raw_token))
+        .first()
+    )
     if link is None:
         return None
     CustomerLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())

@@ -17,7 +17,9 @@ class ContactForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if upload and upload.size > settings.MAX_ATTACHMENT_BYTES:
             limit = settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"The attachment is larger than {limit} MB. Please send a smaller file.")
+            raise forms.ValidationError(
+                f"The attachment is larger than {limit} MB. Please send a smaller file."
+            )
         return upload
 
 

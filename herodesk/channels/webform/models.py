@@ -37,3 +37,6 @@ class Submission(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
     accepted = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.created_at:%Y-%m-%d %H:%M}"

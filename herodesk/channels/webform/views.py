@@ -21,8 +21,12 @@ def contact(request: HttpRequest) -> HttpResponse:
             return render(request, "webform/thanks.html", {"status_url": None})
         uploads = [AttachmentUpload.from_uploaded(data["attachment"])] if data.get("attachment") else []
         submission = actions.WebSubmission(
-            name=data["name"], email=data["email"], subject=data["subject"], message=data["message"],
-            attachments=uploads, ip_address=request.META.get("REMOTE_ADDR"),
+            name=data["name"],
+            email=data["email"],
+            subject=data["subject"],
+            message=data["message"],
+            attachments=uploads,
+            ip_address=request.META.get("REMOTE_ADDR"),
         )
         try:
             conversation, token = actions.do_submit(submission)
@@ -33,7 +37,9 @@ def contact(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, message)
         else:
             status_url = request.build_absolute_uri(reverse("webform:status", args=[token]))
-            return render(request, "webform/thanks.html", {"status_url": status_url, "conversation": conversation})
+            return render(
+                request, "webform/thanks.html", {"status_url": status_url, "conversation": conversation}
+            )
     return render(request, "webform/contact.html", {"form": form})
 
 
@@ -53,4 +59,6 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     visible = conversation.messages.filter(kind__in=[Message.Kind.CUSTOMER, Message.Kind.REPLY]).order_by(
         "created_at", "id"
     )
-    return render(request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form})
+    return render(
+        request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form}
+    )

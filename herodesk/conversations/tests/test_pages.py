@@ -41,7 +41,9 @@ def test_agent_of_another_team_gets_404(client, other_agent, conversation):
     assert not conversation.messages.filter(kind=Message.Kind.REPLY).exists()
 
 
-def test_conversation_view_shows_thread_and_customer_history(agent_client, conversation, customer, support_team):
+def test_conversation_view_shows_thread_and_customer_history(
+    agent_client, conversation, customer, support_team
+):
     earlier = ConversationFactory(customer=customer, team=support_team, subject="Earlier billing question")
     response = agent_client.get(reverse("conversations:detail", args=[conversation.pk]))
     body = response.content.decode()
@@ -90,7 +92,9 @@ def test_resolve_requires_contact_reason(agent_client, conversation):
 
 
 def test_search_page_finds_by_message_text(agent_client, support_team, customer):
-    ConversationFactory(team=support_team, customer=customer, subject="Parcel", first_message="My parcel is lost")
+    ConversationFactory(
+        team=support_team, customer=customer, subject="Parcel", first_message="My parcel is lost"
+    )
     response = agent_client.get(reverse("conversations:search"), {"q": "parcel lost"})
     assert "Parcel" in response.content.decode()
 

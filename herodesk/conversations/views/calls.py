@@ -27,7 +27,9 @@ def log_call(agent: User, data: dict) -> Conversation:
     customer = None
     if data.get("email") or data.get("phone"):
         customer = do_find_or_create_customer(
-            CustomerDetails(name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", ""))
+            CustomerDetails(
+                name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", "")
+            )
         )
     draft = actions.NewConversation(
         subject=_subject(data),

@@ -115,7 +115,9 @@ def _reason(request: HttpRequest, conversation: Conversation, data: dict) -> Non
 
 
 def _customer(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    details = CustomerDetails(name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", ""))
+    details = CustomerDetails(
+        name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", "")
+    )
     customer = do_find_or_create_customer(details)
     actions.do_set_customer(conversation, request.user, customer)  # type: ignore[arg-type]
 

@@ -22,6 +22,11 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/search.html",
-        {"query": query, "results": results, "customers": customers, "page": page,
-         "has_next": len(results) == queries.PAGE_SIZE},
+        {
+            "query": query,
+            "results": results,
+            "customers": customers,
+            "page": page,
+            "has_next": len(results) == queries.PAGE_SIZE,
+        },
     )
