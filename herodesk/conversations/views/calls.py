@@ -45,7 +45,7 @@ def log_call(agent: User, data: dict) -> Conversation:
     conversation = actions.do_create_conversation(draft, actor=agent)
     if data.get("resolve"):
         # Required fields are checked now, at resolve time; a missing one rolls the whole call back.
-        actions.do_change_status(conversation, agent, Conversation.Status.RESOLVED)
+        conversation = actions.do_change_status(conversation, agent, Conversation.Status.RESOLVED)
     return conversation
 
 
