@@ -1,0 +1,1 @@
+"""`herodesk bench`: seed a large desk, start the production server and measure latency over HTTP."""

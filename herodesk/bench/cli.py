@@ -1,0 +1,251 @@
+"""`herodesk bench seed|run|all`: seed a big desk, serve it with gunicorn and measure it over HTTP.
+
+`seed` and `all` need Django settings for the chosen data dir; when this process already runs with
+another data dir, the work is re-run in a child process with the right environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from herodesk.bench import load
+from herodesk.bench.load import CREDENTIALS_FILE, BenchCredentials
+
+DEFAULT_CONVERSATIONS = 1_000_000
+SERVER_ENV = {
+    "HERODESK_HTTPS": "false",
+    "HERODESK_DEBUG": "false",
+    "HERODESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "HERODESK_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "HERODESK_LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "herodesk.settings",
+}
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="herodesk bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    seed = commands.add_parser("seed", help="seed N conversations into the data dir (or DATABASE_URL)")
+    _seed_options(seed)
+    seed.set_defaults(handler=_cmd_seed)
+
+    run = commands.add_parser("run", help="measure a running server over HTTP")
+    run.add_argument("--url", default="http://127.0.0.1:8000")
+    run.add_argument("--credentials", type=Path, help=f"default: <data dir>/{CREDENTIALS_FILE}")
+    run.add_argument("--data-dir", type=Path, help="where `bench seed` left its credentials")
+    _load_options(run)
+    run.set_defaults(handler=_cmd_run)
+
+    everything = commands.add_parser("all", help="seed a fresh database, start gunicorn, run the load, stop")
+    _seed_options(everything)
+    everything.add_argument("--reuse", action="store_true", help="reuse an already seeded data dir")
+    everything.add_argument("--port", type=int, default=8765)
+    everything.add_argument("--workers", type=int, default=2)
+    everything.add_argument("--threads", type=int, default=4)
+    _load_options(everything)
+    everything.set_defaults(handler=_cmd_all)
+    return parser
+
+
+def _seed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--conversations", type=int, default=DEFAULT_CONVERSATIONS)
+    parser.add_argument("--messages", type=int, default=5, help="messages per conversation")
+    parser.add_argument("--customers", type=int, help="default: conversations / 5")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data-dir", type=Path, help="HERODESK_DATA_DIR to seed (SQLite); must be fresh")
+
+
+def _load_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--max-requests", type=int, default=50_000, help="cap per operation")
+    parser.add_argument("--operations", default=",".join(load.OPERATIONS))
+    parser.add_argument("--json-out", type=Path, help="write the results as JSON here too")
+    parser.add_argument("--baseline", help="JSON of a smaller run: report the p95 ratio (target <= 1.5)")
+
+
+# --- seed ---------------------------------------------------------------------------------------------------
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    if not _django_ready(args.data_dir):
+        return _rerun_in_child(["seed", *_seed_argv(args)], args.data_dir)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from herodesk.bench.seed import seed_bench
+
+    call_command("migrate", interactive=False, verbosity=0)
+    report = seed_bench(args.conversations, args.messages, args.customers, seed=args.seed,
+                        progress=lambda line: print(line, flush=True))
+    path = report.credentials.save(Path(settings.DATA_DIR))
+    print(f"messages {report.messages:,}  events {report.events:,}  customers {report.customers:,}")
+    print(f"database size: {_database_size() / 1e9:.2f} GB")
+    print(f"credentials: {path} (user {report.credentials.username})")
+    return 0
+
+
+def _seed_argv(args: argparse.Namespace) -> list[str]:
+    argv = ["--conversations", str(args.conversations), "--messages", str(args.messages)]
+    argv += ["--seed", str(args.seed)]
+    if args.customers is not None:
+        argv += ["--customers", str(args.customers)]
+    return argv
+
+
+def _django_ready(data_dir: Path | None) -> bool:
+    """Set Django up for ``data_dir``; False if settings were already loaded for another data dir."""
+    import django
+    from django.conf import settings
+
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if settings.configured and Path(settings.DATA_DIR) != data_dir.resolve():
+            return False
+        os.environ["HERODESK_DATA_DIR"] = str(data_dir.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "herodesk.settings")
+    django.setup()
+    return True
+
+
+def _rerun_in_child(argv: list[str], data_dir: Path) -> int:
+    env = {**os.environ, "HERODESK_DATA_DIR": str(data_dir.resolve())}
+    command = [sys.executable, "-m", "herodesk.bench.cli", *argv]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def _database_size() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        else:
+            cursor.execute("SELECT pg_database_size(current_database())")
+        return int(cursor.fetchone()[0])
+
+
+# --- run ----------------------------------------------------------------------------------------------------
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    path = args.credentials or (args.data_dir or Path(os.environ.get("HERODESK_DATA_DIR", "herodesk-data")))
+    if path.is_dir():
+        path = path / CREDENTIALS_FILE
+    return _measure(args, args.url, BenchCredentials.load(path))
+
+
+def _measure(args: argparse.Namespace, url: str, credentials: BenchCredentials) -> int:
+    config = load.LoadConfig(url=url, concurrency=args.concurrency, seconds=args.seconds,
+                             max_requests=args.max_requests, operations=_operations(args.operations))
+    print(f"load: {config.concurrency} clients x {config.seconds:.0f} s per operation on {url}", flush=True)
+    results = load.run_load(config, credentials)
+    baseline = load.baseline_p95(args.baseline) if args.baseline else None
+    print(load.format_table(results, baseline))
+    conversations = credentials.last_conversation_id - credentials.first_conversation_id + 1
+    document = load.results_json(results, config, {"conversations": conversations})
+    print(document)
+    if args.json_out:
+        args.json_out.write_text(document, encoding="utf-8")
+    return 0 if all(r.meets_target is not False for r in results) else 1
+
+
+def _operations(raw: str) -> list[str]:
+    chosen = [op.strip() for op in raw.split(",") if op.strip()]
+    unknown = sorted(set(chosen) - set(load.OPERATIONS))
+    if unknown:
+        choices = ", ".join(load.OPERATIONS)
+        raise SystemExit(f"unknown operations: {', '.join(unknown)}; choose from {choices}")
+    return chosen
+
+
+# --- all ----------------------------------------------------------------------------------------------------
+
+def _cmd_all(args: argparse.Namespace) -> int:
+    default_dir = Path(tempfile.gettempdir()) / f"herodesk-bench-{args.conversations}"
+    data_dir = (args.data_dir or default_dir).resolve()
+    seeded = (data_dir / CREDENTIALS_FILE).exists()
+    if seeded and not args.reuse:
+        raise SystemExit(f"{data_dir} is already seeded: pass --reuse, or choose another --data-dir")
+    env = {**os.environ, **SERVER_ENV, "HERODESK_DATA_DIR": str(data_dir)}
+    if not seeded:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        child = [sys.executable, "-m", "herodesk.bench.cli", "seed", *_seed_argv(args)]
+        subprocess.run(child, env=env, check=True)
+    collect = [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(collect, env=env, check=True)
+    credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
+    with _server(args, env) as url:
+        return _measure(args, url, credentials)
+
+
+@contextlib.contextmanager
+def _server(args: argparse.Namespace, env: dict[str, str]) -> Iterator[str]:
+    """gunicorn (the production server, not runserver) as a child process, stopped afterwards."""
+    command = [
+        sys.executable, "-m", "gunicorn", _wsgi_target(), "--bind", f"127.0.0.1:{args.port}",
+        "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+        "--keep-alive", "30", "--log-level", "warning",
+    ]
+    print("server:", " ".join(command[2:]), flush=True)
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        _wait_until_listening(server, args.port)
+        yield f"http://127.0.0.1:{args.port}"
+    finally:
+        _stop(server)
+
+
+def _wsgi_target() -> str:
+    # herodesk.wsgi may not exist yet in every checkout; gunicorn can call Django's factory directly.
+    import importlib.util
+
+    if importlib.util.find_spec("herodesk.wsgi") is not None:
+        return "herodesk.wsgi:application"
+    return "django.core.wsgi:get_wsgi_application()"
+
+
+def _wait_until_listening(server: subprocess.Popen[bytes], port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", load.PATHS["login"])
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+        finally:
+            conn.close()
+    raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)  # gunicorn's graceful stop; its workers follow the master
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)  # the session we started for it, nothing else
+        server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
