@@ -766,10 +766,7 @@ def ensure_reasons_and_tags() -> tuple[dict[str, ContactReason], list[Tag]]:
 
 
 def _create_customers(rng: random.Random, count: int) -> dict[int, tuple[str, str]]:
-    orgs = Organization.objects.bulk_create(
-        [Organization(name=f"{rng.choice(LAST_NAMES)} {suffix} {i}", domain=f"org{i}.example.com")
-         for i, suffix in enumerate(rng.choices(ORG_SUFFIXES, k=max(1, count // 50)))]
-    )
+    orgs = _ensure_organizations(rng, max(1, count // 50))
     start = (Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     people, identities, names = [], [], {}
     for pk in range(start, start + count):
@@ -782,6 +779,14 @@ def _create_customers(rng: random.Random, count: int) -> dict[int, tuple[str, st
     Customer.objects.bulk_create(people, batch_size=500)
     Identity.objects.bulk_create(identities, batch_size=500)
     return names
+
+
+def _ensure_organizations(rng: random.Random, count: int) -> list[Organization]:
+    wanted = [Organization(name=f"{rng.choice(LAST_NAMES)} {suffix} {i}", domain=f"org{i}.example.com")
+              for i, suffix in enumerate(rng.choices(ORG_SUFFIXES, k=count))]
+    Organization.objects.bulk_create(wanted, ignore_conflicts=True)  # a second demo run reuses them
+    stored = Organization.objects.in_bulk([org.name for org in wanted], field_name="name")
+    return [stored[org.name] for org in wanted]
 
 
 def _identities_for(
