@@ -52,14 +52,19 @@ def main(data: str | None = None, seconds: float = 3.0) -> int:
     rate, done = _rate(texts, one_message, seconds)
     print(f"messages: {len(texts)} real texts (mean {mean_chars:.0f} chars), {done} scored")
     print(f"intensity + behaviours + promises: {rate:,.0f} messages/s/core (target >= 5,000)")
-    for name, work in (("intensity", intensity.score), ("behaviours", behaviours.detect),
-                       ("promises", lambda t: promises.detect(t, SENT_AT, "Europe/London"))):
+    for name, work in (
+        ("intensity", intensity.score),
+        ("behaviours", behaviours.detect),
+        ("promises", lambda t: promises.detect(t, SENT_AT, "Europe/London")),
+    ):
         part_rate, _ = _rate(texts, work, seconds / 3)
         print(f"  {name:<11} alone: {part_rate:,.0f} messages/s/core")
     effort_rate, _ = _rate(conversations, effort.score, seconds)
     mean_turns = sum(len(c) for c in conversations) / len(conversations)
-    print(f"effort recompute: {1000 / effort_rate:.2f} ms per conversation "
-          f"(mean {mean_turns:.1f} turns; target <= 5 ms)")
+    print(
+        f"effort recompute: {1000 / effort_rate:.2f} ms per conversation "
+        f"(mean {mean_turns:.1f} turns; target <= 5 ms)"
+    )
     long_thread = [turn for c in conversations[:10] for turn in c]
     long_rate, _ = _rate([long_thread], effort.score, seconds / 3)
     print(f"effort recompute, {len(long_thread)}-turn thread: {1000 / long_rate:.2f} ms")

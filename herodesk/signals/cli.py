@@ -67,7 +67,9 @@ def _turn(raw: Any, index: int) -> effort.Turn:
     if sender not in ("customer", "agent"):
         raise InputError(f"turn {index}: 'sender' must be 'customer' or 'agent'")
     channel = raw.get("channel")
-    return effort.Turn(sender, _text(raw), _when(raw.get("at"), "at"), channel if isinstance(channel, str) else None)
+    return effort.Turn(
+        sender, _text(raw), _when(raw.get("at"), "at"), channel if isinstance(channel, str) else None
+    )
 
 
 def _facts(raw: Any) -> effort.EffortFacts | None:
@@ -90,11 +92,19 @@ def score_promises(record: dict[str, Any]) -> dict[str, Any]:
     if tz is not None and not isinstance(tz, str):
         raise InputError("'tz' must be a string")
     found = promises.detect(_text(record), _when(record.get("sent_at"), "sent_at"), tz)
-    return {"promises": [
-        {"text": p.text, "kind": p.kind, "due": p.due.isoformat() if p.due else None, "who": p.who,
-         "what": p.what, "suggestion": p.suggestion}
-        for p in found
-    ]}
+    return {
+        "promises": [
+            {
+                "text": p.text,
+                "kind": p.kind,
+                "due": p.due.isoformat() if p.due else None,
+                "who": p.who,
+                "what": p.what,
+                "suggestion": p.suggestion,
+            }
+            for p in found
+        ]
+    }
 
 
 SCORERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -118,7 +128,14 @@ def score_lines(kind: str, lines: Iterable[str], out: TextIO) -> int:
                 raise InputError("each line must be a JSON object")
             record_id = record.get("id")
             payload = {"id": record_id, **scorer(record)}
-        except (InputError, json.JSONDecodeError, UnicodeError, ValueError, TypeError, RecursionError) as error:
+        except (
+            InputError,
+            json.JSONDecodeError,
+            UnicodeError,
+            ValueError,
+            TypeError,
+            RecursionError,
+        ) as error:
             failures += 1
             payload = {"id": record_id, "error": f"line {number}: {error}"}
         out.write(json.dumps(payload, ensure_ascii=False) + "\n")

@@ -38,11 +38,14 @@ FACT_WEIGHTS: dict[str, tuple[float, float, str]] = {
 WAIT_WEIGHT = 0.35  # per log2(1 + business hours waited)
 
 _INFO_REQUEST_RE = re.compile(
-    r"\b(please (?:provide|tell|send|give|leave|confirm|offer)|could you (?:please )?(?:provide|tell|send|give|"
+    r"\b(please (?:provide|tell|send|give|leave|confirm|offer)|could you (?:please )?(?:provide|tell|"
+    r"send|give|"
     r"confirm)|can you (?:provide|tell|send|give)|what is your|may i have|we need your|i need your)\b"
 )
-_INFO_NOUN_RE = re.compile(r"\b(number|account|id|name|address|order|phone|email|details|information|info|"
-                           r"reference|serial|model)\b")
+_INFO_NOUN_RE = re.compile(
+    r"\b(number|account|id|name|address|order|phone|email|details|information|info|"
+    r"reference|serial|model)\b"
+)
 _DIGITS_RE = re.compile(r"\d{4,}")
 _THANKS_RE = re.compile(r"\b(thanks?|thank you|solved|resolved|works now|ok|okay|great|got it)\b")
 
@@ -118,8 +121,7 @@ def text_features(turns: Sequence[Turn], text_scorer: SparseLinearModel | None =
     customer = [prepare(t.text) for t in turns if t.sender == "customer"]
     agent = [prepare(t.text) for t in turns if t.sender != "customer"]
     features: dict[str, float] = {}
-    _tone_features(customer, features)
-    _cue_features(customer, features)
+    _tone_and_cue_features(customer, features)
     _agent_features(agent, features)
     _repeat_info_features(turns, features)
     features["customer_turns"] = max(len(customer) - 1, 0)
@@ -132,18 +134,21 @@ def text_features(turns: Sequence[Turn], text_scorer: SparseLinearModel | None =
     return features
 
 
-def _tone_features(customer: list, features: dict[str, float]) -> None:
-    logits = [intensity.model().logit(ngrams(tokens(p.lower)), intensity.cue_features(p.text, p.lower)[0])
-              for p in customer if p.usable]
+def _tone_and_cue_features(customer: list, features: dict[str, float]) -> None:
+    logits: list[float] = []
+    said = {"repeat": 0.0, "correction": 0.0, "escalation": 0.0}
+    for message in customer:
+        if not message.usable:
+            continue
+        dense, _ = intensity.cue_features(message.text, message.lower)
+        logits.append(intensity.model().logit(ngrams(tokens(message.lower)), dense))
+        for name in said:
+            said[name] += dense.get(name, 0.0)
     features["tone_max"] = max(logits) if logits else 0.0
     features["tone_last"] = logits[-1] if logits else 0.0
     features["tone_first"] = logits[0] if logits else 0.0
-
-
-def _cue_features(customer: list, features: dict[str, float]) -> None:
-    cues = {cue.name: cue for cue in intensity.CUES}
-    for name in ("repeat", "correction", "escalation"):
-        features[f"said_{name}"] = float(sum(len(cues[name].pattern.findall(p.lower)) for p in customer))
+    for name, count in said.items():
+        features[f"said_{name}"] = count
 
 
 def _agent_features(agent: list, features: dict[str, float]) -> None:
@@ -167,7 +172,7 @@ def _repeat_info_features(turns: Sequence[Turn], features: dict[str, float]) -> 
     given: set[str] = set()
     repeats = 0
     for turn in turns:
-        lower = turn.text[:20_000].lower()
+        lower = prepare(turn.text).lower
         numbers = set(_DIGITS_RE.findall(lower))
         if turn.sender == "customer":
             repeats += len(numbers & given)
@@ -188,8 +193,11 @@ def score(turns: Sequence[Turn], facts: EffortFacts | None = None) -> EffortResu
     contributions.extend(_fact_contributions(facts))
     total = effort_model.bias + sum(c[1] for c in contributions)
     points = 100.0 / (1.0 + math.exp(-max(min(total, 30.0), -30.0)))
-    drivers = [EffortDriver(name, round(25.0 * value, 1), detail)
-               for name, value, detail in contributions if abs(25.0 * value) >= 0.5]
+    drivers = [
+        EffortDriver(name, round(25.0 * value, 1), detail)
+        for name, value, detail in contributions
+        if abs(25.0 * value) >= 0.5
+    ]
     drivers.sort(key=lambda d: d.points, reverse=True)
     return EffortResult(int(round(points)), drivers)
 
@@ -207,7 +215,9 @@ def _fact_contributions(facts: EffortFacts | None) -> list[tuple[str, float, str
     wait = facts.customer_wait_business_seconds
     if wait:
         hours = max(wait, 0.0) / 3600.0
-        found.append(("waiting", WAIT_WEIGHT * math.log2(1.0 + hours), f"customer waited {hours:.1f} business hours"))
+        found.append(
+            ("waiting", WAIT_WEIGHT * math.log2(1.0 + hours), f"customer waited {hours:.1f} business hours")
+        )
     return found
 
 

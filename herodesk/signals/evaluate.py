@@ -34,8 +34,9 @@ from herodesk.signals.data import (
 
 LABELS_DIR = Path(__file__).parent / "labels"
 BASELINE_PROMISE_RE = re.compile(r"\b(?:we|i)\s*(?:will|shall|'ll|’ll)\b", re.IGNORECASE)
-BASELINE_TIME_RE = re.compile(r"\d|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|week|month)\b",
-                              re.IGNORECASE)
+BASELINE_TIME_RE = re.compile(
+    r"\d|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|week|month)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ def vader_compound(texts: Sequence[str]) -> np.ndarray:
 
 # ---------------------------------------------------------------- intensity
 
+
 def eval_intensity(root: Path) -> list[Row]:
     rows = load_complaints(root)
     texts = [r[0] for r in rows]
@@ -86,15 +88,24 @@ def eval_intensity(root: Path) -> list[Row]:
     for train_idx, test_idx in folds:
         fold_model = train.train_intensity([texts[i] for i in train_idx], labels[train_idx].tolist())
         ours[test_idx] = [_intensity_logit(fold_model, texts[i]) for i in test_idx]
-        tfidf[test_idx] = _tfidf_lr_scores([texts[i] for i in train_idx], labels[train_idx],
-                                           [texts[i] for i in test_idx])
+        tfidf[test_idx] = _tfidf_lr_scores(
+            [texts[i] for i in train_idx], labels[train_idx], [texts[i] for i in test_idx]
+        )
     vader = -vader_compound(texts)
     out = [
-        Row("intensity", "complaints ROC AUC (5-fold CV)", roc_auc_score(labels, ours),
+        Row(
+            "intensity",
+            "complaints ROC AUC (5-fold CV)",
+            roc_auc_score(labels, ours),
             f"VADER {roc_auc_score(labels, vader):.3f}; TF-IDF+LR {roc_auc_score(labels, tfidf):.3f}",
-            ">= 0.93"),
-        Row("intensity", "complaints F1 at 0.5 (5-fold CV)", f1_score(labels, ours > 0),
-            f"TF-IDF+LR {f1_score(labels, tfidf > 0):.3f}"),
+            ">= 0.93",
+        ),
+        Row(
+            "intensity",
+            "complaints F1 at 0.5 (5-fold CV)",
+            f1_score(labels, ours > 0),
+            f"TF-IDF+LR {f1_score(labels, tfidf > 0):.3f}",
+        ),
     ]
     return out + _intensity_cross_domain(root)
 
@@ -108,9 +119,13 @@ def _intensity_logit(model: object, text: str) -> float:
     return model.logit(ngrams(tokens(prepared.lower)), dense)  # type: ignore[attr-defined]
 
 
-def _tfidf_lr_scores(train_texts: Sequence[str], train_labels: np.ndarray, test_texts: Sequence[str]) -> np.ndarray:
+def _tfidf_lr_scores(
+    train_texts: Sequence[str], train_labels: np.ndarray, test_texts: Sequence[str]
+) -> np.ndarray:
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    classifier = LogisticRegression(C=10, max_iter=3000).fit(vectorizer.fit_transform(train_texts), train_labels)
+    classifier = LogisticRegression(C=10, max_iter=3000).fit(
+        vectorizer.fit_transform(train_texts), train_labels
+    )
     return classifier.decision_function(vectorizer.transform(test_texts))
 
 
@@ -120,16 +135,40 @@ def _intensity_cross_domain(root: Path) -> list[Row]:
     unhappy = np.array([t.satisfaction is not None and t.satisfaction <= 2 for t in turns])
     ours = np.array([intensity.logit(t) for t in texts])
     vader = -vader_compound(texts)
-    rows = [Row("intensity", f"USS MWOZ dissatisfied turns AUC (n+={unhappy.sum()}, shipped model)",
-                roc_auc_score(unhappy, ours), f"VADER {roc_auc_score(unhappy, vader):.3f}", ">= 0.85")]
+    rows = [
+        Row(
+            "intensity",
+            f"USS MWOZ dissatisfied turns AUC (n+={unhappy.sum()}, shipped model)",
+            roc_auc_score(unhappy, ours),
+            f"VADER {roc_auc_score(unhappy, vader):.3f}",
+            ">= 0.85",
+        )
+    ]
     stc = load_stc3(root)
     neg_s = np.array([-d.mean_s for d in stc])
-    ours_max = np.array([max(intensity.logit(t.text) for t in d.turns if t.sender == "customer") for d in stc])
-    vader_max = np.array([max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in stc])
-    rows.append(Row("intensity", "STC-3 max customer-turn intensity vs -S Spearman", _rho(ours_max, neg_s),
-                    f"VADER lowest compound {_rho(vader_max, neg_s):.3f}", "no collapse"))
-    rows.append(Row("intensity", "STC-3 max intensity AUC for dialogues with mean S<0",
-                    roc_auc_score(neg_s > 0, ours_max), f"VADER {roc_auc_score(neg_s > 0, vader_max):.3f}"))
+    ours_max = np.array(
+        [max(intensity.logit(t.text) for t in d.turns if t.sender == "customer") for d in stc]
+    )
+    vader_max = np.array(
+        [max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in stc]
+    )
+    rows.append(
+        Row(
+            "intensity",
+            "STC-3 max customer-turn intensity vs -S Spearman",
+            _rho(ours_max, neg_s),
+            f"VADER lowest compound {_rho(vader_max, neg_s):.3f}",
+            "no collapse",
+        )
+    )
+    rows.append(
+        Row(
+            "intensity",
+            "STC-3 max intensity AUC for dialogues with mean S<0",
+            roc_auc_score(neg_s > 0, ours_max),
+            f"VADER {roc_auc_score(neg_s > 0, vader_max):.3f}",
+        )
+    )
     return rows
 
 
@@ -138,6 +177,7 @@ def _rho(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 # ---------------------------------------------------------------- effort
+
 
 def eval_effort(root: Path) -> list[Row]:
     dialogues = load_stc3(root)
@@ -153,16 +193,32 @@ def eval_effort(root: Path) -> list[Row]:
         ours[test_idx] = [_effort_raw(effort_model, text_model, d) for d in test_part]
         ridge[test_idx] = _tfidf_ridge(train_part, test_part)
         fold_rho.append((_rho(ours[test_idx], neg_s[test_idx]), _rho(ours[test_idx], neg_e[test_idx])))
-    vader = np.array([max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in dialogues])
+    vader = np.array(
+        [max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in dialogues]
+    )
     folds_s = ", ".join(f"{s:.3f}" for s, _ in fold_rho)
     folds_e = ", ".join(f"{e:.3f}" for _, e in fold_rho)
     return [
-        Row("effort", "STC-3 Spearman vs -S (5-fold CV, pooled)", _rho(ours, neg_s),
-            f"VADER {_rho(vader, neg_s):.3f}; TF-IDF ridge {_rho(ridge, neg_s):.3f}", ">= 0.72"),
-        Row("effort", "STC-3 Spearman vs -E (5-fold CV, pooled)", _rho(ours, neg_e),
-            f"VADER {_rho(vader, neg_e):.3f}; TF-IDF ridge {_rho(ridge, neg_e):.3f}", ">= 0.72"),
-        Row("effort", f"  -S per held-out fold: {folds_s}", float(np.mean([s for s, _ in fold_rho])), "(mean)"),
-        Row("effort", f"  -E per held-out fold: {folds_e}", float(np.mean([e for _, e in fold_rho])), "(mean)"),
+        Row(
+            "effort",
+            "STC-3 Spearman vs -S (5-fold CV, pooled)",
+            _rho(ours, neg_s),
+            f"VADER {_rho(vader, neg_s):.3f}; TF-IDF ridge {_rho(ridge, neg_s):.3f}",
+            ">= 0.72",
+        ),
+        Row(
+            "effort",
+            "STC-3 Spearman vs -E (5-fold CV, pooled)",
+            _rho(ours, neg_e),
+            f"VADER {_rho(vader, neg_e):.3f}; TF-IDF ridge {_rho(ridge, neg_e):.3f}",
+            ">= 0.72",
+        ),
+        Row(
+            "effort", f"  -S per held-out fold: {folds_s}", float(np.mean([s for s, _ in fold_rho])), "(mean)"
+        ),
+        Row(
+            "effort", f"  -E per held-out fold: {folds_e}", float(np.mean([e for _, e in fold_rho])), "(mean)"
+        ),
     ]
 
 
@@ -179,6 +235,7 @@ def _tfidf_ridge(train_part: Sequence[StcDialogue], test_part: Sequence[StcDialo
 
 
 # ---------------------------------------------------------------- promises
+
 
 @dataclass(frozen=True, slots=True)
 class PromiseItem:
@@ -214,8 +271,8 @@ def _turn_text_reader(root: Path) -> Callable[[str, str, int], str]:
 
 
 def _span(turn_text: Callable[[str, str, int], str], raw: dict) -> str:
-    text = turn_text(raw["source"], raw["dialogue"], raw["turn"])[raw["start"]:raw["end"]]
-    if hashlib.sha1(text.encode()).hexdigest()[:12] != raw["sha1"]:
+    text = turn_text(raw["source"], raw["dialogue"], raw["turn"])[raw["start"] : raw["end"]]
+    if hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12] != raw["sha1"]:
         raise ValueError(f"labelled span changed in the data: {raw}")
     return text
 
@@ -237,13 +294,32 @@ def eval_promises(root: Path) -> list[Row]:
     n_pos = sum(gold)
     label = f"hand-labelled set: n={len(items)}, {n_pos} promises"
     return [
-        Row("promises", f"detection precision ({label})", _precision(gold, predicted),
-            f"'we will/I'll' regex {_precision(gold, baseline):.3f}", ">= 0.95"),
-        Row("promises", "detection recall", _recall(gold, predicted),
-            f"'we will/I'll' regex {_recall(gold, baseline):.3f}", ">= 0.95"),
-        Row("promises", f"specific-vs-vague accuracy (on {len(both)} found)", kind_acc,
-            f"regex+'has a digit/day word' {base_kind_acc:.3f}"),
-        Row("promises", f"due time exact (n={len(with_due)} resolvable)", due_acc, "regex: no due time (0.000)"),
+        Row(
+            "promises",
+            f"detection precision ({label})",
+            _precision(gold, predicted),
+            f"'we will/I'll' regex {_precision(gold, baseline):.3f}",
+            ">= 0.95",
+        ),
+        Row(
+            "promises",
+            "detection recall",
+            _recall(gold, predicted),
+            f"'we will/I'll' regex {_recall(gold, baseline):.3f}",
+            ">= 0.95",
+        ),
+        Row(
+            "promises",
+            f"specific-vs-vague accuracy (on {len(both)} found)",
+            kind_acc,
+            f"regex+'has a digit/day word' {base_kind_acc:.3f}",
+        ),
+        Row(
+            "promises",
+            f"due time exact (n={len(with_due)} resolvable)",
+            due_acc,
+            "regex: no due time (0.000)",
+        ),
     ] + _promise_slices(items, gold, predicted)
 
 
@@ -254,9 +330,14 @@ def _promise_slices(items: list[PromiseItem], gold: list[bool], predicted: list[
         g = [gold[k] for k in idx]
         p = [predicted[k] for k in idx]
         b = [bool(BASELINE_PROMISE_RE.search(items[k].text)) for k in idx]
-        rows.append(Row("promises", f"  {source} slice (n={len(idx)}) P / R",
-                        _precision(g, p), f"R {_recall(g, p):.3f}; regex P {_precision(g, b):.3f} "
-                        f"R {_recall(g, b):.3f}"))
+        rows.append(
+            Row(
+                "promises",
+                f"  {source} slice (n={len(idx)}) P / R",
+                _precision(g, p),
+                f"R {_recall(g, p):.3f}; regex P {_precision(g, b):.3f} R {_recall(g, b):.3f}",
+            )
+        )
     return rows
 
 
@@ -282,16 +363,25 @@ def _recall(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
 
 # ---------------------------------------------------------------- behaviours
 
+
 def eval_behaviours(root: Path) -> list[Row]:
     system = [t for d in load_uss(root) for t in d if t.role == "SYSTEM"]
     gold = [("general-reqmore" in t.action) for t in system]
     ours = [behaviours.detect(t.text).closing_offer_of_help.present for t in system]
     base = [("anything else" in t.text.lower()) for t in system]
     rows = [
-        Row("behaviours", f"closing offer vs USS general-reqmore (silver, n={len(system)}) P",
-            _precision(gold, ours), f"'anything else' P {_precision(gold, base):.3f}"),
-        Row("behaviours", "closing offer vs USS general-reqmore R", _recall(gold, ours),
-            f"'anything else' R {_recall(gold, base):.3f}"),
+        Row(
+            "behaviours",
+            f"closing offer vs USS general-reqmore (silver, n={len(system)}) P",
+            _precision(gold, ours),
+            f"'anything else' P {_precision(gold, base):.3f}",
+        ),
+        Row(
+            "behaviours",
+            "closing offer vs USS general-reqmore R",
+            _recall(gold, ours),
+            f"'anything else' R {_recall(gold, base):.3f}",
+        ),
     ]
     return rows + _authored_behaviours()
 
@@ -307,12 +397,19 @@ def _authored_behaviours() -> list[Row]:
             correct += value == (name in item["true"])
     gold = [name in i["true"] for i in items for name in behaviours.BEHAVIOUR_NAMES]
     pred = [r[name] for r in results for name in behaviours.BEHAVIOUR_NAMES]
-    return [Row("behaviours", f"authored set (n={len(items)} msgs x 8 flags) flag accuracy", correct / total,
-                f"P {_precision(gold, pred):.3f} R {_recall(gold, pred):.3f}; all-false "
-                f"{1 - sum(gold) / len(gold):.3f}")]
+    return [
+        Row(
+            "behaviours",
+            f"authored set (n={len(items)} msgs x 8 flags) flag accuracy",
+            correct / total,
+            f"P {_precision(gold, pred):.3f} R {_recall(gold, pred):.3f}; all-false "
+            f"{1 - sum(gold) / len(gold):.3f}",
+        )
+    ]
 
 
 # ---------------------------------------------------------------- reasons
+
 
 def eval_reasons(root: Path) -> list[Row]:
     train_rows, test_rows = load_banking77(root, "train"), load_banking77(root, "test")
@@ -321,10 +418,19 @@ def eval_reasons(root: Path) -> list[Row]:
     gold = [c for _, c in test_rows]
     base = _banking_baseline(train_rows, [t for t, _ in test_rows])
     return [
-        Row("reasons", "BANKING77 accuracy (train.csv -> test.csv)", accuracy_score(gold, predicted),
-            f"TF-IDF+LR {accuracy_score(gold, base):.3f}", ">= 0.93"),
-        Row("reasons", "BANKING77 macro-F1", f1_score(gold, predicted, average="macro"),
-            f"TF-IDF+LR {f1_score(gold, base, average='macro'):.3f}"),
+        Row(
+            "reasons",
+            "BANKING77 accuracy (train.csv -> test.csv)",
+            accuracy_score(gold, predicted),
+            f"TF-IDF+LR {accuracy_score(gold, base):.3f}",
+            ">= 0.93",
+        ),
+        Row(
+            "reasons",
+            "BANKING77 macro-F1",
+            f1_score(gold, predicted, average="macro"),
+            f"TF-IDF+LR {f1_score(gold, base, average='macro'):.3f}",
+        ),
     ]
 
 

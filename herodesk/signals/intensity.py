@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from herodesk.signals.linear import SparseLinearModel, ngrams, sigmoid
-from herodesk.signals.text import confidence_for, prepare, tokens
+from herodesk.signals.text import compile_words, confidence_for, prepare, tokens
 
 MODEL_PATH = Path(__file__).parent / "models" / "intensity.json.gz"
 
@@ -23,47 +23,82 @@ class Cue:
 
     name: str  # dense feature name in the model
     label: str  # reason prefix shown to agents
+    source: str
     pattern: re.Pattern[str]
 
 
 def _cue(name: str, label: str, pattern: str) -> Cue:
-    return Cue(name, label, re.compile(pattern))
+    return Cue(name, label, pattern, compile_words(pattern))
 
 
 CUES: tuple[Cue, ...] = (
-    _cue("anger", "anger", r"\b(furious|angry|annoyed|pissed(?: off)?|outraged|livid|fed up|sick of|tired of|"
-         r"disgust(?:ed|ing)|ridiculous|unacceptable|appalling|pathetic|useless|incompetent|worst|terrible|"
-         r"horrible|awful|shocking|disgrace(?:ful)?|rubbish|garbage|hate|scam|rip(?:ping)?[- ]?off|cheat(?:ed|ing)?|"
-         r"liars?|lied|unbelievable|how dare|rude|disappoint(?:ed|ing)|frustrat(?:ed|ing|ion)|nightmare|"
-         r"waste of (?:time|money)|shame on you|no excuse|joke|insult(?:ing)?|unprofessional|irresponsible|"
-         r"poor service|bad service|fail(?:ed|s)? again|what the hell|stupid|idiots?|nonsense|shameless)\b"),
-    _cue("profanity", "anger: swearing", r"\b(wtf|fuck\w*|shit\w*|damn\w*|bullshit|crap|sucks?|bloody|hell|screw)\b"),
-    _cue("urgency", "urgency", r"\b(urgent(?:ly)?|asap|emergency|immediately|right now|right away|today|tonight|"
-         r"as soon as possible|in \d+ (?:minutes|mins|hours)|deadline|flight|boarding|plane|airport|"
-         r"leaving (?:tomorrow|today|in)|stranded|stuck at|time[- ]sensitive|running out of time|hurry)\b"),
-    _cue("stakes", "high stakes", r"\b(lost (?:my |our )?(?:passport|wallet|purse|card|phone|luggage|bag|keys|"
-         r"baggage)|stolen|theft|fraud(?:ulent)?|unauthori[sz]ed|charged (?:me )?twice|double[- ]charged|"
-         r"charged double|taken twice|paid twice|money (?:taken|gone|missing)|overcharg\w+|no money|"
-         r"unsafe|dangerous|fire|injur\w+|hospital|gas leak|medical|locked out|no (?:power|heating|water|signal)|"
-         r"deducted|refund|scammed|missing (?:money|payment|parcel|package))\b"),
-    _cue("escalation", "escalation threat", r"\b(cancel(?:l?ing|led)? (?:my|the|our) (?:account|subscription|"
-         r"contract|service|order|membership|plan)|switch(?:ing)? to|move to (?:another|a different)|competitor|"
-         r"lawyer|solicitor|attorney|legal action|sue|court|ombudsman|regulator|trading standards|bbb|"
-         r"report (?:you|this|it) to|consumer (?:protection|association|council)|journalist|media|"
-         r"complain(?:t)? to|formal complaint|chargeback|never (?:use|buy|fly|order|shop)\w* .{0,30}again|"
-         r"leaving (?:you|your)|take my business|expose|go public|tell everyone)\b"),
-    _cue("repeat", "repeated contact", r"\b((?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|yet again|"
-         r"still (?:not|no|haven'?t|hasn'?t|waiting|broken|nothing|can'?t|doesn'?t|isn'?t)|already (?:told|said|"
-         r"called|sent|explained|contacted|asked|emailed|given|provided)|(?:called|emailed|contacted|phoned|"
-         r"asked|written|wrote|tried|complained) (?:you |them )?(?:\d+|many|several|multiple|numerous|three|four|"
-         r"five|so many|countless) times|keep (?:calling|asking|getting|telling|waiting)|for (?:\d+|two|three|"
-         r"several|many) (?:days|weeks|months)|nobody (?:answers|answered|replied|responded|helps|solved|cares)|"
-         r"no (?:one|response|reply|answer|feedback)|how many times|repeatedly|again and again|every time|"
-         r"no one (?:answers|answered|replied|responded|solved|cares))\b"),
-    _cue("correction", "not understood", r"(^no\b|\bi (?:said|told you|asked for|already)|that'?s not what|"
-         r"not what i (?:asked|wanted|said|need)|are you sure|(?:check|try|look) again|misunderstood|"
-         r"did you not understand|confus(?:ed|ing)|(?:that'?s|that is|it'?s) (?:wrong|incorrect)|"
-         r"i really (?:need|want)|let me clarify|start (?:again|over|from the beginning))"),
+    _cue(
+        "anger",
+        "anger",
+        r"\b(furious|angry|annoyed|pissed(?: off)?|outraged|livid|fed up|sick of|tired of|"
+        r"disgust(?:ed|ing)|ridiculous|unacceptable|appalling|pathetic|useless|incompetent|worst|terrible|"
+        r"horrible|awful|shocking|disgrace(?:ful)?|rubbish|garbage|hate|scam|rip(?:ping)?[- ]?off|"
+        r"cheat(?:ed|ing)?|"
+        r"liars?|lied|unbelievable|how dare|rude|disappoint(?:ed|ing)|frustrat(?:ed|ing|ion)|nightmare|"
+        r"waste of (?:time|money)|shame on you|no excuse|joke|insult(?:ing)?|unprofessional|irresponsible|"
+        r"poor service|bad service|fail(?:ed|s)? again|what the hell|stupid|idiots?|nonsense|shameless)\b",
+    ),
+    _cue(
+        "profanity",
+        "anger: swearing",
+        r"\b(wtf|fuck\w*|shit\w*|damn\w*|bullshit|crap|sucks?|bloody|hell|screw)\b",
+    ),
+    _cue(
+        "urgency",
+        "urgency",
+        r"\b(urgent(?:ly)?|asap|emergency|immediately|right now|right away|today|tonight|"
+        r"as soon as possible|in \d+ (?:minutes|mins|hours)|deadline|flight|boarding|plane|airport|"
+        r"leaving (?:tomorrow|today|in)|stranded|stuck at|time[- ]sensitive|running out of time|hurry)\b",
+    ),
+    _cue(
+        "stakes",
+        "high stakes",
+        r"\b(lost (?:my |our )?(?:passport|wallet|purse|card|phone|luggage|bag|keys|"
+        r"baggage)|stolen|theft|fraud(?:ulent)?|unauthori[sz]ed|charged (?:me )?twice|double[- ]charged|"
+        r"charged double|taken twice|paid twice|money (?:taken|gone|missing)|overcharg\w+|no money|"
+        r"unsafe|dangerous|fire|injur\w+|hospital|gas leak|medical|locked out|no (?:power|heating|water|"
+        r"signal)|"
+        r"deducted|refund|scammed|missing (?:money|payment|parcel|package))\b",
+    ),
+    _cue(
+        "escalation",
+        "escalation threat",
+        r"\b(cancel(?:l?ing|led)? (?:my|the|our) (?:account|subscription|"
+        r"contract|service|order|membership|plan)|switch(?:ing)? to|move to (?:another|a different)|"
+        r"competitor|"
+        r"lawyer|solicitor|attorney|legal action|sue|court|ombudsman|regulator|trading standards|bbb|"
+        r"report (?:you|this|it) to|consumer (?:protection|association|council)|journalist|media|"
+        r"complain(?:t)? to|formal complaint|chargeback|never (?:use|buy|fly|order|shop)\w* .{0,30}again|"
+        r"leaving (?:you|your)|take my business|expose|go public|tell everyone)\b",
+    ),
+    _cue(
+        "repeat",
+        "repeated contact",
+        r"\b((?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|yet again|"
+        r"still (?:not|no|haven'?t|hasn'?t|waiting|broken|nothing|can'?t|doesn'?t|isn'?t)|"
+        r"already (?:told|said|"
+        r"called|sent|explained|contacted|asked|emailed|given|provided)|(?:called|emailed|contacted|phoned|"
+        r"asked|written|wrote|tried|complained) (?:you |them )?(?:\d+|many|several|multiple|numerous|"
+        r"three|four|"
+        r"five|so many|countless) times|keep (?:calling|asking|getting|telling|waiting)|for (?:\d+|two|three|"
+        r"several|many) (?:days|weeks|months)|nobody (?:answers|answered|replied|responded|helps|solved|"
+        r"cares)|"
+        r"no (?:one|response|reply|answer|feedback)|how many times|repeatedly|again and again|every time|"
+        r"no one (?:answers|answered|replied|responded|solved|cares))\b",
+    ),
+    _cue(
+        "correction",
+        "not understood",
+        r"(^no\b|(?<![a-z0-9])i (?:said|told you|asked for|already)|that'?s not what|"
+        r"not what i (?:asked|wanted|said|need)|are you sure|(?:check|try|look) again|misunderstood|"
+        r"did you not understand|confus(?:ed|ing)|(?:that'?s|that is|it'?s) (?:wrong|incorrect)|"
+        r"i really (?:need|want)|let me clarify|start (?:again|over|from the beginning))",
+    ),
 )
 _EXCLAIM_RE = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
 _CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
@@ -90,11 +125,10 @@ def cue_features(text: str, lower: str) -> tuple[dict[str, float], list[str]]:
     dense: dict[str, float] = {}
     reasons: list[str] = []
     for cue in CUES:
-        hits = cue.pattern.findall(lower)
+        hits = [m.group(0) for m in cue.pattern.finditer(lower)]
         if hits:
-            dense[cue.name] = min(len(hits), 3)
-            first = hits[0] if isinstance(hits[0], str) else hits[0][0]
-            reasons.append(f"{cue.label}: {first.strip()}")
+            dense[cue.name] = float(min(len(hits), 3))
+            reasons.append(f"{cue.label}: {hits[0].strip()}")
     dense.update(_style_features(text, lower))
     if dense.get("shouting"):
         reasons.append("anger: shouting")

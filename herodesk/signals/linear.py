@@ -71,7 +71,9 @@ class SparseLinearModel:
 
     @classmethod
     def from_json(cls, raw: dict) -> SparseLinearModel:
-        return cls(raw["weights"], raw["dense_weights"], raw["bias"], raw["idf"], raw.get("sublinear_tf", True))
+        return cls(
+            raw["weights"], raw["dense_weights"], raw["bias"], raw["idf"], raw.get("sublinear_tf", True)
+        )
 
     def save(self, path: Path) -> None:
         payload = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode()

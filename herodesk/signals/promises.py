@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from herodesk.signals.business_hours import BusinessHours
-from herodesk.signals.text import prepare, sentences
+from herodesk.signals.text import compile_words, prepare, sentences
 from herodesk.signals.timeexpr import VAGUE_TIME_RE, TimePhrase, find_time, resolve
 
 _MODAL = r"(?:will|shall|'ll|’ll|am going to|are going to|'m going to|’m going to|'re going to|’re going to)"
-_ADVERBS = r"(?:\s+(?:also|then|now|definitely|certainly|personally|surely|immediately|promptly|further|" \
-           r"gladly|happily|quickly|actively|try to|be sure to|make sure to|aim to|endeavou?r to|arrange to|go ahead and))*"
+_ADVERBS = (
+    r"(?:\s+(?:also|then|now|definitely|certainly|personally|surely|immediately|promptly|further|"
+    r"gladly|happily|quickly|actively|try to|be sure to|make sure to|aim to|endeavou?r to|arrange to|"
+    r"go ahead and))*"
+)
 _THIRD_PARTY = (
     r"someone|somebody|one of (?:our|my) \w+(?: \w+)?|a (?:member of (?:our|the) \w+(?: \w+)?|"
     r"representative|technician|engineer|specialist|colleague|courier|manager|supervisor)|"
@@ -26,19 +29,19 @@ _THIRD_PARTY = (
     r"specialists?|agents?|courier|manager|supervisor|personnel|service personnel|repairman|workers?|"
     r"customer service|support)"
 )
-COMMIT_RE = re.compile(
+COMMIT_RE = compile_words(
     rf"\b(i|we|{_THIRD_PARTY})\s*{_MODAL}{_ADVERBS}\s+(?!not\b|never\b)([a-z]+(?:\s+[a-z']+){{0,5}})"
 )
-CONTACT_VERB_RE = re.compile(
+CONTACT_VERB_RE = compile_words(
     r"\b(he|she|they)\s+(?:will|'ll|’ll)\s+(contact|call|get back|reach|follow up|visit|reply|respond|"
     r"send|deal|handle|fix|repair|come|be in touch)\b"
 )
-YOU_WILL_RE = re.compile(
+YOU_WILL_RE = compile_words(
     r"\byou(?:\s+will|'ll|’ll)\s+(?:also\s+|then\s+)?(receive|get|hear|be contacted|be called|be notified|"
     r"be refunded|be credited|be reimbursed|be informed|be updated|be sent|see (?:the|your) (?:refund|money|"
     r"credit)|have (?:an? |the |your )?(?:answer|reply|response|update|refund|replacement))\b"
 )
-PASSIVE_RE = re.compile(
+PASSIVE_RE = compile_words(
     r"\b(?:it|this|that|your \w+(?: \w+)?|the (?:refund|replacement|parcel|package|order|item|card|money|"
     r"repair|technician|engineer|issue|problem|fault|case|complaint|request|delivery|credit)s?)\s+"
     r"(?:will|shall|'ll)\s+(?:then\s+)?(?:be\s+(sent|delivered|refunded|credited|processed|dispatched|arranged|"
@@ -47,13 +50,54 @@ PASSIVE_RE = re.compile(
     r"(arrive|reach you|be with you|get to you))\b"
 )
 ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
-GET_BACK_RE = re.compile(r"\blet me\s+(?:\w+\s+){0,6}?(?:and\s+)?(get back to you|call you back|contact you|"
-                         r"follow up|update you)\b")
+GET_BACK_RE = re.compile(
+    r"\blet me\s+(?:\w+\s+){0,6}?(?:and\s+)?(get back to you|call you back|contact you|"
+    r"follow up|update you)\b"
+)
 # After the modal: verbs that make a pledge, a capability or a description rather than a commitment.
 _NOT_COMMITMENT_VERBS = frozenset(
-    """continue keep always strive work do try improve never not be need require have want like love hope
-    value appreciate remember learn make take bear surely also seek ensure endeavour endeavor aim
-    miss regret find notice recommend suggest advise see""".split()
+    [
+        "continue",
+        "keep",
+        "always",
+        "strive",
+        "work",
+        "do",
+        "try",
+        "improve",
+        "never",
+        "not",
+        "be",
+        "need",
+        "require",
+        "have",
+        "want",
+        "like",
+        "love",
+        "hope",
+        "value",
+        "appreciate",
+        "remember",
+        "learn",
+        "make",
+        "take",
+        "bear",
+        "surely",
+        "also",
+        "seek",
+        "ensure",
+        "endeavour",
+        "endeavor",
+        "aim",
+        "miss",
+        "regret",
+        "find",
+        "notice",
+        "recommend",
+        "suggest",
+        "advise",
+        "see",
+    ]
 )
 # "will be ..." is a commitment only in these forms.
 _BE_COMMITMENTS = re.compile(
@@ -61,12 +105,15 @@ _BE_COMMITMENTS = re.compile(
     r"arranging|checking|looking|following|getting|replying|responding|escalating|investigating|reviewing|"
     r"passing|forwarding|handling|visiting|updating|reaching)\b)"
 )
-_DO_COMMITMENTS = re.compile(r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
-                             r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
-                             r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
-                             r"find (?:out|a|the|you)|ensure (?:that|the|your|it))")
-_PLEDGE_RE = re.compile(
-    r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|utmost)|"
+_DO_COMMITMENTS = re.compile(
+    r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
+    r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
+    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
+    r"find (?:out|a|the|you)|ensure (?:that|the|your|it))"
+)
+_PLEDGE_RE = compile_words(
+    r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|"
+    r"utmost)|"
     r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
     r"work hard|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
     r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful)\b"
@@ -75,6 +122,8 @@ _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will yo
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
 _BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
 _SUBJECT_ROLE = {"i": "agent", "we": "team"}
+# Every commitment pattern above needs one of these; most messages have none, so skip them early.
+_GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +153,7 @@ def detect(
 ) -> list[Promise]:
     """Promises in an agent reply, with due times resolved against ``sent_at`` in the team's hours."""
     prepared = prepare(text)
-    if not prepared.usable:
+    if not prepared.usable or not _GATE_RE.search(prepared.lower):
         return []
     hours = business_hours or BusinessHours(tz=tz or "UTC")
     if sent_at is not None and (sent_at.tzinfo is None or sent_at.utcoffset() is None):
@@ -140,16 +189,23 @@ def find_commitment(lower: str) -> _Commitment | None:
         if _is_commitment_verb(match.group(2)):
             subject = match.group(1)
             return _Commitment(match.start(), _SUBJECT_ROLE.get(subject, subject), _action(match.group(2)))
-    for regex, who in ((CONTACT_VERB_RE, "third party"), (YOU_WILL_RE, "team"), (PASSIVE_RE, "team"),
-                       (GET_BACK_RE, "agent"), (ALLOW_RE, "team")):
+    for regex, who in (
+        (CONTACT_VERB_RE, "third party"),
+        (YOU_WILL_RE, "team"),
+        (PASSIVE_RE, "team"),
+        (GET_BACK_RE, "agent"),
+        (ALLOW_RE, "team"),
+    ):
         match = regex.search(lower)
         if match:
             return _Commitment(match.start(), who, match.group(match.lastindex or 0))
     return None
 
 
-_ACTION_STOP_RE = re.compile(r"\s+(?:soon|shortly|as|asap|within|by|before|in|on|at|today|tomorrow|when|once|"
-                             r"after|if|and|but|so|later|promptly|until|no)\b.*$")
+_ACTION_STOP_RE = re.compile(
+    r"\s+(?:soon|shortly|as|asap|within|by|before|in|on|at|today|tomorrow|when|once|"
+    r"after|if|and|but|so|later|promptly|until|no)\b.*$"
+)
 
 
 def _action(phrase: str) -> str:

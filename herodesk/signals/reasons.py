@@ -34,8 +34,9 @@ def _word_vectorizer() -> TfidfVectorizer:
 
 
 def _char_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
-                           dtype=np.float32)
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, dtype=np.float32
+    )
 
 
 @dataclass
@@ -65,8 +66,9 @@ class ReasonModel:
         probs /= probs.sum(axis=1, keepdims=True)
         best = probs.argmax(axis=1)
         usable = [prepare(t).usable for t in texts]
-        return [(self.labels[b], round(float(probs[i, b]), 4) if usable[i] else 0.0)
-                for i, b in enumerate(best)]
+        return [
+            (self.labels[b], round(float(probs[i, b]), 4) if usable[i] else 0.0) for i, b in enumerate(best)
+        ]
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -75,9 +77,14 @@ class ReasonModel:
             "word_vocab": {k: int(v) for k, v in self.word.vocabulary_.items()},
             "char_vocab": {k: int(v) for k, v in self.char.vocabulary_.items()},
         }
-        np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                            word_idf=self.word.idf_, char_idf=self.char.idf_,
-                            coef=self.coef.astype(np.float16), intercept=self.intercept)
+        np.savez_compressed(
+            buffer,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            word_idf=self.word.idf_,
+            char_idf=self.char.idf_,
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept,
+        )
         return buffer.getvalue()
 
     @classmethod
@@ -126,7 +133,7 @@ class ProposedReason:
 
 def cluster(texts: Sequence[str], n_clusters: int | None = None, top_n: int = 4) -> list[ProposedReason]:
     """Group texts into proposed reasons named by their top terms (largest group first)."""
-    cleaned = [t for t in _clean(texts)]
+    cleaned = _clean(texts)
     usable = [i for i, t in enumerate(cleaned) if t.strip()]
     if len(usable) < 2:
         return []
@@ -143,8 +150,9 @@ def cluster(texts: Sequence[str], n_clusters: int | None = None, top_n: int = 4)
     return sorted([p for p in proposals if p.size], key=lambda p: p.size, reverse=True)
 
 
-def _proposal(km: MiniBatchKMeans, matrix: sp.csr_matrix, terms: np.ndarray, usable: list[int],
-              label: int, top_n: int) -> ProposedReason:
+def _proposal(
+    km: MiniBatchKMeans, matrix: sp.csr_matrix, terms: np.ndarray, usable: list[int], label: int, top_n: int
+) -> ProposedReason:
     members = np.flatnonzero(km.labels_ == label)
     centre = km.cluster_centers_[label]
     top = [str(terms[i]) for i in np.argsort(centre)[::-1][:top_n] if centre[i] > 0]

@@ -1,4 +1,4 @@
-"""Time phrases in agent replies ("within 48 hours", "by Monday at 4pm", "15 working days") and their due times.
+"""Time phrases in agent replies ("within 48 hours", "by Monday at 4pm", "15 working days") and due times.
 
 Conventions (also in docs/signals.md): N minutes/hours/days/weeks are calendar time from sending;
 N business or working hours/days count open time only, and N business days end at closing time of the
@@ -21,35 +21,49 @@ _NUMBER_WORDS = {
     "twenty-four": 24, "thirty": 30, "forty-eight": 48, "seventy-two": 72, "few": 3, "couple of": 2,
     "a few": 3, "a couple of": 2,
 }  # fmt: skip
-_NUM = r"(\d{1,3}|a few|a couple of|couple of|few|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|" \
-       r"twenty-four|thirty|forty-eight|seventy-two)"
+_NUM = (
+    r"(\d{1,3}|a few|a couple of|couple of|few|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|"
+    r"twenty-four|thirty|forty-eight|seventy-two)"
+)
 _UNIT = r"(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = tuple(m.lower() for m in calendar.month_name[1:])
-_MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_CLOCK = r"(?:at|by|before|around)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|(?:at|by|before)\s+(\d{1,2}):(\d{2})|(noon|midday)"
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_CLOCK = (
+    r"(?:at|by|before|around)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|(?:at|by|"
+    r"before)\s+(\d{1,2}):(\d{2})|(noon|midday)"
+)
 
 DURATION_RE = re.compile(
-    rf"\b(?:within|in|in the next|over the next|during the next|no later than|up to|allow(?: us)?|takes?|take up to)"
+    rf"\b(?:within|in|in the next|over the next|during the next|no later than|up to|allow(?: us)?|takes?|"
+    rf"take up to)"
     rf"\s+(?:the\s+next\s+|about\s+|around\s+|approximately\s+)?{_NUM}"
     rf"(?:\s*(?:-|–|to|or)\s*{_NUM})?\s+(business\s+|working\s+|work\s+)?{_UNIT}\b"
 )
-BARE_WORKING_DAYS_RE = re.compile(rf"\b{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s+(business|working)\s+(days?|hours?)\b")
+BARE_WORKING_DAYS_RE = re.compile(
+    rf"\b{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s+(business|working)\s+(days?|hours?)\b"
+)
 IMMEDIATE_RE = re.compile(r"\b(right now|right away|straight away|immediately|at once|now)\b")
 DAY_WORD_RE = re.compile(
     r"\b(today|tonight|tomorrow|this (?:morning|afternoon|evening)|end of (?:the )?(?:business )?day|eod|"
     r"close of business|cob|end of (?:the |this )?week|this week|next week|end of (?:the |this )?month|"
     r"this month|next month)\b(?:\s+(morning|afternoon|evening))?"
 )
-WEEKDAY_RE = re.compile(r"\b(?:by|before|on|until|next|this|no later than)?\s*(" + "|".join(_WEEKDAYS) + r")\b")
+WEEKDAY_RE = re.compile(
+    r"\b(?:by|before|on|until|next|this|no later than)?\s*(" + "|".join(_WEEKDAYS) + r")\b"
+)
 DATE_RE = re.compile(
     rf"\b(?:by|before|on|until)?\s*(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}\b|"
     rf"{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b)"
 )
 CLOCK_RE = re.compile(_CLOCK)
 VAGUE_TIME_RE = re.compile(
-    r"\b(in (?:a )?few (?:minutes|hours|days|weeks)|within (?:a )?few (?:minutes|hours|days|weeks)|soon|shortly|asap|as soon as (?:possible|we can|i can)|at (?:the|our) earliest|in due course|"
+    r"\b(in (?:a )?few (?:minutes|hours|days|weeks)|within (?:a )?few (?:minutes|hours|days|weeks)|soon|"
+    r"shortly|asap|as soon as (?:possible|we can|i can)|at (?:the|our) earliest|in due course|"
     r"in a timely manner|promptly|later|at a later (?:date|time)|as quickly as (?:possible|we can)|"
     r"in time|timely|at some point|when (?:we|i) can|when possible|eventually|in a while|one day)\b"
 )
@@ -101,8 +115,15 @@ def _month_number(token: str) -> int:
 
 def find_time(lower: str) -> TimePhrase | None:
     """The first due-time phrase in a lower-cased clause, most specific kinds first."""
-    for finder in (_find_duration, _find_working_days, _find_date, _find_weekday, _find_day_word,
-                   _find_clock, _find_immediate):
+    for finder in (
+        _find_duration,
+        _find_working_days,
+        _find_date,
+        _find_weekday,
+        _find_day_word,
+        _find_clock,
+        _find_immediate,
+    ):
         found = finder(lower)
         if found:
             return found
@@ -147,8 +168,13 @@ def _find_weekday(lower: str) -> TimePhrase | None:
         return None
     weekday = _WEEKDAYS.index(match.group(1))
     next_week = match.group(0).strip().startswith("next")
-    return TimePhrase(match.group(0).strip(), "weekday", weekday=weekday, clock=_clock_in(lower),
-                      day_word="next" if next_week else "")
+    return TimePhrase(
+        match.group(0).strip(),
+        "weekday",
+        weekday=weekday,
+        clock=_clock_in(lower),
+        day_word="next" if next_week else "",
+    )
 
 
 def _find_day_word(lower: str) -> TimePhrase | None:
@@ -234,8 +260,16 @@ def _resolve_immediate(phrase: TimePhrase, local: datetime, hours: BusinessHours
 
 def _resolve_day(phrase: TimePhrase, local: datetime, hours: BusinessHours) -> datetime | None:
     word, today = phrase.day_word, local.date()
-    if word in ("today", "end of day", "end of the day", "end of business day", "end of the business day",
-                "eod", "close of business", "cob"):
+    if word in (
+        "today",
+        "end of day",
+        "end of the day",
+        "end of business day",
+        "end of the business day",
+        "eod",
+        "close of business",
+        "cob",
+    ):
         due = _on_day(today, phrase, hours)
         return due if due > local else hours.at(today, time(23, 59))
     if word == "tonight":

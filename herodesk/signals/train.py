@@ -21,8 +21,18 @@ from herodesk.signals.linear import SparseLinearModel, ngrams
 from herodesk.signals.text import prepare, tokens
 
 MODELS_DIR = Path(__file__).parent / "models"
-INTENSITY_DENSE = ("anger", "profanity", "urgency", "stakes", "escalation", "repeat", "correction",
-                   "exclaim", "shouting", "thanks")
+INTENSITY_DENSE = (
+    "anger",
+    "profanity",
+    "urgency",
+    "stakes",
+    "escalation",
+    "repeat",
+    "correction",
+    "exclaim",
+    "shouting",
+    "thanks",
+)
 INTENSITY_C = 3.0
 EFFORT_TEXT_ALPHA = 3.0
 EFFORT_ALPHA = 10.0
@@ -49,8 +59,9 @@ def analyzer(text: str) -> list[str]:
     return ngrams(tokens(prepare(text).lower))
 
 
-def _to_sparse_model(vectorizer: TfidfVectorizer, coef: np.ndarray, bias: float,
-                     dense_weights: dict[str, float]) -> SparseLinearModel:
+def _to_sparse_model(
+    vectorizer: TfidfVectorizer, coef: np.ndarray, bias: float, dense_weights: dict[str, float]
+) -> SparseLinearModel:
     vocab = vectorizer.vocabulary_
     idf = vectorizer.idf_
     weights = {gram: float(coef[i] * idf[i]) for gram, i in vocab.items() if abs(coef[i]) > 1e-6}
@@ -98,9 +109,10 @@ def train_effort_text(dialogues: Sequence[StcDialogue]) -> SparseLinearModel:
     return _to_sparse_model(vectorizer, regressor.coef_, float(regressor.intercept_ + target.mean()), {})
 
 
-def train_effort(dialogues: Sequence[StcDialogue],
-                 text_model_factory: Callable[[Sequence[StcDialogue]], SparseLinearModel] = train_effort_text,
-                 ) -> tuple[effort.EffortModel, SparseLinearModel]:
+def train_effort(
+    dialogues: Sequence[StcDialogue],
+    text_model_factory: Callable[[Sequence[StcDialogue]], SparseLinearModel] = train_effort_text,
+) -> tuple[effort.EffortModel, SparseLinearModel]:
     """Ridge weights for the effort drivers on -S; the wording sub-model is trained on the same dialogues.
 
     To keep the wording driver honest, its values for the driver fit come from an inner 5-fold split.
@@ -120,8 +132,7 @@ def train_effort(dialogues: Sequence[StcDialogue],
     return effort.EffortModel(bias, weights, dict(EFFORT_DETAILS)), text_model
 
 
-def _out_of_fold_text_models(dialogues: Sequence[StcDialogue], factory: Callable
-                             ) -> list[SparseLinearModel]:
+def _out_of_fold_text_models(dialogues: Sequence[StcDialogue], factory: Callable) -> list[SparseLinearModel]:
     order = np.random.default_rng(0).permutation(len(dialogues))
     folds = np.array_split(order, 5)
     assigned: list[SparseLinearModel | None] = [None] * len(dialogues)
