@@ -89,9 +89,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from herodesk.conversations.api import router as conversations
     from herodesk.customers.api import router as customers
+    from herodesk.insights.api import router as signals
 
     api.add_router("/conversations", conversations)
     api.add_router("/customers", customers)
+    api.add_router("/signals", signals)
 
 
 _register_routers()

@@ -21,6 +21,14 @@ def _jobs_run_inline():
 
 
 @pytest.fixture(autouse=True)
+def _on_commit_runs_at_once(monkeypatch):
+    """Tests run inside a transaction that never commits, so after-commit work runs right away instead."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False

@@ -96,7 +96,12 @@ def test_phone_call_with_required_fields_can_be_resolved_at_once(agent):
     reason = ContactReason.objects.create(name="Billing")
     conversation = log_call(
         agent,
-        {"notes": "Explained the bill", "phone": "+44 20 7946 0000", "contact_reason": reason, "resolve": True},
+        {
+            "notes": "Explained the bill",
+            "phone": "+44 20 7946 0000",
+            "contact_reason": reason,
+            "resolve": True,
+        },
     )
     assert conversation.status == Status.RESOLVED
     assert conversation.customer.identities.get().value == "+442079460000"

@@ -1,0 +1,20 @@
+"""Background jobs of the conversations app."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, task
+
+
+@db_periodic_task(crontab(minute="*"))
+def wake_snoozed() -> int:
+    """Reopen conversations whose snooze time has come (the time stays visible as a reminder)."""
+    from herodesk.conversations.actions import do_wake_due_snoozes
+
+    return do_wake_due_snoozes()
+
+
+@task()
+def ping(value: str) -> str:
+    """A job with no side effects, used to check that a worker is alive."""
+    return value

@@ -1,0 +1,113 @@
+"""API endpoints for the hero signals: a conversation's signals, and a promise check for drafts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from herodesk.accounts.models import User
+from herodesk.api_schema import WRITE_ERRORS
+from herodesk.conversations.queries import conversation_for_agent
+from herodesk.insights import signals_bridge
+from herodesk.insights.queries import hero_moments
+from herodesk.signals import promises
+
+router = Router(tags=["signals"])
+
+
+class PromiseOut(Schema):
+    text: str
+    kind: Literal["specific", "vague"]
+    due: datetime | None
+    suggestion: str | None
+
+
+class DraftIn(Schema):
+    text: str = Field(..., max_length=100_000)
+    conversation_id: int | None = None
+
+
+class DraftPromises(Schema):
+    promises: list[PromiseOut]
+
+
+class DriverOut(Schema):
+    name: str
+    points: float
+    detail: str
+
+
+class TrackedPromiseOut(Schema):
+    id: int
+    text: str
+    kind: Literal["specific", "vague"]
+    due_at: datetime | None
+    state: Literal["open", "kept", "broken"]
+    owner_id: int | None
+
+
+class ConversationSignals(Schema):
+    conversation_id: int
+    intensity: float | None
+    awaiting_relief: bool
+    effort: int
+    effort_drivers: list[DriverOut]
+    promises: list[TrackedPromiseOut]
+
+
+class HeroMoment(Schema):
+    id: int
+    subject: str
+    intensity: float | None
+    owner_id: int | None
+    last_customer_message_at: datetime | None
+
+
+def _agent(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.post(
+    "/promises", response={200: DraftPromises, **WRITE_ERRORS}, summary="Find promises in a draft reply"
+)
+def check_draft(request: HttpRequest, payload: DraftIn):  # type: ignore[no-untyped-def]
+    """Used by the compose box to flag vague promises before the reply is sent."""
+    team = None
+    if payload.conversation_id:
+        team = conversation_for_agent(_agent(request), payload.conversation_id).team
+    hours = signals_bridge.business_hours_for(team or _agent(request).teams.first())
+    found = promises.detect(payload.text, sent_at=timezone.now(), business_hours=hours)
+    return {
+        "promises": [
+            {"text": p.text, "kind": p.kind, "due": p.due, "suggestion": p.suggestion} for p in found
+        ]
+    }
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response={200: ConversationSignals, **WRITE_ERRORS},
+    summary="Intensity, effort with drivers, and promises of a conversation",
+)
+def conversation_signals(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
+    conversation = conversation_for_agent(_agent(request), conversation_id)
+    result = signals_bridge.effort_for(conversation, timezone.now())
+    return {
+        "conversation_id": conversation.pk,
+        "intensity": conversation.intensity,
+        "awaiting_relief": conversation.awaiting_relief,
+        "effort": result.score,
+        "effort_drivers": result.drivers,
+        "promises": list(conversation.promises.order_by("due_at", "id")),
+    }
+
+
+@router.get(
+    "/hero-moments", response={200: list[HeroMoment], **WRITE_ERRORS}, summary="Customers needing relief now"
+)
+def list_hero_moments(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return hero_moments(_agent(request))

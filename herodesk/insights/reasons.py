@@ -1,0 +1,91 @@
+"""Contact-reason suggestions learned from the team's own tagged conversations.
+
+The model is retrained from conversations that already have a contact reason and kept as a file in
+the data directory; new conversations without a reason get a suggestion with a confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from herodesk.conversations.models import ContactReason, Conversation, Message
+from herodesk.signals import reasons as engine
+
+log = logging.getLogger(__name__)
+MIN_EXAMPLES_PER_REASON = 5
+MAX_TRAINING_CONVERSATIONS = 50_000
+
+
+def model_path() -> Path:
+    return Path(settings.DATA_DIR) / "models" / "contact_reasons.npz"
+
+
+def conversation_text(conversation: Conversation) -> str:
+    first = (
+        Message.objects.filter(conversation=conversation)
+        .exclude(kind=Message.Kind.NOTE)
+        .order_by("created_at", "id")
+        .values_list("text", flat=True)
+        .first()
+    )
+    return f"{conversation.subject}\n{first or ''}"[:4000]
+
+
+def training_examples() -> list[tuple[str, str]]:
+    rows = (
+        Conversation.objects.filter(contact_reason__isnull=False)
+        .select_related("contact_reason")
+        .order_by("-pk")[:MAX_TRAINING_CONVERSATIONS]
+    )
+    examples = [(conversation_text(c), c.contact_reason.name) for c in rows]  # type: ignore[union-attr]
+    counts: dict[str, int] = {}
+    for _, label in examples:
+        counts[label] = counts.get(label, 0) + 1
+    return [(t, label) for t, label in examples if counts[label] >= MIN_EXAMPLES_PER_REASON]
+
+
+def retrain() -> int:
+    """Train on the tagged conversations; returns how many examples were used (0: too few to train)."""
+    examples = training_examples()
+    if len({label for _, label in examples}) < 2:
+        return 0
+    path = model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine.train(examples).save(path)
+    _load.cache_clear()
+    return len(examples)
+
+
+@lru_cache(maxsize=1)
+def _load(mtime: float) -> engine.ReasonModel:
+    return engine.ReasonModel.load(model_path())
+
+
+def current_model() -> engine.ReasonModel | None:
+    path = model_path()
+    if not path.exists():
+        return None
+    return _load(path.stat().st_mtime)
+
+
+def suggest_for(conversation: Conversation) -> None:
+    if conversation.contact_reason_id is not None:
+        return
+    model = current_model()
+    if model is None:
+        return
+    label, confidence = model.predict([conversation_text(conversation)])[0]
+    reason = ContactReason.objects.filter(name=label).first()
+    Conversation.objects.filter(pk=conversation.pk).update(
+        suggested_reason=reason, suggested_reason_confidence=confidence if reason else None
+    )
+
+
+def propose_new_reasons(limit: int = 2000) -> list[engine.ProposedReason]:
+    """Cluster recent conversations without a reason, to propose reasons the team does not have yet."""
+    untagged = list(Conversation.objects.filter(contact_reason__isnull=True).order_by("-pk")[:limit])
+    return engine.cluster([conversation_text(c) for c in untagged])

@@ -1,0 +1,113 @@
+"""Turn desk records into the plain inputs of the signals engine (herodesk.signals), and back.
+
+The engine knows nothing of Django; this module is the only place that translates between them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from herodesk.accounts.models import Team
+from herodesk.conversations.models import Conversation, Event, Message
+from herodesk.signals import effort
+from herodesk.signals.business_hours import BusinessHours
+
+AGENT_ACTIONS = (Message.Kind.REPLY, Message.Kind.PHONE)
+REPEAT_WINDOW = timedelta(days=14)
+
+
+def business_hours_for(team: Team | None) -> BusinessHours:
+    if team is None:
+        return BusinessHours()
+    days = range(7) if team.weekend_open else range(5)
+    return BusinessHours(tz=team.time_zone, week=dict.fromkeys(days, (team.opens_at, team.closes_at)))
+
+
+def business_seconds_between(hours: BusinessHours, start: datetime, end: datetime) -> float:
+    """Open time between two moments, in the team's business hours."""
+    if end <= start:
+        return 0.0
+    start_local, end_local = hours.local(start), hours.local(end)
+    day, total = start_local.date(), 0.0
+    for _ in range(400):  # bounded: a wait longer than a year is capped
+        if day > end_local.date():
+            break
+        opening = hours.hours_on(day)
+        if opening:
+            window_start = max(hours.at(day, opening[0]), start_local)
+            window_end = min(hours.at(day, opening[1]), end_local)
+            total += max((window_end - window_start).total_seconds(), 0.0)
+        day += timedelta(days=1)
+    return total
+
+
+def turns_for(messages: list[Message]) -> list[effort.Turn]:
+    turns = []
+    for message in messages:
+        if message.kind == Message.Kind.CUSTOMER:
+            turns.append(effort.Turn("customer", message.text, message.created_at, message.channel))
+        elif message.kind in AGENT_ACTIONS:
+            turns.append(effort.Turn("agent", message.text, message.created_at, message.channel))
+    return turns
+
+
+def customer_wait(messages: list[Message], hours: BusinessHours, now: datetime) -> float:
+    """Business seconds the customer spent waiting for an agent after each of their messages."""
+    waiting_since: datetime | None = None
+    total = 0.0
+    for message in messages:
+        if message.kind == Message.Kind.CUSTOMER and waiting_since is None:
+            waiting_since = message.created_at
+        elif message.kind in AGENT_ACTIONS and waiting_since is not None:
+            total += business_seconds_between(hours, waiting_since, message.created_at)
+            waiting_since = None
+    if waiting_since is not None:
+        total += business_seconds_between(hours, waiting_since, now)
+    return total
+
+
+def bounce_backs(transfers: list[Event]) -> int:
+    """Transfers that hand the conversation back to an owner it already had."""
+    seen: set[int | None] = set()
+    count = 0
+    for event in transfers:
+        seen.add(event.data.get("from_owner"))
+        if event.data.get("to_owner") in seen and event.data.get("to_owner") is not None:
+            count += 1
+    return count
+
+
+def repeat_contacts(conversation: Conversation) -> int:
+    """Earlier conversations of the same customer within the window (same reason when both are known)."""
+    if conversation.customer_id is None:
+        return 0
+    earlier = Conversation.objects.filter(
+        customer_id=conversation.customer_id,
+        created_at__lt=conversation.created_at,
+        created_at__gte=conversation.created_at - REPEAT_WINDOW,
+    )
+    if conversation.contact_reason_id is not None:
+        earlier = earlier.filter(contact_reason_id__in=[conversation.contact_reason_id, None])
+    return earlier.count()
+
+
+def effort_facts(
+    conversation: Conversation, messages: list[Message], events: list[Event], now: datetime
+) -> effort.EffortFacts:
+    transfers = [e for e in events if e.kind == Event.Kind.TRANSFERRED]
+    hours = business_hours_for(conversation.team)
+    return effort.EffortFacts(
+        repeat_contacts=repeat_contacts(conversation),
+        channel_switches=sum(1 for e in events if e.kind == Event.Kind.CHANNEL_SWITCH),
+        transfers=len(transfers),
+        bounce_backs=bounce_backs(transfers),
+        reopens=conversation.reopen_count,
+        customer_wait_business_seconds=customer_wait(messages, hours, now),
+        customer_touches=sum(1 for m in messages if m.kind == Message.Kind.CUSTOMER),
+    )
+
+
+def effort_for(conversation: Conversation, now: datetime) -> effort.EffortResult:
+    messages = list(conversation.messages.order_by("created_at", "id"))
+    events = list(conversation.events.order_by("created_at", "id"))
+    return effort.score(turns_for(messages), effort_facts(conversation, messages, events, now))
