@@ -33,8 +33,10 @@ COMMIT_RE = compile_words(
     rf"\b(i|we|{_THIRD_PARTY})\s*{_MODAL}{_ADVERBS}\s+(?!not\b|never\b)([a-z]+(?:\s+[a-z']+){{0,5}})"
 )
 CONTACT_VERB_RE = compile_words(
-    r"\b(he|she|they)\s+(?:will|'ll|’ll)\s+(contact|call|get back|reach|follow up|visit|reply|respond|"
-    r"send|deal|handle|fix|repair|come|be in touch)\b"
+    r"\b(?!you\b|it\b|this\b|which\b|that\b)([a-z]+)\s+(?:will|'ll|’ll)\s+(?:then\s+|also\s+)?(contact|"
+    r"call|get back|reach|follow up|visit|reply|respond|"
+    r"send|deal|handle|fix|repair|come|be in touch|report|verify|arrange|inform|notify|solve|resolve|refund|"
+    r"deliver|process|check|investigate|escalate|assist|help you|record)\b"
 )
 YOU_WILL_RE = compile_words(
     r"\byou(?:\s+will|'ll|’ll)\s+(?:also\s+|then\s+)?(receive|get|hear|be contacted|be called|be notified|"
@@ -42,12 +44,15 @@ YOU_WILL_RE = compile_words(
     r"credit)|have (?:an? |the |your )?(?:answer|reply|response|update|refund|replacement))\b"
 )
 PASSIVE_RE = compile_words(
-    r"\b(?:it|this|that|your \w+(?: \w+)?|the (?:refund|replacement|parcel|package|order|item|card|money|"
-    r"repair|technician|engineer|issue|problem|fault|case|complaint|request|delivery|credit)s?)\s+"
-    r"(?:will|shall|'ll)\s+(?:then\s+)?(?:be\s+(sent|delivered|refunded|credited|processed|dispatched|arranged|"
-    r"fixed|resolved|repaired|handled|replaced|shipped|returned|reimbursed|restored|reconnected|reactivated|"
-    r"updated|cancelled|canceled|issued|followed up|investigated|escalated|looked into)|"
-    r"(arrive|reach you|be with you|get to you))\b"
+    r"\b(?:(?!you\b)[a-z]+\s+(?:will|shall|'ll)\s+(?:then\s+|also\s+)?be\s+(sent|delivered|refunded|credited|"
+    r"processed|dispatched|arranged|fixed|resolved|repaired|handled|replaced|shipped|returned|reimbursed|"
+    r"restored|reconnected|reactivated|updated|cancelled|canceled|issued|followed up|investigated|escalated|"
+    r"looked into|added|received|transferred|compensated)|(?:your (?:\w+ )?|the (?:\w+ )?)(?:refund|"
+    r"replacement|parcel|package|order|item|card|money|goods|technician|engineer|delivery|credit)s?\s+"
+    r"(?:will|shall|'ll)\s+(arrive|reach you|be with you|get to you))\b"
+)
+ELIDED_SUBJECT_RE = compile_words(
+    r"\b(?:and|then)\s+will\s+(?:also\s+|then\s+|try to\s+)?(?!not\b|never\b|be\b|need\b|have\b)([a-z]+)"
 )
 ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
 GET_BACK_RE = re.compile(
@@ -224,8 +229,6 @@ def _is_commitment_verb(phrase: str) -> bool:
 def _due_phrase(lower: str, commitment: _Commitment) -> TimePhrase | None:
     """The time phrase that belongs to the commitment, ignoring conditions and booking slots."""
     clause = _CONDITION_RE.sub(" ", lower)
-    if VAGUE_TIME_RE.search(clause) and not _has_number(clause):
-        return None
     phrase = find_time(clause)
     if phrase is None:
         return None

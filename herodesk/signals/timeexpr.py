@@ -49,7 +49,8 @@ BARE_WORKING_DAYS_RE = re.compile(
 )
 IMMEDIATE_RE = re.compile(r"\b(right now|right away|straight away|immediately|at once|now)\b")
 DAY_WORD_RE = re.compile(
-    r"\b(today|tonight|tomorrow|this (?:morning|afternoon|evening)|end of (?:the )?(?:business )?day|eod|"
+    r"\b(today|tonight|tomorrow|the next day|next day|this (?:morning|afternoon|evening)|"
+    r"end of (?:the )?(?:business )?day|eod|"
     r"close of business|cob|end of (?:the |this )?week|this week|next week|end of (?:the |this )?month|"
     r"this month|next month)\b(?:\s+(morning|afternoon|evening))?"
 )
@@ -203,8 +204,12 @@ def _find_immediate(lower: str) -> TimePhrase | None:
 
 
 def _clock_in(lower: str) -> time | None:
-    match = CLOCK_RE.search(lower)
-    return _clock_from(match) if match else None
+    """The due clock time; for a window ("between 9am and 1pm") the end of the window."""
+    matches = list(CLOCK_RE.finditer(lower))
+    if not matches:
+        return None
+    chosen = matches[-1] if "between" in lower or "until" in lower else matches[0]
+    return _clock_from(chosen)
 
 
 _PART_OF_DAY = {"morning": time(12, 0), "afternoon": time(17, 0), "evening": time(21, 0)}
@@ -274,7 +279,7 @@ def _resolve_day(phrase: TimePhrase, local: datetime, hours: BusinessHours) -> d
         return due if due > local else hours.at(today, time(23, 59))
     if word == "tonight":
         return hours.at(today, phrase.clock or time(23, 59))
-    if word == "tomorrow":
+    if word in ("tomorrow", "the next day", "next day"):
         return _on_day(today + timedelta(days=1), phrase, hours)
     if "week" in word:
         friday = today + timedelta(days=(4 - today.weekday()) % 7 + (7 if word == "next week" else 0))
