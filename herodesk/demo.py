@@ -485,10 +485,12 @@ class _ThreadWriter:
 
     def _open(self, repeat: bool, answered: bool) -> None:
         conv = self.conv
-        conv.events.append(PlannedEvent("created", conv.created_at, data={"channel": conv.channel}))
         if answered:
             conv.owner_id = self.p.agent_of(conv.team_id)
-        if conv.channel == "phone" and answered:
+        logged_call = conv.channel == "phone" and answered  # an agent took the call and logged it
+        creator = conv.owner_id if logged_call else None
+        conv.events.append(PlannedEvent("created", conv.created_at, creator, {"channel": conv.channel}))
+        if logged_call:
             self._phone_note(conv.created_at)
         else:
             self._customer(conv.created_at, first=True, repeat=repeat)
