@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "herodesk.conversations",
     "herodesk.insights",
     "herodesk.channels.webform",
+    "herodesk.channels.email",
 ]
 
 MIDDLEWARE = [

@@ -1,16 +1,20 @@
-"""Outgoing email for agent replies: built and sent by the worker, never inside a web request."""
+"""Outgoing email for agent replies: built and sent by the worker, never inside a web request.
+
+A conversation that came in through a mailbox is answered from that mailbox (address, SMTP server).
+Message-IDs are stored without angle brackets, like inbound ones; headers get the brackets.
+"""
 
 from __future__ import annotations
 
 import logging
-from email.utils import make_msgid
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
+from herodesk.channels.email import queries, send
+from herodesk.channels.email.models import Mailbox
 from herodesk.conversations.models import Channel, Message
 from herodesk.customers.models import Identity
 
@@ -41,19 +45,17 @@ def enqueue(message_id: int) -> None:
     tasks.send_reply(message_id)
 
 
-def domain() -> str:
-    sender = settings.DEFAULT_FROM_EMAIL or "support@localhost"
-    return sender.rpartition("@")[2] or "localhost"
+def domain(mailbox: Mailbox | None = None) -> str:
+    return send.sending_domain(mailbox)
 
 
-def outgoing_message_id(message: Message) -> str:
+def outgoing_message_id(message: Message, mailbox: Mailbox | None = None) -> str:
     """Our Message-ID carries the conversation's reply token, so replies thread even without References."""
-    conversation = message.conversation
-    return make_msgid(idstring=f"hd.{conversation.pk}.{conversation.reply_token}", domain=domain())
+    return send.new_message_id(message.conversation, mailbox)
 
 
 def thread_references(message: Message) -> tuple[str, list[str]]:
-    """In-Reply-To is the latest earlier message with a Message-ID; References lists them all."""
+    """In-Reply-To is the latest earlier message with a Message-ID; References lists them all (bracketed)."""
     earlier = (
         Message.objects.filter(conversation_id=message.conversation_id, created_at__lte=message.created_at)
         .exclude(pk=message.pk)
@@ -61,22 +63,24 @@ def thread_references(message: Message) -> tuple[str, list[str]]:
         .order_by("created_at", "id")
         .values_list("external_id", flat=True)
     )
-    refs = list(earlier)[-20:]
+    refs = [send.bracketed(external_id) for external_id in list(earlier)[-20:]]
     return (refs[-1] if refs else ""), refs
 
 
-def reply_to_address(message: Message) -> str:
-    local, _, host = (settings.DEFAULT_FROM_EMAIL or "support@localhost").partition("@")
-    return f"{local}+hd-{message.conversation.reply_token}@{host or 'localhost'}"
+def reply_to_address(message: Message, mailbox: Mailbox | None = None) -> str:
+    return send.reply_to_address(message.conversation, mailbox)
 
 
-def build_email(message: Message, to: str) -> EmailMultiAlternatives:
+def build_email(message: Message, to: str, mailbox: Mailbox | None = None) -> EmailMultiAlternatives:
     conversation = message.conversation
     if not message.external_id:
-        message.external_id = outgoing_message_id(message)
+        message.external_id = outgoing_message_id(message, mailbox)
         message.save(update_fields=["external_id"])
     in_reply_to, references = thread_references(message)
-    headers = {"Message-ID": message.external_id, "Reply-To": reply_to_address(message)}
+    headers = {
+        "Message-ID": send.bracketed(message.external_id),
+        "Reply-To": reply_to_address(message, mailbox),
+    }
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = " ".join(references)
@@ -84,7 +88,7 @@ def build_email(message: Message, to: str) -> EmailMultiAlternatives:
     author = message.author.display_name if message.author else "Support"
     body = f"{message.text}\n\n-- \n{author}"
     email = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+        subject=subject, body=body, from_email=send.from_address(mailbox), to=[to], headers=headers
     )
     email.attach_alternative(
         linebreaks(escape(message.text)) + f"<p>-- <br>{escape(author)}</p>", "text/html"
@@ -109,9 +113,10 @@ def send_reply_now(message_id: int) -> bool:
         if to is None:
             _mark(message, Message.SendStatus.FAILED, "The customer has no working email address.")
             return True
-        email = build_email(message, to)
+        mailbox = queries.mailbox_for_conversation(message.conversation_id)
+        email = build_email(message, to, mailbox)
     try:
-        with get_connection() as connection:
+        with send.smtp_connection(mailbox) as connection:
             connection.send_messages([email])
     except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
         log.warning("Sending message %s failed: %s", message_id, exc)

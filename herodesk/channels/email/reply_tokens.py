@@ -1,6 +1,7 @@
 """Pure helpers that tie an inbound mail to a conversation.
 
-herodesk sends mail with ``Message-ID: <hd.{conversation_id}.{token}@host>`` and
+herodesk sends mail with ``Message-ID: <hd.{conversation_id}.{token}.{unique}@host>`` (the unique part
+keeps every message's id distinct; it is optional when reading) and
 ``Reply-To: support+hd-{token}@host``. A reply carries one of them back in In-Reply-To, References, To or
 Cc, even when the customer's client rewrote the subject; ``[#1234]`` in the subject is the last resort.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 _KEY_CHARS = r"[A-Za-z0-9_-]{6,64}"
-_MESSAGE_ID = re.compile(rf"^hd\.(\d+)\.({_KEY_CHARS})@([^@\s>]+)$")
+_MESSAGE_ID = re.compile(rf"^hd\.(\d+)\.({_KEY_CHARS})(?:\.[A-Za-z0-9]{{1,64}})?@([^@\s>]+)$")
 _PLUS_ADDRESS = re.compile(rf"^[^@+\s]+\+hd-({_KEY_CHARS})@([^@\s>]+)$", re.IGNORECASE)
 # "[#1234]" and the request-tracker style "[example.com #1234]".
 _SUBJECT_NUMBER = re.compile(r"\[(?:[^\[\]#]{0,64}\s)?#(\d{1,12})\]")

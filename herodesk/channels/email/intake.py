@@ -1,0 +1,197 @@
+"""Inbound mail from every source (IMAP, a mail-server pipe, webhooks) into conversations.
+
+The raw bytes are stored first, in their own transaction; filing runs in a second one. A crash between
+the two leaves a "received" mail that the next poll (or ``herodesk mail reprocess``) files.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone
+
+from herodesk.channels.email import actions, credentials, imap, queries
+from herodesk.channels.email.models import InboundMail, Mailbox, PasswordSource
+from herodesk.channels.email.parse import NotAnEmail, parse_message
+
+log = logging.getLogger(__name__)
+FETCH_BATCH = 200
+STALE_AFTER = timedelta(minutes=10)
+State = InboundMail.State
+
+
+# --- Raw MIME (pipe, webhook) -----------------------------------------------------------------------
+
+
+def ingest(raw: bytes, mailbox: Mailbox | None, source: str = InboundMail.Source.PIPE) -> InboundMail:
+    """Store one raw mail, then file it. The stored mail survives whatever happens while filing."""
+    inbound = actions.do_store_inbound(actions.RawMail(raw=raw, source=source, mailbox=mailbox))
+    return process(inbound.pk)
+
+
+def process(inbound_id: int) -> InboundMail:
+    """Parse and file one stored mail. Refusals are recorded; unexpected errors mark it failed."""
+    inbound = InboundMail.objects.get(pk=inbound_id)
+    if inbound.done:
+        return inbound
+    try:
+        parsed = parse_message(bytes(inbound.raw), max_size=settings.MAX_EMAIL_BYTES)
+    except NotAnEmail as error:
+        return actions.do_refuse_inbound(inbound_id, f"not an email: {error.reason}")
+    except Exception as error:  # the parser's promise is NotAnEmail; anything else is a bug to retry
+        log.exception("Parsing inbound mail %s failed", inbound_id)
+        return actions.do_fail_inbound(inbound_id, f"parser error: {type(error).__name__}: {error}")
+    try:
+        return actions.do_file_inbound(inbound_id, parsed)
+    except Exception as error:  # filing rolled back; the raw mail is kept and retried
+        log.exception("Filing inbound mail %s failed", inbound_id)
+        return actions.do_fail_inbound(inbound_id, f"filing failed: {type(error).__name__}: {error}")
+
+
+def process_pending(mailbox: Mailbox | None = None, stale_only: bool = False, source: str = "") -> int:
+    """File mails a crash or a failure left behind; returns how many were tried.
+
+    ``stale_only`` leaves recent mail alone: a pipe or webhook request may still be filing it.
+    """
+    older_than = timezone.now() - STALE_AFTER if stale_only else None
+    pending = queries.pending_inbound(mailbox, older_than, source)
+    for inbound_id in pending:
+        process(inbound_id)
+    return len(pending)
+
+
+def reprocess(inbound_id: int) -> InboundMail:
+    actions.do_reopen_inbound(inbound_id)
+    return process(inbound_id)
+
+
+# --- IMAP -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PollResult:
+    mailbox_id: int
+    fetched: int = 0
+    filed: int = 0
+    refused: int = 0
+    retried: int = 0
+    error: str = ""
+    skipped: bool = False
+    states: dict[str, int] = field(default_factory=dict)
+
+    def count(self, inbound: InboundMail) -> None:
+        self.states[inbound.state] = self.states.get(inbound.state, 0) + 1
+        if inbound.state == State.PROCESSED:
+            self.filed += 1
+        elif inbound.state in (State.REJECTED, State.DUPLICATE):
+            self.refused += 1
+
+
+def imap_settings(mailbox: Mailbox) -> imap.ImapSettings:
+    return imap.ImapSettings(
+        host=mailbox.imap_host,
+        port=mailbox.imap_port,
+        security=mailbox.imap_security,
+        user=mailbox.imap_user,
+        password=mailbox_password(mailbox),
+        folder=mailbox.imap_folder or "INBOX",
+    )
+
+
+def mailbox_password(mailbox: Mailbox) -> str:
+    if mailbox.password_source == PasswordSource.ENV:
+        return credentials.from_env(mailbox.password_env)
+    if mailbox.password_source == PasswordSource.FILE:
+        return credentials.from_file(mailbox.password_file)
+    return credentials.decrypt(mailbox.password_encrypted) if mailbox.password_encrypted else ""
+
+
+def poll(mailbox: Mailbox) -> PollResult:
+    """Fetch and file every new mail of one mailbox; connection trouble is recorded and backed off."""
+    result = PollResult(mailbox.pk)
+    if not actions.do_claim_poll(mailbox.pk):
+        result.skipped = True
+        return result
+    try:
+        result.retried = process_pending(mailbox, source=InboundMail.Source.IMAP)
+        with imap.open_folder(imap_settings(mailbox), writable=bool(mailbox.move_to_folder)) as folder:
+            _fetch_new(mailbox, folder, result)
+    except (*imap.CONNECTION_ERRORS, credentials.CredentialError) as error:
+        result.error = str(error) or type(error).__name__
+        actions.do_record_poll_failure(mailbox.pk, result.error)
+        return result
+    except BaseException:
+        actions.do_release_poll(mailbox.pk)
+        raise
+    actions.do_record_poll_success(mailbox.pk)
+    return result
+
+
+def _fetch_new(mailbox: Mailbox, folder: imap.Folder, result: PollResult) -> None:
+    mailbox.refresh_from_db(fields=["uidvalidity", "last_uid"])
+    if mailbox.uidvalidity != folder.uidvalidity:
+        actions.do_start_uidvalidity(mailbox.pk, folder.uidvalidity)
+        mailbox.uidvalidity, mailbox.last_uid = folder.uidvalidity, 0
+    uids = folder.uids_after(mailbox.last_uid)
+    for start in range(0, len(uids), FETCH_BATCH):
+        batch = uids[start : start + FETCH_BATCH]
+        _fetch_batch(mailbox, folder, batch, result)
+        actions.do_advance_last_uid(mailbox.pk, batch[-1])
+
+
+def _fetch_batch(mailbox: Mailbox, folder: imap.Folder, batch: list[int], result: PollResult) -> None:
+    known = queries.known_uids(mailbox, folder.uidvalidity, batch)
+    new = [uid for uid in batch if uid not in known]
+    done = [uid for uid, finished in known.items() if finished]
+    for inbound in _store_and_file(mailbox, folder, new, result):
+        result.count(inbound)
+        if inbound.state in (State.PROCESSED, State.DUPLICATE):
+            done.append(inbound.uid or 0)
+    if mailbox.move_to_folder and done:
+        folder.move(sorted(done), mailbox.move_to_folder)
+
+
+def _store_and_file(
+    mailbox: Mailbox, folder: imap.Folder, uids: list[int], result: PollResult
+) -> list[InboundMail]:
+    if not uids:
+        return []
+    sizes = folder.sizes(uids)
+    limit = settings.MAX_EMAIL_BYTES
+    small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
+    bodies = {**folder.fetch(small), **folder.fetch([uid for uid in uids if uid not in small], True)}
+    filed = []
+    for uid in uids:
+        if uid not in bodies:
+            continue  # expunged by someone else meanwhile
+        raw = actions.RawMail(
+            raw=bodies[uid],
+            source=InboundMail.Source.IMAP,
+            mailbox=mailbox,
+            uidvalidity=folder.uidvalidity,
+            uid=uid,
+            size=max(sizes.get(uid, 0), len(bodies[uid])),
+        )
+        result.fetched += 1
+        inbound = _store_once(raw)
+        if inbound is not None:
+            filed.append(process(inbound.pk))
+    return filed
+
+
+def _store_once(raw: actions.RawMail) -> InboundMail | None:
+    try:
+        return actions.do_store_inbound(raw)
+    except IntegrityError:  # another worker stored this UID first
+        return None
+
+
+def poll_due() -> list[PollResult]:
+    """Poll every mailbox whose interval has passed and whose backoff is over."""
+    results = [poll(mailbox) for mailbox in queries.due_mailboxes(timezone.now())]
+    process_pending(stale_only=True)
+    return results

@@ -1,0 +1,213 @@
+"""Reads of the email channel: mailboxes for admins, threading look-ups, intake bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from herodesk.accounts.models import User
+from herodesk.channels.email.models import InboundMail, Mailbox
+from herodesk.conversations.models import Conversation, Message
+from herodesk.customers.actions import find_by_identity, normalize_email
+from herodesk.customers.models import Customer, Identity
+
+State = InboundMail.State
+MAX_ATTEMPTS = 3
+
+
+def bare_message_id(value: str) -> str:
+    """Message-IDs are compared and stored without angle brackets."""
+    return (value or "").strip().strip("<>").strip()
+
+
+def _both_forms(message_ids: Iterable[str]) -> list[str]:
+    bare = [bare_message_id(mid) for mid in message_ids if bare_message_id(mid)]
+    return [*bare, *(f"<{mid}>" for mid in bare)]
+
+
+# --- Admin pages ------------------------------------------------------------------------------------
+
+
+def require_admin(user: User) -> None:
+    if not user.is_authenticated or not user.is_admin:
+        raise PermissionDenied("Only admins manage mailboxes.")
+
+
+def mailboxes_for_admin(user: User) -> QuerySet[Mailbox]:
+    require_admin(user)
+    return Mailbox.objects.select_related("team").order_by("name", "id")
+
+
+def mailbox_for_admin(user: User, mailbox_id: int) -> Mailbox:
+    require_admin(user)
+    try:
+        return Mailbox.objects.select_related("team").get(pk=mailbox_id)
+    except Mailbox.DoesNotExist:
+        raise Http404("No such mailbox") from None
+
+
+def recent_inbound(mailbox: Mailbox, limit: int = 50) -> list[InboundMail]:
+    return list(
+        InboundMail.objects.filter(mailbox=mailbox)
+        .defer("raw")
+        .select_related("conversation")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def state_counts(mailbox: Mailbox) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = InboundMail.objects.filter(mailbox=mailbox).values("state").annotate(n=Count("id"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+# --- Intake -----------------------------------------------------------------------------------------
+
+
+def mailbox_by_id(mailbox_id: int) -> Mailbox | None:
+    return Mailbox.objects.filter(pk=mailbox_id).first()
+
+
+def mailbox_for_webhook(mailbox_id: int, token_hash: str) -> Mailbox | None:
+    if not token_hash:
+        return None
+    return Mailbox.objects.filter(pk=mailbox_id, webhook_token_hash=token_hash, active=True).first()
+
+
+def due_mailboxes(now: datetime) -> QuerySet[Mailbox]:
+    return (
+        Mailbox.objects.filter(active=True)
+        .exclude(imap_host="")
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .order_by("next_poll_at", "id")
+    )
+
+
+def known_uids(mailbox: Mailbox, uidvalidity: int, uids: Sequence[int]) -> dict[int, bool]:
+    """UID -> whether intake is done with it, for the UIDs that already have a stored mail."""
+    found: dict[int, bool] = {}
+    for start in range(0, len(uids), 500):
+        rows = InboundMail.objects.filter(
+            mailbox=mailbox, uidvalidity=uidvalidity, uid__in=uids[start : start + 500]
+        ).values_list("uid", "state")
+        found.update({uid: state not in (State.RECEIVED, State.FAILED) for uid, state in rows})
+    return found
+
+
+def pending_inbound(
+    mailbox: Mailbox | None = None, older_than: datetime | None = None, source: str = ""
+) -> list[int]:
+    """Stored mails intake has not finished (a crash, or a failure worth another try)."""
+    pending = InboundMail.objects.filter(
+        Q(state=State.RECEIVED) | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS)
+    )
+    if mailbox is not None:
+        pending = pending.filter(mailbox=mailbox)
+    if older_than is not None:
+        pending = pending.filter(received_at__lte=older_than)
+    if source:
+        pending = pending.filter(source=source)
+    return list(pending.order_by("received_at", "id").values_list("pk", flat=True)[:1000])
+
+
+def own_addresses() -> set[str]:
+    """The desk's own addresses (plus-tags removed): mail from these is never filed."""
+    addresses = set(Mailbox.objects.values_list("address", flat=True))
+    addresses.update(filter(None, [settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]))
+    return {strip_plus_tag(address) for address in addresses}
+
+
+def strip_plus_tag(address: str) -> str:
+    local, _, host = normalize_email(address).partition("@")
+    return f"{local.partition('+')[0]}@{host}" if host else local
+
+
+def filed_duplicate(inbound: InboundMail) -> InboundMail | None:
+    """An earlier filed mail with the same Message-ID (or the same bytes when there is no Message-ID)."""
+    done = InboundMail.objects.filter(state=State.PROCESSED).exclude(pk=inbound.pk).defer("raw")
+    if inbound.message_id_header:
+        return done.filter(message_id_header=inbound.message_id_header).order_by("id").first()
+    return done.filter(sha256=inbound.sha256).order_by("id").first()
+
+
+def is_our_outgoing_message(message_id: str) -> bool:
+    return Message.objects.filter(
+        external_id__in=_both_forms([message_id]), direction=Message.Direction.OUT
+    ).exists()
+
+
+def recent_mails_from(address: str, since: datetime, exclude_id: int) -> int:
+    return (
+        InboundMail.objects.filter(from_address=address, received_at__gte=since)
+        .filter(state__in=[State.PROCESSED, State.REJECTED])
+        .exclude(pk=exclude_id)
+        .count()
+    )
+
+
+def conversation_by_message_ids(message_ids: Sequence[str]) -> Conversation | None:
+    """The conversation of the first id (in the given order) that is one of our messages."""
+    candidates = [bare_message_id(mid) for mid in message_ids if bare_message_id(mid)]
+    if not candidates:
+        return None
+    rows = Message.objects.filter(external_id__in=_both_forms(candidates)).values_list(
+        "external_id", "conversation_id"
+    )
+    by_id = {bare_message_id(external_id): conversation_id for external_id, conversation_id in rows}
+    for candidate in candidates:
+        if candidate in by_id:
+            return Conversation.objects.filter(pk=by_id[candidate]).first()
+    return None
+
+
+def message_by_external_id(message_id: str) -> Message | None:
+    return (
+        Message.objects.filter(external_id__in=_both_forms([message_id]))
+        .select_related("conversation")
+        .order_by("id")
+        .first()
+    )
+
+
+def conversation_by_reply_token(token: str) -> Conversation | None:
+    return Conversation.objects.filter(reply_token=token).first()
+
+
+def conversation_of_customer(number: int, customer: Customer | None) -> Conversation | None:
+    if customer is None:
+        return None
+    return Conversation.objects.filter(pk=number, customer=customer).first()
+
+
+def customer_by_email(address: str) -> Customer | None:
+    return find_by_identity(Identity.Kind.EMAIL, normalize_email(address))
+
+
+def is_bouncing(address: str) -> bool:
+    return Identity.objects.filter(
+        kind=Identity.Kind.EMAIL, value=normalize_email(address), bouncing=True
+    ).exists()
+
+
+# --- Outgoing ---------------------------------------------------------------------------------------
+
+
+def mailbox_for_conversation(conversation_id: int) -> Mailbox | None:
+    """The mailbox the conversation came in through (its first filed mail), if any."""
+    first = (
+        InboundMail.objects.filter(conversation_id=conversation_id, mailbox__isnull=False)
+        .order_by("received_at", "id")
+        .values_list("mailbox_id", flat=True)
+        .first()
+    )
+    return Mailbox.objects.filter(pk=first).first() if first else None
+
+
+def one_hour_before(at: datetime) -> datetime:
+    return at - timedelta(hours=1)
