@@ -115,7 +115,11 @@ def _analyse_demo() -> None:
     from herodesk.insights import actions
 
     print("Computing hero signals for the demo data…", flush=True)
-    count = actions.analyse_all()
+    def progress(done: int, total: int) -> None:
+        if done % 1000 < 250 or done == total:
+            print(f"  {done}/{total}", flush=True)
+
+    count = actions.analyse_all(progress=progress)
     print(f"  analysed {count} conversations", flush=True)
 
 

@@ -5,12 +5,13 @@ Runs in background jobs queued by conversation actions after they commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from herodesk.conversations.models import Conversation, Message
+from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.customers.models import Customer
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
@@ -40,10 +41,8 @@ def score_message(message: Message, team_hours: signals_bridge.BusinessHours) ->
     return promises.detect(message.text, sent_at=message.created_at, business_hours=team_hours)
 
 
-def _record_promises(message: Message, found: list[promises.Promise]) -> None:
-    if Promise.objects.filter(message=message).exists():
-        return  # analysed before (a retried job): never duplicate promises
-    Promise.objects.bulk_create(
+def _new_promises(message: Message, found: list[promises.Promise]) -> list[Promise]:
+    return [
         Promise(
             conversation_id=message.conversation_id,
             message=message,
@@ -54,21 +53,28 @@ def _record_promises(message: Message, found: list[promises.Promise]) -> None:
             created_at=message.created_at,
         )
         for p in found
-    )
+    ]
 
 
-def keep_promises(message: Message) -> int:
-    """An agent acting on the conversation (reply or call note) before the due time keeps their promises."""
+def keep_promises(message: Message, tracked: list[Promise]) -> list[Promise]:
+    """An agent acting on the conversation (reply or call note) before the due time keeps their promises.
+
+    Returns the promises it kept. A customer message never changes a promise.
+    """
     if message.kind not in AGENT_ACTIONS or message.author_id is None:
-        return 0
-    open_promises = Promise.objects.filter(
-        conversation_id=message.conversation_id,
-        owner_id=message.author_id,
-        state=Promise.State.OPEN,
-        created_at__lt=message.created_at,
-    ).exclude(message=message)
-    on_time = open_promises.filter(due_at__gte=message.created_at) | open_promises.filter(due_at__isnull=True)
-    return on_time.update(state=Promise.State.KEPT, kept_at=message.created_at)
+        return []
+    kept = []
+    for promise in tracked:
+        if (
+            promise.state == Promise.State.OPEN
+            and promise.owner_id == message.author_id
+            and promise.message_id != message.pk
+            and promise.created_at < message.created_at
+            and (promise.due_at is None or promise.due_at >= message.created_at)
+        ):
+            promise.state, promise.kept_at = Promise.State.KEPT, message.created_at
+            kept.append(promise)
+    return kept
 
 
 def do_mark_broken_promises(now: datetime | None = None) -> int:
@@ -82,9 +88,10 @@ def _unrelieved(messages: list[Message]) -> list[Message]:
     return [m for m in messages[last_action + 1 :] if m.kind == Message.Kind.CUSTOMER]
 
 
-def refresh_conversation(conversation: Conversation, now: datetime) -> None:
-    """Recompute cached intensity, relief and effort for one conversation."""
-    messages = list(conversation.messages.order_by("created_at", "id"))
+def refresh_conversation(
+    conversation: Conversation, messages: list[Message], events: list[Event], now: datetime
+) -> None:
+    """Recompute cached intensity, relief and effort for one conversation from its loaded records."""
     waiting = [m.intensity or 0.0 for m in _unrelieved(messages)]
     peak = max((m.intensity or 0.0 for m in messages if m.kind == Message.Kind.CUSTOMER), default=None)
     conversation.intensity = max(waiting) if waiting else peak
@@ -93,7 +100,7 @@ def refresh_conversation(conversation: Conversation, now: datetime) -> None:
         and max(waiting) >= RELIEF_THRESHOLD
         and conversation.status in Conversation.OPEN_STATUSES
     )
-    conversation.effort = signals_bridge.effort_for(conversation, now).score
+    conversation.effort = signals_bridge.effort_of(conversation, messages, events, now).score
     Conversation.objects.filter(pk=conversation.pk).update(
         intensity=conversation.intensity,
         awaiting_relief=conversation.awaiting_relief,
@@ -111,36 +118,58 @@ def refresh_customer(customer_id: int) -> None:
     Customer.objects.filter(pk=customer_id).update(effort=combined)
 
 
+def _score_pending(
+    messages: list[Message],
+    tracked: list[Promise],
+    hours: signals_bridge.BusinessHours,
+    message_id: int | None,
+) -> None:
+    """Score messages not analysed yet (or the one named), record their promises and keep earlier ones."""
+    scored, created, kept = [], [], []
+    for message in messages:
+        if message.kind == Message.Kind.NOTE or (message.signals and message.pk != message_id):
+            continue
+        found = score_message(message, hours)
+        scored.append(message)
+        already = any(p.message_id == message.pk for p in tracked)  # a retried job never duplicates
+        fresh = [] if already else _new_promises(message, found)
+        created.extend(fresh)
+        kept.extend(keep_promises(message, tracked))
+        tracked.extend(fresh)
+    Message.objects.bulk_update(scored, ["intensity", "signals"])
+    Promise.objects.bulk_create(created)
+    Promise.objects.bulk_update([p for p in kept if p.pk], ["state", "kept_at"])
+
+
 @transaction.atomic
 def analyse_conversation(conversation_id: int, message_id: int | None = None) -> None:
-    """Score a new message and refresh the conversation's and the customer's cached signals."""
+    """Score new messages and refresh the conversation's and the customer's cached signals."""
     conversation = Conversation.objects.select_related("team").filter(pk=conversation_id).first()
     if conversation is None:
         return  # deleted meanwhile
-    now = timezone.now()
+    messages = list(conversation.messages.order_by("created_at", "id"))
+    events = list(conversation.events.order_by("created_at", "id"))
+    tracked = list(conversation.promises.all())
     hours = signals_bridge.business_hours_for(conversation.team)
-    pending = conversation.messages.filter(signals={}).exclude(kind=Message.Kind.NOTE)
-    if message_id is not None:
-        pending = pending | conversation.messages.filter(pk=message_id)
-    for message in pending.order_by("created_at", "id"):
-        found = score_message(message, hours)
-        message.save(update_fields=["intensity", "signals"])
-        _record_promises(message, found)
-        keep_promises(message)
-    refresh_conversation(conversation, now)
+    _score_pending(messages, tracked, hours, message_id)
+    refresh_conversation(conversation, messages, events, timezone.now())
     if conversation.customer_id:
         refresh_customer(conversation.customer_id)
     from herodesk.insights import reasons
 
-    reasons.suggest_for(conversation)
+    reasons.suggest_for(conversation, messages)
 
 
-def analyse_all(batch_size: int = 500) -> int:
-    """Analyse every conversation (after an import or for the demo)."""
-    ids = list(Conversation.objects.order_by("pk").values_list("pk", flat=True))
+def analyse_all(batch_size: int = 250, progress: Callable[[int, int], None] | None = None) -> int:
+    """Analyse every conversation (after an import or for the demo), in batches of one transaction each."""
     from herodesk.insights import reasons
 
     reasons.retrain()
-    for pk in ids:
-        analyse_conversation(pk)
+    ids = list(Conversation.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for pk in ids[start : start + batch_size]:
+                analyse_conversation(pk)
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)), len(ids))
     return len(ids)

@@ -72,13 +72,18 @@ def current_model() -> engine.ReasonModel | None:
     return _load(path.stat().st_mtime)
 
 
-def suggest_for(conversation: Conversation) -> None:
+def suggest_for(conversation: Conversation, messages: list[Message] | None = None) -> None:
     if conversation.contact_reason_id is not None:
         return
     model = current_model()
     if model is None:
         return
-    label, confidence = model.predict([conversation_text(conversation)])[0]
+    if messages is not None:
+        first = next((m.text for m in messages if m.kind != Message.Kind.NOTE), "")
+        text = f"{conversation.subject}\n{first}"[:4000]
+    else:
+        text = conversation_text(conversation)
+    label, confidence = model.predict([text])[0]
     reason = ContactReason.objects.filter(name=label).first()
     Conversation.objects.filter(pk=conversation.pk).update(
         suggested_reason=reason, suggested_reason_confidence=confidence if reason else None

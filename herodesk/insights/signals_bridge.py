@@ -107,7 +107,13 @@ def effort_facts(
     )
 
 
+def effort_of(
+    conversation: Conversation, messages: list[Message], events: list[Event], now: datetime
+) -> effort.EffortResult:
+    return effort.score(turns_for(messages), effort_facts(conversation, messages, events, now))
+
+
 def effort_for(conversation: Conversation, now: datetime) -> effort.EffortResult:
     messages = list(conversation.messages.order_by("created_at", "id"))
     events = list(conversation.events.order_by("created_at", "id"))
-    return effort.score(turns_for(messages), effort_facts(conversation, messages, events, now))
+    return effort_of(conversation, messages, events, now)
