@@ -1,0 +1,107 @@
+"""Mailbox settings: passwords never stored in plain text, backoff, per-mailbox sending."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+
+from herodesk.channels.email import credentials, delivery, intake, send
+from herodesk.channels.email.actions import MailboxSecrets, backoff, do_issue_webhook_token, do_save_mailbox
+from herodesk.channels.email.models import Mailbox, PasswordSource, hash_webhook_token
+from herodesk.channels.email.tests.mails import raw_mail
+from herodesk.conversations import actions as conversation_actions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_stored_password_is_encrypted_and_readable_back(mailbox):
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password="hunter2-imap", smtp_password="hunter2-smtp"))
+    row = Mailbox.objects.get(pk=mailbox.pk)
+    assert "hunter2" not in row.password_encrypted and "hunter2" not in row.smtp_password_encrypted
+    assert intake.mailbox_password(row) == "hunter2-imap"
+    assert send.smtp_password(row) == "hunter2-smtp"
+
+
+def test_leaving_the_password_blank_keeps_the_stored_one(mailbox):
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password="first"))
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password=None))
+    assert intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "first"
+
+
+def test_configured_key_is_used_and_old_derived_passwords_still_read(mailbox, settings):
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password="before-key"))
+    settings.MAILBOX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    assert intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "before-key"
+    token = credentials.encrypt("with-key")
+    assert Fernet(settings.MAILBOX_ENCRYPTION_KEY.encode()).decrypt(token.encode()) == b"with-key"
+
+
+def test_another_secret_key_cannot_read_the_password(mailbox, settings):
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password="secret"))
+    settings.SECRET_KEY = "another-secret-key-entirely-0123456789"
+    with pytest.raises(credentials.CredentialError, match="cannot be decrypted"):
+        intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk))
+
+
+def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path):
+    monkeypatch.setenv("SUPPORT_IMAP_PASSWORD", "from-env")
+    mailbox.password_source, mailbox.password_env = PasswordSource.ENV, "SUPPORT_IMAP_PASSWORD"
+    do_save_mailbox(mailbox, MailboxSecrets(imap_password="ignored"))
+    assert mailbox.password_encrypted == ""
+    assert intake.mailbox_password(mailbox) == "from-env"
+    secret = tmp_path / "imap-password"
+    secret.write_text("from-file\n")
+    mailbox.password_source, mailbox.password_file = PasswordSource.FILE, str(secret)
+    assert intake.mailbox_password(mailbox) == "from-file"
+    mailbox.password_file = str(tmp_path / "missing")
+    with pytest.raises(credentials.CredentialError, match="cannot read password file"):
+        intake.mailbox_password(mailbox)
+
+
+def test_webhook_token_is_stored_as_a_hash(mailbox):
+    raw = do_issue_webhook_token(mailbox)
+    mailbox.refresh_from_db()
+    assert raw not in mailbox.webhook_token_hash
+    assert mailbox.webhook_token_hash == hash_webhook_token(raw)
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [backoff(n, 1) for n in (1, 2, 3)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    ]
+    assert backoff(20, 1) == timedelta(hours=1)
+    assert backoff(1, 120) == timedelta(minutes=120)
+
+
+def test_reply_to_a_mailbox_conversation_is_sent_from_that_mailbox(mailbox, agent, mailoutbox):
+    conversation = intake.ingest(raw_mail(message_id="<q@example.com>"), mailbox).conversation
+    reply = conversation_actions.do_add_reply(conversation, agent, "On it.")
+    assert delivery.send_reply_now(reply.pk)
+    sent = mailoutbox[-1]
+    assert sent.from_email == "Support <support@desk.example>"
+    assert sent.extra_headers["In-Reply-To"] == "<q@example.com>"
+    assert sent.extra_headers["Reply-To"] == f"support+hd-{conversation.reply_token}@desk.example"
+    reply.refresh_from_db()
+    assert not reply.external_id.startswith("<") and reply.external_id.endswith("@desk.example")
+
+
+def test_reply_without_a_mailbox_uses_the_global_sender(conversation, agent, mailoutbox):
+    reply = conversation_actions.do_add_reply(conversation, agent, "On it.")
+    assert delivery.send_reply_now(reply.pk)
+    assert mailoutbox[-1].from_email == "help@desk.example"
+    assert mailoutbox[-1].extra_headers["Reply-To"].startswith("help+hd-")
+
+
+def test_reply_ids_are_unique_per_message(conversation, agent, mailoutbox):
+    first = conversation_actions.do_add_reply(conversation, agent, "One.")
+    second = conversation_actions.do_add_reply(conversation, agent, "Two.")
+    delivery.send_reply_now(first.pk)
+    delivery.send_reply_now(second.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.external_id != second.external_id
+    assert mailoutbox[-1].extra_headers["In-Reply-To"] == f"<{first.external_id}>"
