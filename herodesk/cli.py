@@ -115,6 +115,7 @@ def _analyse_demo() -> None:
     from herodesk.insights import actions
 
     print("Computing hero signals for the demo data…", flush=True)
+
     def progress(done: int, total: int) -> None:
         if done % 1000 < 250 or done == total:
             print(f"  {done}/{total}", flush=True)
@@ -127,7 +128,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _django_setup()
     from django.conf import settings
 
-    workers = args.workers or settings.HUEY.get("consumer", {}).get("workers", 2)
+    consumer = settings.HUEY.get("consumer")
+    workers = args.workers or (consumer.get("workers", 2) if isinstance(consumer, dict) else 2)
     _manage("run_huey", "--workers", str(workers), "--worker-type", "thread")
     return 0
 
@@ -136,7 +138,8 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     _django_setup()
     import getpass
 
-    from django.contrib.auth.password_validation import ValidationError, validate_password
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
     from herodesk.accounts.actions import do_create_admin
 

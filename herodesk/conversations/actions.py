@@ -119,7 +119,7 @@ def _record(
     note = str(kw.pop("note", "") or "")
     return Event.objects.create(
         conversation=conversation,
-        customer=kw.pop("customer", None),
+        customer=kw.pop("customer", None),  # type: ignore[misc]
         actor=actor,
         kind=kind,
         data=kw,
@@ -440,7 +440,7 @@ def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> 
     conversation.owner = transfer.to_owner
     if conversation.owner is not None and transfer.to_team is None:
         first_team = conversation.owner.teams.first()
-        if first_team and not conversation.owner.teams.filter(pk=conversation.team_id).exists():
+        if first_team and not conversation.owner.teams.filter(pk=conversation.team_id or 0).exists():
             conversation.team = first_team
     conversation.last_activity_at = at
     conversation.save(update_fields=["team", "owner", "last_activity_at"])

@@ -84,9 +84,7 @@ def query_terms(query: str) -> list[str]:
     return _TOKEN.findall(query.lower())[:12]
 
 
-def search_ids(
-    query: str, access_sql: str, access_params: list[object], limit: int, offset: int
-) -> list[int]:
+def search_ids(query: str, access_sql: str, access_params: list[int], limit: int, offset: int) -> list[int]:
     """Ranked conversation ids matching every term of ``query`` that pass the access filter.
 
     ``access_sql`` is a condition on the conversation table aliased ``c`` (built by queries.py from

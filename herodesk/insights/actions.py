@@ -109,12 +109,11 @@ def refresh_conversation(
 
 
 def refresh_customer(customer_id: int) -> None:
-    scores = list(
-        Conversation.objects.filter(customer_id=customer_id, effort__isnull=False).values_list(
-            "effort", flat=True
-        )
+    rows = Conversation.objects.filter(customer_id=customer_id, effort__isnull=False).values_list(
+        "effort", flat=True
     )
-    combined = effort.aggregate([effort.EffortResult(s) for s in scores]).score if scores else None
+    results = [effort.EffortResult(int(score)) for score in rows if score is not None]
+    combined = effort.aggregate(results).score if results else None
     Customer.objects.filter(pk=customer_id).update(effort=combined)
 
 
