@@ -1,0 +1,97 @@
+"""The admin's mailbox form. Passwords are write-only: the field is always empty when shown."""
+
+from __future__ import annotations
+
+from django import forms
+
+from herodesk.channels.email.models import Mailbox, PasswordSource
+
+
+class MailboxForm(forms.ModelForm):
+    imap_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Stored encrypted. Leave empty to keep the current one.",
+    )
+    smtp_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current one (or to reuse the IMAP password for the same user).",
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = [
+            "name",
+            "address",
+            "team",
+            "active",
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_user",
+            "imap_folder",
+            "password_source",
+            "password_env",
+            "password_file",
+            "poll_interval_minutes",
+            "move_to_folder",
+            "auto_ack",
+            "auto_ack_text",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_user",
+        ]
+        widgets = {"auto_ack_text": forms.Textarea(attrs={"rows": 3})}
+
+    FIELDSETS = (
+        ("Mailbox", ("name", "address", "team", "active")),
+        (
+            "IMAP (incoming)",
+            (
+                "imap_host",
+                "imap_port",
+                "imap_security",
+                "imap_user",
+                "imap_folder",
+                "password_source",
+                "password_env",
+                "password_file",
+                "imap_password",
+                "poll_interval_minutes",
+                "move_to_folder",
+            ),
+        ),
+        ("Auto-acknowledgement", ("auto_ack", "auto_ack_text")),
+        (
+            "SMTP (outgoing; leave the host empty for the desk's global settings)",
+            ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password"),
+        ),
+    )
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def clean_poll_interval_minutes(self) -> int:
+        value = self.cleaned_data["poll_interval_minutes"]
+        if value < 1:
+            raise forms.ValidationError("Poll at most once a minute.")
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        source = data.get("password_source")
+        if source == PasswordSource.ENV and not data.get("password_env"):
+            self.add_error("password_env", "Name the environment variable that holds the password.")
+        if source == PasswordSource.FILE and not data.get("password_file"):
+            self.add_error("password_file", "Give the path of the file that holds the password.")
+        if data.get("imap_host") and not data.get("imap_user"):
+            self.add_error("imap_user", "IMAP needs a user name.")
+        return data
+
+    def new_password(self, field: str) -> str | None:
+        """None (keep the stored password) when the field was left empty."""
+        return self.cleaned_data.get(field) or None
