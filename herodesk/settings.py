@@ -133,7 +133,7 @@ else:
 
 # --- Auth, sessions, security ---------------------------------------------------------------------
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "conversations:inbox"
+LOGIN_REDIRECT_URL = "conversations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

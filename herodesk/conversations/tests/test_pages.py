@@ -103,3 +103,11 @@ def test_search_never_shows_other_teams_conversations(client, other_agent, conve
     client.force_login(other_agent)
     response = client.get(reverse("conversations:search"), {"q": "order"})
     assert conversation.subject not in response.content.decode()
+
+
+def test_logging_in_through_the_form_lands_in_my_inbox(client, agent):
+    from herodesk.tests.factories import PASSWORD
+
+    response = client.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/inbox/mine/"
