@@ -34,6 +34,18 @@ POLL_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
 MAX_FULL_TEXT_CHARS = 1_000_000
 NO_TEXT = "(This mail has no text.)"
+# Never "raw": rewriting the stored bytes on every state change would double the cost of intake.
+FINISH_FIELDS = (
+    "state",
+    "reason",
+    "conversation",
+    "message",
+    "processed_at",
+    "message_id_header",
+    "from_address",
+    "subject",
+    "auto_submitted",
+)
 
 
 # --- Storing raw mail -------------------------------------------------------------------------------
@@ -96,12 +108,17 @@ def _finish(
     inbound.conversation = conversation
     inbound.message = message
     inbound.processed_at = timezone.now()
-    inbound.save()
+    inbound.save(update_fields=[*FINISH_FIELDS])
     return inbound
 
 
 def _locked(inbound_id: int) -> InboundMail:
-    return InboundMail.objects.select_for_update().select_related("mailbox").get(pk=inbound_id)
+    return (
+        InboundMail.objects.select_for_update()
+        .select_related("mailbox__team")
+        .defer("raw")
+        .get(pk=inbound_id)
+    )
 
 
 @transaction.atomic
@@ -365,6 +382,7 @@ def do_save_mailbox(mailbox: Mailbox, secrets: MailboxSecrets) -> Mailbox:
     if mailbox.pk is None:
         mailbox.next_poll_at = timezone.now()
     mailbox.save()
+    transaction.on_commit(queries.forget_own_addresses)
     return mailbox
 
 

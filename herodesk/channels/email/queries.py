@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -116,11 +117,27 @@ def pending_inbound(
     return list(pending.order_by("received_at", "id").values_list("pk", flat=True)[:1000])
 
 
-def own_addresses() -> set[str]:
+OWN_ADDRESSES_TTL = 30.0  # seconds; a new mailbox's address is known to every worker within that
+_own_addresses_cache: tuple[float, tuple[str, ...], frozenset[str]] | None = None
+
+
+def own_addresses() -> frozenset[str]:
     """The desk's own addresses (plus-tags removed): mail from these is never filed."""
-    addresses = set(Mailbox.objects.values_list("address", flat=True))
-    addresses.update(filter(None, [settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]))
-    return {strip_plus_tag(address) for address in addresses}
+    global _own_addresses_cache
+    configured = tuple(filter(None, [settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]))
+    now = time.monotonic()
+    cached = _own_addresses_cache
+    if cached is not None and cached[1] == configured and now - cached[0] < OWN_ADDRESSES_TTL:
+        return cached[2]
+    addresses = {*Mailbox.objects.values_list("address", flat=True), *configured}
+    result = frozenset(strip_plus_tag(address) for address in addresses)
+    _own_addresses_cache = (now, configured, result)
+    return result
+
+
+def forget_own_addresses() -> None:
+    global _own_addresses_cache
+    _own_addresses_cache = None
 
 
 def strip_plus_tag(address: str) -> str:

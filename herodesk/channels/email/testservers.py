@@ -157,6 +157,16 @@ class DovecotServer:
         finally:
             connection.logout()
 
+    def append_many(self, mails: list[bytes], folder: str = "INBOX") -> None:
+        connection = self.connect()
+        try:
+            for raw in mails:
+                status, data = connection.append(folder, None, None, raw)
+                if status != "OK":
+                    raise RuntimeError(f"APPEND failed: {data}")
+        finally:
+            connection.logout()
+
     def uids(self, folder: str = "INBOX") -> list[int]:
         connection = self.connect()
         try:
