@@ -105,6 +105,7 @@ class Client:
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.token = token
         self.cookies: dict[str, str] = {}
+        self.last_location = ""
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def request(self, method: str, path: str, body: bytes | None = None,
@@ -122,6 +123,7 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         payload = response.read()
+        self.last_location = response.getheader("Location") or ""
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
@@ -264,7 +266,8 @@ def _timed(client: Client, request: tuple[str, str, bytes | None, dict[str, str]
     started = time.perf_counter()
     try:
         status, _ = client.request(method, path, body, headers)
-        label = str(status)
+        # A redirect to the login form means the session was lost: that is a failure, not a fast page.
+        label = "login-redirect" if PATHS["login"] in client.last_location else str(status)
     except CONNECTION_ERRORS as exc:
         label = type(exc).__name__
     return time.perf_counter() - started, label
