@@ -613,7 +613,7 @@ class _ThreadWriter:
             if rng.random() < 0.08 and len(conv.messages) >= 2:
                 self._insert_reopen(end)
             conv.resolved_at = end
-            change = {"old": "open", "new": conv.status}
+            change: dict[str, object] = {"old": "open", "new": conv.status}
             conv.events.append(PlannedEvent("status", end, conv.owner_id, change))
         elif conv.status == "pending":
             conv.events.append(PlannedEvent("status", end, conv.owner_id, {"old": "open", "new": "pending"}))
@@ -631,7 +631,7 @@ class _ThreadWriter:
             return
         again = customer_messages[-1]
         resolved_at = again.at - self.rng.uniform(0.1, 0.9) * max(again.at - conv.messages[0].at, 60)
-        change = {"old": "open", "new": "resolved"}
+        change: dict[str, object] = {"old": "open", "new": "resolved"}
         conv.events.append(PlannedEvent("status", resolved_at, conv.owner_id, change))
         conv.events.append(PlannedEvent("reopened", again.at, data={"previous": "resolved"}))
         conv.reopen_count += 1
@@ -641,8 +641,12 @@ def iso(epoch: float) -> str:
     return (_EPOCH + timedelta(seconds=epoch)).isoformat()
 
 
+def moment(epoch: float) -> datetime:
+    return _EPOCH + timedelta(seconds=epoch)
+
+
 def aware(epoch: float | None) -> datetime | None:
-    return None if epoch is None else _EPOCH + timedelta(seconds=epoch)
+    return None if epoch is None else moment(epoch)
 
 
 def search_body(name: str, identities: Iterable[str], texts: Iterable[str]) -> str:
@@ -848,8 +852,8 @@ def _conversation_row(plan: PlannedConversation) -> Conversation:
         pk=plan.id, subject=plan.subject, customer_id=plan.customer_id, team_id=plan.team_id,
         owner_id=plan.owner_id, channel=plan.channel, status=plan.status, priority=plan.priority,
         snoozed_until=aware(plan.snoozed_until), contact_reason_id=plan.reason_id,
-        created_at=aware(plan.created_at), first_response_at=aware(plan.first_response_at),
-        resolved_at=aware(plan.resolved_at), last_activity_at=aware(plan.last_activity_at),
+        created_at=moment(plan.created_at), first_response_at=aware(plan.first_response_at),
+        resolved_at=aware(plan.resolved_at), last_activity_at=moment(plan.last_activity_at),
         last_customer_message_at=aware(plan.last_customer_message_at), reopen_count=plan.reopen_count,
     )
 
@@ -860,7 +864,7 @@ def _message_row(plan: PlannedConversation, message: PlannedMessage) -> Message:
     return Message(
         conversation_id=plan.id, direction=message.direction, kind=message.kind, channel=message.channel,
         author_id=message.author_id, customer_id=message.customer_id, text=message.text,
-        full_text=message.text, created_at=aware(message.at), external_id=external_id,
+        full_text=message.text, created_at=moment(message.at), external_id=external_id,
         send_status="sent" if sent else "", sent_at=aware(message.at) if sent else None,
     )
 
@@ -868,4 +872,4 @@ def _message_row(plan: PlannedConversation, message: PlannedMessage) -> Message:
 def _event_row(plan: PlannedConversation, event: PlannedEvent) -> Event:
     customer_id = plan.customer_id if event.kind in ("created", "reopened", "channel_switch") else None
     return Event(conversation_id=plan.id, customer_id=customer_id, actor_id=event.actor_id, kind=event.kind,
-                 data=event.data, note=event.note, created_at=aware(event.at))
+                 data=event.data, note=event.note, created_at=moment(event.at))
