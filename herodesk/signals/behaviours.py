@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from herodesk.signals.promises import find_commitment
-from herodesk.signals.text import compile_words, confidence_for, prepare, tokens
+from herodesk.signals.text import PreparedText, compile_words, confidence_for, prepare, word_gate
 
 GREETING_RE = re.compile(
     r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening|day)|greetings|welcome|thanks? (?:you )?for "
@@ -109,10 +109,16 @@ _FLAG_PATTERNS = {
 }  # fmt: skip
 
 
-def _evidence(lower: str) -> dict[str, list[str]]:
-    """Evidence per behaviour (at most five phrases each)."""
+_GATED = tuple((name, regex, word_gate(regex)) for name, regex in _FLAG_PATTERNS.items())
+
+
+def _evidence(lower: str, prepared: PreparedText) -> dict[str, list[str]]:
+    """Evidence per behaviour (at most five phrases each); a regex runs only when its keyword gate opens."""
     found: dict[str, list[str]] = {}
-    for name, regex in _FLAG_PATTERNS.items():
+    words, has_digit = prepared.words, prepared.has_digit
+    for name, regex, gate in _GATED:
+        if not gate.open(words, lower, has_digit):
+            continue
         hits = [m.group(0) for m in regex.finditer(lower)]
         if hits:
             found[name] = hits[:5]
@@ -124,11 +130,13 @@ def _flag(evidence: dict[str, list[str]], name: str) -> Behaviour:
     return Behaviour(bool(hits), hits)
 
 
-def detect(text: str) -> BehaviourResult:
-    """Behaviour flags with evidence for one agent message; empty or unusable text flags nothing."""
-    prepared = prepare(text)
-    lower = prepared.lower.replace("’", "'")
-    evidence = _evidence(lower)
+def detect(text: str, prepared: PreparedText | None = None) -> BehaviourResult:
+    """Behaviour flags with evidence for one agent message; empty or unusable text flags nothing.
+
+    Pass ``prepared`` to share one :func:`prepare` across signals."""
+    prepared = prepared or prepare(text)
+    lower = prepared.lower.replace("’", "'") if "’" in prepared.lower else prepared.lower
+    evidence = _evidence(lower, prepared)
     greeting = GREETING_RE.match(lower[:200])
     next_step = _flag(evidence, "clear_next_step")
     if not next_step.present:
@@ -144,5 +152,5 @@ def detect(text: str) -> BehaviourResult:
         closing_offer_of_help=_flag(evidence, "closing_offer_of_help"),
         channel_switch_request=_flag(evidence, "channel_switch_request"),
         blaming_language=_flag(evidence, "blaming_language"),
-        confidence=confidence_for(prepared, len(tokens(lower))),
+        confidence=confidence_for(prepared, len(prepared.toks)),
     )

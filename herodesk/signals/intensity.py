@@ -12,7 +12,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from herodesk.signals.linear import SparseLinearModel, ngrams, sigmoid
-from herodesk.signals.text import compile_words, confidence_for, prepare, tokens
+from herodesk.signals.text import (
+    PreparedText,
+    WordGate,
+    compile_words,
+    confidence_for,
+    gate_words,
+    prepare,
+    tokens,
+    word_gate,
+)
 
 MODEL_PATH = Path(__file__).parent / "models" / "intensity.json.gz"
 
@@ -25,10 +34,12 @@ class Cue:
     label: str  # reason prefix shown to agents
     source: str
     pattern: re.Pattern[str]
+    gate: WordGate
 
 
 def _cue(name: str, label: str, pattern: str) -> Cue:
-    return Cue(name, label, pattern, compile_words(pattern))
+    compiled = compile_words(pattern)
+    return Cue(name, label, pattern, compiled, word_gate(compiled))
 
 
 CUES: tuple[Cue, ...] = (
@@ -94,7 +105,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "correction",
         "not understood",
-        r"(^no\b|(?<![a-z0-9])i (?:said|told you|asked for|already)|that'?s not what|"
+        r"\b(^no\b|i (?:said|told you|asked for|already)|that'?s not what|"
         r"not what i (?:asked|wanted|said|need)|are you sure|(?:check|try|look) again|misunderstood|"
         r"did you not understand|confus(?:ed|ing)|(?:that'?s|that is|it'?s) (?:wrong|incorrect)|"
         r"i really (?:need|want)|let me clarify|start (?:again|over|from the beginning))",
@@ -102,6 +113,7 @@ CUES: tuple[Cue, ...] = (
 )
 _EXCLAIM_RE = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
 _CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
+_CAPS_GATE_RE = re.compile(r"[A-Z]{3}")
 _WORD_RE = re.compile(r"\b[A-Za-z]{3,}\b")
 _THANKS_RE = re.compile(r"\b(thanks?|thank you|great|awesome|love|appreciate|excellent|perfect|cheers)\b")
 
@@ -120,15 +132,31 @@ def model() -> SparseLinearModel:
     return SparseLinearModel.load(MODEL_PATH)
 
 
-def cue_features(text: str, lower: str) -> tuple[dict[str, float], list[str]]:
-    """Dense cue counts for the model, and reasons for the agent."""
+def cue_features(
+    text: str, lower: str, words: frozenset[str] | None = None, has_digit: bool | None = None
+) -> tuple[dict[str, float], list[str]]:
+    """Dense cue counts for the model, and reasons for the agent.
+
+    ``words``/``has_digit`` (from :class:`PreparedText`) let each cue skip its regex scan when none of
+    the words that can start a match is present; results are identical either way.
+    """
+    if words is None:
+        words = gate_words(tokens(lower), lower)
+    if has_digit is None:
+        has_digit = any(ch.isdigit() for ch in lower)
     dense: dict[str, float] = {}
     reasons: list[str] = []
     for cue in CUES:
-        hits = [m.group(0) for m in cue.pattern.finditer(lower)]
+        if not cue.gate.open(words, lower, has_digit):
+            continue
+        hits = cue.pattern.findall(lower)
         if hits:
+            first = hits[0]
+            if isinstance(first, tuple):
+                hits = [m.group(0) for m in cue.pattern.finditer(lower)]
+                first = hits[0]
             dense[cue.name] = float(min(len(hits), 3))
-            reasons.append(f"{cue.label}: {hits[0].strip()}")
+            reasons.append(f"{cue.label}: {first.strip()}")
     dense.update(_style_features(text, lower))
     if dense.get("shouting"):
         reasons.append("anger: shouting")
@@ -139,7 +167,8 @@ def _style_features(text: str, lower: str) -> dict[str, float]:
     style: dict[str, float] = {}
     if _EXCLAIM_RE.search(text):
         style["exclaim"] = 1.0
-    words = _WORD_RE.findall(text[:2000])
+    head = text[:2000]
+    words = _WORD_RE.findall(head) if _CAPS_GATE_RE.search(head) else ()
     if len(words) >= 4:
         caps = sum(1 for w in _CAPS_WORD_RE.findall(text[:2000]))
         if caps / len(words) > 0.3:
@@ -149,24 +178,24 @@ def _style_features(text: str, lower: str) -> dict[str, float]:
     return style
 
 
-def score(text: str) -> IntensityResult:
-    """Intensity of one customer message."""
-    prepared = prepare(text)
+def score(text: str, prepared: PreparedText | None = None) -> IntensityResult:
+    """Intensity of one customer message (pass ``prepared`` to share one :func:`prepare` across signals)."""
+    prepared = prepared or prepare(text)
     if not prepared.usable:
         return IntensityResult(0.0, [], 0.0)
-    toks = tokens(prepared.lower)
-    dense, reasons = cue_features(prepared.text, prepared.lower)
-    value = model().probability(ngrams(toks), dense)
+    toks = prepared.toks
+    dense, reasons = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
+    value = sigmoid(model().logit(ngrams(list(toks)), dense))
     return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(toks)))
 
 
-def logit(text: str) -> float:
+def logit(text: str, prepared: PreparedText | None = None) -> float:
     """The raw model logit (for ranking and for the effort model's text driver)."""
-    prepared = prepare(text)
+    prepared = prepared or prepare(text)
     if not prepared.usable:
         return -5.0
-    dense, _ = cue_features(prepared.text, prepared.lower)
-    return model().logit(ngrams(tokens(prepared.lower)), dense)
+    dense, _ = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
+    return model().logit(ngrams(list(prepared.toks)), dense)
 
 
 __all__ = ["CUES", "IntensityResult", "cue_features", "logit", "score", "sigmoid"]

@@ -11,14 +11,14 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 def ngrams(tokens: list[str]) -> list[str]:
     """Word unigrams and bigrams, the analyzer used both in training and in scoring."""
     grams = list(tokens)
-    grams.extend(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    grams += [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
     return grams
 
 
@@ -31,21 +31,31 @@ class SparseLinearModel:
     bias: float
     idf: dict[str, float]
     sublinear_tf: bool = True
+    _table: dict[str, tuple[float, float]] | None = field(default=None, repr=False, compare=False)
+
+    def _lookup(self) -> dict[str, tuple[float, float]]:
+        """gram -> (idf², weight), built once: one dict probe per gram on the hot path."""
+        if self._table is None:
+            weights = self.weights
+            self._table = {g: (i * i, weights.get(g, 0.0)) for g, i in self.idf.items()}
+        return self._table
 
     def logit(self, grams: Iterable[str], dense: dict[str, float]) -> float:
-        counts = Counter(grams)
-        idf = self.idf
-        weights = self.weights
+        table = self._table if self._table is not None else self._lookup()
         norm_sq = 0.0
         dot = 0.0
-        for gram, count in counts.items():
-            gram_idf = idf.get(gram)
-            if gram_idf is None:
+        get = table.get
+        for gram, count in Counter(grams).items():
+            entry = get(gram)
+            if entry is None:
+                continue
+            if count == 1:
+                norm_sq += entry[0]
+                dot += entry[1]
                 continue
             tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
-            value = tf * gram_idf
-            norm_sq += value * value
-            dot += tf * weights.get(gram, 0.0)
+            norm_sq += tf * tf * entry[0]
+            dot += tf * entry[1]
         total = self.bias + (dot / math.sqrt(norm_sq) if norm_sq else 0.0)
         for name, value in dense.items():
             total += self.dense_weights.get(name, 0.0) * value

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from herodesk.signals.business_hours import BusinessHours
-from herodesk.signals.text import compile_words, prepare, sentences
+from herodesk.signals.text import PreparedText, compile_words, prepare, sentences
 from herodesk.signals.timeexpr import VAGUE_TIME_RE, TimePhrase, find_time, resolve
 
 _MODAL = r"(?:will|shall|'ll|’ll|am going to|are going to|'m going to|’m going to|'re going to|’re going to)"
@@ -129,6 +129,15 @@ _BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
 _SUBJECT_ROLE = {"i": "agent", "we": "team"}
 # Every commitment pattern above needs one of these; most messages have none, so skip them early.
 _GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow")
+_GATE_WORDS = ("will", "'ll", "’ll", "shall", "going to", "let me", "allow")
+
+
+def has_commitment_keyword(lower: str) -> bool:
+    """Cheap necessary condition for :func:`find_commitment` (plain substring tests, no regex)."""
+    for word in _GATE_WORDS:
+        if word in lower:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +164,13 @@ def detect(
     sent_at: datetime | None = None,
     tz: str | None = None,
     business_hours: BusinessHours | None = None,
+    prepared: PreparedText | None = None,
 ) -> list[Promise]:
-    """Promises in an agent reply, with due times resolved against ``sent_at`` in the team's hours."""
-    prepared = prepare(text)
-    if not prepared.usable or not _GATE_RE.search(prepared.lower):
+    """Promises in an agent reply, with due times resolved against ``sent_at`` in the team's hours.
+
+    Pass ``prepared`` to share one :func:`prepare` across signals."""
+    prepared = prepared or prepare(text)
+    if not prepared.usable or not has_commitment_keyword(prepared.lower):
         return []
     hours = business_hours or BusinessHours(tz=tz or "UTC")
     if sent_at is not None and (sent_at.tzinfo is None or sent_at.utcoffset() is None):
@@ -173,7 +185,7 @@ def detect(
 
 def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> Promise | None:
     lower = sentence.lower().replace("’", "'")
-    if _OFFER_RE.search(lower):
+    if not has_commitment_keyword(lower) or _OFFER_RE.search(lower):
         return None
     commitment = find_commitment(lower)
     if commitment is None:
@@ -188,7 +200,7 @@ def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -
 
 def find_commitment(lower: str) -> _Commitment | None:
     """The first commitment to a future action in a lower-cased sentence, if any."""
-    if _PLEDGE_RE.search(lower):
+    if not has_commitment_keyword(lower) or _PLEDGE_RE.search(lower):
         return None
     for match in COMMIT_RE.finditer(lower):
         if _is_commitment_verb(match.group(2)):
