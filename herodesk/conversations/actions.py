@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from herodesk.accounts.models import Team, User
-from herodesk.conversations import search
+from herodesk.conversations import queries, search
 from herodesk.conversations.models import (
     Attachment,
     Channel,
@@ -117,6 +117,7 @@ def _record(
     conversation: Conversation | None, actor: User | None, kind: str, at: datetime, **kw: object
 ) -> Event:
     note = str(kw.pop("note", "") or "")
+    transaction.on_commit(queries.counts_changed)
     return Event.objects.create(
         conversation=conversation,
         customer=kw.pop("customer", None),  # type: ignore[misc]

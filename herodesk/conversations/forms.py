@@ -46,7 +46,7 @@ class AssignForm(forms.Form):
 class TransferForm(forms.Form):
     to_owner = agent_choices()
     to_team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Hand-off note")
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean() or {}

@@ -99,13 +99,24 @@ class Conversation(models.Model):
     intensity = models.FloatField(null=True, blank=True)
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     awaiting_relief = models.BooleanField(default=False)
+    # Derived by the database (new, open or pending), so the inbox views filter on one equality and read
+    # an index in activity order instead of sorting every open conversation.
+    is_open = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=["new", "open", "pending"], then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["-last_activity_at", "-id"], name="conv_activity"),
+            models.Index(fields=["is_open", "-last_activity_at", "-id"], name="conv_open_activity"),
             models.Index(fields=["status", "-last_activity_at", "-id"], name="conv_status_activity"),
-            models.Index(fields=["owner", "-last_activity_at", "-id"], name="conv_owner_activity"),
-            models.Index(fields=["team", "-last_activity_at", "-id"], name="conv_team_activity"),
+            models.Index(fields=["owner", "is_open", "-last_activity_at", "-id"], name="conv_owner_activity"),
+            models.Index(fields=["team", "is_open", "-last_activity_at", "-id"], name="conv_team_activity"),
             models.Index(fields=["customer", "-created_at"], name="conv_customer"),
             models.Index(fields=["awaiting_relief", "-intensity"], name="conv_relief"),
             models.Index(fields=["status", "snoozed_until"], name="conv_snooze"),
@@ -113,10 +124,6 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in self.DONE_STATUSES
 
 
 class Message(models.Model):

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
@@ -91,14 +92,15 @@ OPEN = [Status.NEW, Status.OPEN, Status.PENDING]
 
 
 def view_filter(user: User, slug: str) -> Q:
+    """Each view is an equality on an indexed column, so the inbox reads rows in activity order."""
     filters = {
-        "mine": Q(owner_id=user.pk, status__in=OPEN),
-        "unassigned": Q(owner__isnull=True, status__in=ACTIVE),
-        "team": Q(team_id__in=team_ids(user), status__in=OPEN),
-        "open": Q(status__in=OPEN),
+        "mine": Q(owner_id=user.pk, is_open=True),
+        "unassigned": Q(owner__isnull=True, is_open=True) & ~Q(status=Status.PENDING),
+        "team": Q(team_id__in=team_ids(user), is_open=True),
+        "open": Q(is_open=True),
         "pending": Q(status=Status.PENDING),
         "snoozed": Q(status=Status.SNOOZED),
-        "resolved": Q(status__in=[Status.RESOLVED, Status.CLOSED]),
+        "resolved": Q(is_open=False) & ~Q(status=Status.SNOOZED),
     }
     if slug not in filters:
         raise Http404("No such view")
@@ -126,6 +128,7 @@ class InboxFilters:
         return q
 
 
+NULLABLE_SORT_FIELDS = {"intensity", "effort"}
 SORTS: dict[str, tuple[str, bool]] = {
     # sort name -> (field, descending)
     "recent": ("last_activity_at", True),
@@ -170,6 +173,13 @@ def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> 
     return after
 
 
+def _order(field_name: str, descending: bool):  # type: ignore[no-untyped-def]
+    # NULLS LAST only where a column can be null: it stops SQLite from reading an index in order.
+    if field_name not in NULLABLE_SORT_FIELDS:
+        return F(field_name).desc() if descending else F(field_name).asc()
+    return F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+
+
 def inbox_page(
     user: User, slug: str, filters: InboxFilters, cursor: str | None = None, limit: int = PAGE_SIZE
 ) -> InboxPage:
@@ -179,7 +189,7 @@ def inbox_page(
         value, pk = decode_cursor(cursor, field_name)
         qs = qs.filter(_keyset_after(field_name, descending, value, pk))
 
-    order = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(nulls_last=True)
+    order = _order(field_name, descending)
     rows = list(
         qs.select_related("customer", "owner", "team", "contact_reason")
         .prefetch_related("tags")
@@ -193,13 +203,29 @@ def inbox_page(
     return InboxPage(conversations=rows, next_cursor=next_cursor, filters=filters)
 
 
+COUNTS_CACHE_SECONDS = 60
+COUNTS_VERSION_KEY = "herodesk:view-counts-version"
+
+
+def counts_changed() -> None:
+    """Called on every recorded change: cached view counts of every agent become stale."""
+    try:
+        cache.incr(COUNTS_VERSION_KEY)
+    except ValueError:
+        cache.set(COUNTS_VERSION_KEY, 1, None)
+
+
 def view_counts(user: User) -> dict[str, int]:
-    """Counts per view, capped at COUNT_CAP+1 so they stay fast on millions of conversations."""
-    base = visible_conversations(user)
-    counts = {}
-    for view in VIEWS:
-        ids = base.filter(view_filter(user, view.slug)).values("pk")[: COUNT_CAP + 1]
-        counts[view.slug] = Conversation.objects.filter(pk__in=ids).count()
+    """Counts per view, capped at COUNT_CAP+1 and cached per agent until the next change."""
+    key = f"herodesk:view-counts:{user.pk}:{cache.get(COUNTS_VERSION_KEY, 0)}"
+    counts = cache.get(key)
+    if counts is None:
+        base = visible_conversations(user)
+        counts = {}
+        for view in VIEWS:
+            ids = base.filter(view_filter(user, view.slug)).values("pk")[: COUNT_CAP + 1]
+            counts[view.slug] = Conversation.objects.filter(pk__in=ids).count()
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
     return counts
 
 

@@ -65,18 +65,25 @@ def remove_conversation(conversation_id: int) -> None:
         SearchDocument.objects.filter(conversation_id=conversation_id).delete()
 
 
+# Relevance ranking looks at the newest RANK_WINDOW matches only (newest = highest id). A common word
+# can match a fifth of a million-conversation desk; ranking all of it would cost seconds, while agents
+# look for recent conversations. Older matches are found by adding a word.
+RANK_WINDOW = 2000
 # {access} is the access condition from queries.access_sql (placeholders only, never user input).
 SQLITE_SEARCH = (
-    "SELECT f.rowid FROM conversation_fts f JOIN conversations_conversation c ON c.id = f.rowid "
-    "WHERE conversation_fts MATCH %s AND ({access}) "
-    "ORDER BY bm25(conversation_fts, 4.0, 1.0) LIMIT %s OFFSET %s"
+    "SELECT m.id FROM ("
+    "  SELECT rowid AS id, bm25(conversation_fts, 4.0, 1.0) AS rank FROM conversation_fts"
+    "  WHERE conversation_fts MATCH %s ORDER BY rowid DESC LIMIT %s"
+    ") m JOIN conversations_conversation c ON c.id = m.id "
+    "WHERE ({access}) ORDER BY m.rank, m.id DESC LIMIT %s OFFSET %s"
 )
 POSTGRES_SEARCH = (
-    "SELECT d.conversation_id FROM conversations_searchdocument d "
-    "JOIN conversations_conversation c ON c.id = d.conversation_id "
-    "WHERE d.vector @@ to_tsquery('english', %s) AND ({access}) "
-    "ORDER BY ts_rank_cd(d.vector, to_tsquery('english', %s)) DESC, d.conversation_id DESC "
-    "LIMIT %s OFFSET %s"
+    "SELECT m.id FROM ("
+    "  SELECT d.conversation_id AS id, ts_rank_cd(d.vector, to_tsquery('english', %s)) AS rank"
+    "  FROM conversations_searchdocument d WHERE d.vector @@ to_tsquery('english', %s)"
+    "  ORDER BY d.conversation_id DESC LIMIT %s"
+    ") m JOIN conversations_conversation c ON c.id = m.id "
+    "WHERE ({access}) ORDER BY m.rank DESC, m.id DESC LIMIT %s OFFSET %s"
 )
 
 
@@ -98,9 +105,9 @@ def search_ids(query: str, access_sql: str, access_params: list[int], limit: int
             # Quote each term so FTS5 syntax in user input is never interpreted; prefix-match the last.
             match = " ".join([*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*'])
             sql = SQLITE_SEARCH.format(access=access_sql)
-            cursor.execute(sql, [match, *access_params, limit, offset])
+            cursor.execute(sql, [match, RANK_WINDOW, *access_params, limit, offset])
         else:
             tsquery = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
             sql = POSTGRES_SEARCH.format(access=access_sql)
-            cursor.execute(sql, [tsquery, *access_params, tsquery, limit, offset])
+            cursor.execute(sql, [tsquery, tsquery, RANK_WINDOW, *access_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]

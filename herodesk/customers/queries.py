@@ -10,7 +10,7 @@ from django.http import Http404
 from herodesk.accounts.models import User
 from herodesk.conversations.models import Conversation, Message
 from herodesk.conversations.queries import access_filter
-from herodesk.customers.models import Customer
+from herodesk.customers.models import Customer, Identity
 
 
 def customers_for_agent(user: User) -> QuerySet[Customer]:
@@ -38,6 +38,17 @@ def search_customers(user: User, query: str, limit: int = 50, after_id: int | No
     if after_id:
         qs = qs.filter(pk__lt=after_id)
     return list(qs.prefetch_related("identities").order_by("-pk")[:limit])
+
+
+def customers_by_identity_prefix(user: User, query: str, limit: int = 5) -> list[Customer]:
+    """Customers whose email or phone starts with the query: an index range, fast on any size."""
+    value = query.strip().lower()
+    if len(value) < 3:
+        return []
+    ids = Identity.objects.filter(
+        value__gte=value, value__lt=value + "\uffff", kind__in=["email", "phone"]
+    ).values_list("customer_id", flat=True)[:limit]
+    return list(customers_for_agent(user).filter(pk__in=list(ids)).prefetch_related("identities"))
 
 
 def conversations_of(user: User, customer: Customer, limit: int = 50) -> list[Conversation]:

@@ -69,7 +69,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     def first_message(self, create, extracted, **kwargs):
         if not create:
             return
-        from herodesk.conversations import search
+        from herodesk.conversations import queries, search
 
         text = extracted or f"Hello, about {self.subject}."
         Message.objects.create(
@@ -83,3 +83,4 @@ class ConversationFactory(factory.django.DjangoModelFactory):
             created_at=self.created_at,
         )
         search.index_conversation(self)
+        queries.counts_changed()  # as every action that creates a conversation does

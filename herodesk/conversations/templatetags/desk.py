@@ -23,3 +23,9 @@ def badge_level(value, kind="intensity"):  # type: ignore[no-untyped-def]
     scale = 1.0 if kind == "intensity" else 100.0
     ratio = float(value) / scale
     return "red" if ratio >= 0.7 else "amber" if ratio >= 0.4 else "green"
+
+
+@register.filter
+def humanize_name(value):  # type: ignore[no-untyped-def]
+    """'apology_or_empathy' -> 'Apology or empathy' for signal names shown to agents."""
+    return str(value).replace("_", " ").capitalize()

@@ -15,5 +15,9 @@ def report_error(request: HttpRequest, error: ActionError) -> None:
 
 def report_form_errors(request: HttpRequest, form) -> None:  # type: ignore[no-untyped-def]
     for field, errors in form.errors.items():
-        label = "" if field == "__all__" else f"{field}: "
+        label = (
+            ""
+            if field == "__all__"
+            else f"{form.fields[field].label or field.replace('_', ' ').capitalize()}: "
+        )
         messages.error(request, label + " ".join(errors))

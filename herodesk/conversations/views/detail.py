@@ -19,7 +19,10 @@ from herodesk.conversations.views.common import report_error, report_form_errors
 from herodesk.customers.actions import CustomerDetails, CustomerError, do_find_or_create_customer
 
 
-def _back(conversation: Conversation) -> HttpResponse:
+def _back(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """Back to the conversation; to the inbox when the change (e.g. a transfer) took it out of sight."""
+    if not queries.visible_conversations(request.user).filter(pk=conversation.pk).exists():  # type: ignore[arg-type]
+        return redirect("conversations:inbox", view="mine")
     return redirect("conversations:detail", pk=conversation.pk)
 
 
@@ -60,14 +63,14 @@ def conversation_action(
         form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             report_form_errors(request, form)
-            return _back(conversation)
+            return _back(request, conversation)
         try:
             run(request, conversation, form.cleaned_data)
         except (actions.ActionError, CustomerError) as error:
             report_error(request, error)  # type: ignore[arg-type]
         else:
             messages.success(request, success)
-        return _back(conversation)
+        return _back(request, conversation)
 
     return view
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from herodesk.conversations import queries
-from herodesk.customers.queries import search_customers
+from herodesk.customers.queries import customers_by_identity_prefix
 
 
 @login_required
@@ -18,7 +18,7 @@ def search(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     results = queries.search_conversations(request.user, query, page) if query else []  # type: ignore[arg-type]
-    customers = search_customers(request.user, query, limit=5) if query and page == 1 else []  # type: ignore[arg-type]
+    customers = customers_by_identity_prefix(request.user, query) if query and page == 1 else []  # type: ignore[arg-type]
     return render(
         request,
         "conversations/search.html",

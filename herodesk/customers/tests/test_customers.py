@@ -42,7 +42,9 @@ def test_customer_page_shows_identities_and_conversations(agent_client, customer
     assert "carla@example.com" in body and conversation.subject in body
 
 
-def test_export_contains_the_conversations_but_not_internal_notes(agent_client, agent, customer, conversation):
+def test_export_contains_the_conversations_but_not_internal_notes(
+    agent_client, agent, customer, conversation
+):
     from herodesk.conversations.actions import do_add_note
 
     do_add_note(conversation, agent, "Internal: VIP")
