@@ -114,7 +114,7 @@ def _finish(
 
 def _locked(inbound_id: int) -> InboundMail:
     return (
-        InboundMail.objects.select_for_update()
+        InboundMail.objects.select_for_update(of=("self",))
         .select_related("mailbox__team")
         .defer("raw")
         .get(pk=inbound_id)

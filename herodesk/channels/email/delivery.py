@@ -103,7 +103,7 @@ def send_reply_now(message_id: int) -> bool:
     """Send one queued reply. Returns True when done (sent, or nothing to send); False to retry."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("conversation", "conversation__customer", "author")
             .get(pk=message_id)
         )
