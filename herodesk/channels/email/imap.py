@@ -22,7 +22,7 @@ class ImapError(Exception):
 
 
 # Errors that mean "the server or the network", as opposed to a bug in intake.
-CONNECTION_ERRORS: tuple[type[BaseException], ...] = (ImapError, imaplib.IMAP4.error, OSError, ssl.SSLError)
+CONNECTION_ERRORS: tuple[type[Exception], ...] = (ImapError, imaplib.IMAP4.error, OSError, ssl.SSLError)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Folder:
         self.writable = writable
 
     def uids_after(self, last_uid: int) -> list[int]:
-        data = _check(self.connection.uid("SEARCH", None, f"UID {last_uid + 1}:*"), "UID SEARCH")
+        data = _check(self.connection.uid("SEARCH", f"UID {last_uid + 1}:*"), "UID SEARCH")
         found = [int(item) for chunk in data if chunk for item in chunk.split()]
         # "n:*" always matches the newest message, even when its UID is below n.
         return sorted(uid for uid in found if uid > last_uid)
@@ -189,6 +189,6 @@ def _logout(connection: imaplib.IMAP4) -> None:
 def check_connection(config: ImapSettings) -> str:
     """Log in, open the folder, and say how many mails it holds (for "test connection")."""
     with open_folder(config) as folder:
-        data = _check(folder.connection.uid("SEARCH", None, "ALL"), "UID SEARCH")
+        data = _check(folder.connection.uid("SEARCH", "ALL"), "UID SEARCH")
         count = sum(len(chunk.split()) for chunk in data if chunk)
         return f"Connected; {config.folder} holds {count} mails (UIDVALIDITY {folder.uidvalidity})."

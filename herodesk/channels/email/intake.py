@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 FETCH_BATCH = 200
 STALE_AFTER = timedelta(minutes=10)
 State = InboundMail.State
+# What a poll records as the mailbox's error (and backs off from); anything else is a bug and propagates.
+POLL_ERRORS: tuple[type[Exception], ...] = (*imap.CONNECTION_ERRORS, credentials.CredentialError)
 
 
 # --- Raw MIME (pipe, webhook) -----------------------------------------------------------------------
@@ -120,7 +122,7 @@ def poll(mailbox: Mailbox) -> PollResult:
         result.retried = process_pending(mailbox, source=InboundMail.Source.IMAP)
         with imap.open_folder(imap_settings(mailbox), writable=bool(mailbox.move_to_folder)) as folder:
             _fetch_new(mailbox, folder, result)
-    except (*imap.CONNECTION_ERRORS, credentials.CredentialError) as error:
+    except POLL_ERRORS as error:
         result.error = str(error) or type(error).__name__
         actions.do_record_poll_failure(mailbox.pk, result.error)
         return result

@@ -97,7 +97,9 @@ def known_uids(mailbox: Mailbox, uidvalidity: int, uids: Sequence[int]) -> dict[
         rows = InboundMail.objects.filter(
             mailbox=mailbox, uidvalidity=uidvalidity, uid__in=uids[start : start + 500]
         ).values_list("uid", "state")
-        found.update({uid: state not in (State.RECEIVED, State.FAILED) for uid, state in rows})
+        found.update(
+            {uid: state not in (State.RECEIVED, State.FAILED) for uid, state in rows if uid is not None}
+        )
     return found
 
 

@@ -62,7 +62,7 @@ def check_smtp(mailbox: Mailbox) -> str:
 
 def from_address(mailbox: Mailbox | None) -> str:
     if mailbox is None:
-        return settings.DEFAULT_FROM_EMAIL
+        return settings.DEFAULT_FROM_EMAIL or "support@localhost"
     return formataddr((mailbox.name, mailbox.address))
 
 

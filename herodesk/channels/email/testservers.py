@@ -171,7 +171,7 @@ class DovecotServer:
         connection = self.connect()
         try:
             connection.select(folder, readonly=True)
-            _, data = connection.uid("SEARCH", None, "ALL")
+            _, data = connection.uid("SEARCH", "ALL")
             return [int(uid) for uid in (data[0] or b"").split()]
         finally:
             connection.logout()

@@ -43,7 +43,7 @@ def _mailbox_form(request: HttpRequest, mailbox: Mailbox) -> HttpResponse:
         saved = actions.do_save_mailbox(form.save(commit=False), secrets)
         messages.success(request, f"Mailbox {saved.name} saved.")
         return redirect("email_channel:mailbox_edit", mailbox_id=saved.pk)
-    context = {"form": form, "mailbox": mailbox}
+    context: dict[str, object] = {"form": form, "mailbox": mailbox}
     if mailbox.pk:
         context.update(inbound=queries.recent_inbound(mailbox), counts=queries.state_counts(mailbox))
     return render(request, "email_channel/mailbox_form.html", context)
@@ -64,7 +64,7 @@ def _check_imap(mailbox: Mailbox) -> tuple[bool, str]:
         return True, "IMAP: not configured (pipe or webhook only)."
     try:
         return True, "IMAP: " + imap.check_connection(intake.imap_settings(mailbox))
-    except (*imap.CONNECTION_ERRORS, credentials.CredentialError) as error:
+    except intake.POLL_ERRORS as error:
         return False, f"IMAP: {error}"
 
 
