@@ -123,7 +123,7 @@ def _agent(request: HttpRequest) -> User:
 def _list_queryset(user: User, filters: ListFilters):  # type: ignore[no-untyped-def]
     qs = queries.visible_conversations(user)
     if filters.view:
-        qs = qs.filter(queries.view_filter(user, filters.view))
+        qs = queries.in_view(user, filters.view, qs)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.customer_id:

@@ -69,9 +69,18 @@ class Conversation(models.Model):
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No single-column indexes: the (team|owner, is_open, activity) indexes below serve these lookups and
+    # let the inbox read one page in order; a lone FK index tempts SQLite into sorting every match.
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, help_text="Channel of first contact.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
