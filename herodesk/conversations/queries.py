@@ -211,7 +211,7 @@ def inbox_page(
     order = _order(field_name, descending)
     rows = list(
         qs.select_related("customer", "owner", "team", "contact_reason")
-        .prefetch_related("tags")
+        .prefetch_related("tags", "customer__identities")
         .order_by(order, "-pk" if descending else "pk")[: limit + 1]
     )
     next_cursor = None
@@ -252,7 +252,11 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     sql, params = access_sql(user)
     offset = (max(page, 1) - 1) * limit
     ids = search.search_ids(query, sql, params, limit, offset)
-    by_id = Conversation.objects.select_related("customer", "owner", "team").in_bulk(ids)
+    by_id = (
+        Conversation.objects.select_related("customer", "owner", "team")
+        .prefetch_related("customer__identities")
+        .in_bulk(ids)
+    )
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -295,7 +299,7 @@ def keyset_slice(
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
     rows = list(
         qs.select_related("customer", "contact_reason")
-        .prefetch_related("tags")
+        .prefetch_related("tags", "customer__identities")
         .order_by("-last_activity_at", "-pk")[: limit + 1]
     )
     if len(rows) <= limit:

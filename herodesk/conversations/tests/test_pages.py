@@ -111,3 +111,25 @@ def test_logging_in_through_the_form_lands_in_my_inbox(client, agent):
     response = client.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/inbox/mine/"
+
+
+def test_inbox_query_count_does_not_grow_with_the_number_of_rows(
+    agent_client, support_team, django_assert_max_num_queries
+):
+    from herodesk.tests.factories import CustomerFactory
+
+    def make(n):  # type: ignore[no-untyped-def]
+        for i in range(n):
+            ConversationFactory(
+                team=support_team, customer=CustomerFactory(name="", email=f"c{i}-{n}@example.com")
+            )
+
+    make(3)
+    agent_client.get(reverse("conversations:inbox", args=["open"]))  # warm the per-agent count cache
+    with django_assert_max_num_queries(12):
+        agent_client.get(reverse("conversations:inbox", args=["open"]))
+    make(40)
+    agent_client.get(reverse("conversations:inbox", args=["open"]))
+    with django_assert_max_num_queries(12):
+        response = agent_client.get(reverse("conversations:inbox", args=["open"]))
+    assert response.content.decode().count("data-row") == 43
