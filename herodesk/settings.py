@@ -95,7 +95,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "herodesk.sqlite3",
+            "NAME": str(DATA_DIR / "herodesk.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside a transaction.

@@ -149,3 +149,12 @@ def test_customers_crud_and_search(api, admin_user, client):
     response = client.delete(f"/api/v1/customers/{created['id']}", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 204
     assert call(api, "GET", f"/api/v1/customers/{created['id']}").status_code == 404
+
+
+def test_oversized_request_body_gets_413_in_the_error_format(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"subject": "Big", "text": "x" * 5000, "customer_email": "big@example.com"}
+    response = api.post("/api/v1/conversations", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["status"] == 413
+    assert Conversation.objects.count() == 0
