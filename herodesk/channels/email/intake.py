@@ -32,12 +32,15 @@ POLL_ERRORS: tuple[type[Exception], ...] = (*imap.CONNECTION_ERRORS, credentials
 def ingest(raw: bytes, mailbox: Mailbox | None, source: str = InboundMail.Source.PIPE) -> InboundMail:
     """Store one raw mail, then file it. The stored mail survives whatever happens while filing."""
     inbound = actions.do_store_inbound(actions.RawMail(raw=raw, source=source, mailbox=mailbox))
-    return process(inbound.pk)
+    return process(inbound.pk, inbound)
 
 
-def process(inbound_id: int) -> InboundMail:
-    """Parse and file one stored mail. Refusals are recorded; unexpected errors mark it failed."""
-    inbound = InboundMail.objects.get(pk=inbound_id)
+def process(inbound_id: int, stored: InboundMail | None = None) -> InboundMail:
+    """Parse and file one stored mail. Refusals are recorded; unexpected errors mark it failed.
+
+    ``stored`` is the row just written by the caller, which saves reading the raw bytes back.
+    """
+    inbound = stored or InboundMail.objects.get(pk=inbound_id)
     if inbound.done:
         return inbound
     try:
@@ -181,7 +184,7 @@ def _store_and_file(
         result.fetched += 1
         inbound = _store_once(raw)
         if inbound is not None:
-            filed.append(process(inbound.pk))
+            filed.append(process(inbound.pk, inbound))
     return filed
 
 

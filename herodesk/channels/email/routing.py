@@ -58,9 +58,18 @@ def _from_ourselves(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
 def _looped(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
     if parsed.header(LOOP_HEADER):
         return Refusal(State.REJECTED, f"mail loop: it carries our {LOOP_HEADER} header")
-    if parsed.message_id and queries.is_our_outgoing_message(parsed.message_id):
+    if (
+        parsed.message_id
+        and _looks_like_ours(parsed.message_id)
+        and queries.is_our_outgoing_message(parsed.message_id)
+    ):
         return Refusal(State.REJECTED, "mail loop: this is a message the desk sent itself")
     return None
+
+
+def _looks_like_ours(message_id: str) -> bool:
+    """Our Message-IDs all carry "hd." (delivery.py); others need no database look-up."""
+    return message_id.startswith("hd.") or ".hd." in message_id
 
 
 def _duplicate(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
