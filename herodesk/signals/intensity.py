@@ -6,6 +6,7 @@ tweets) gives the score; the cues give agents short reasons ("escalation threat:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,6 +119,56 @@ _WORD_RE = re.compile(r"\b[A-Za-z]{3,}\b")
 _THANKS_RE = re.compile(r"\b(thanks?|thank you|great|awesome|love|appreciate|excellent|perfect|cheers)\b")
 
 
+# Sentiment lexicon features. The valences come from the VADER lexicon (vaderSentiment 3.3.2, MIT licence,
+# C.J. Hutto and E. Gilbert), read at training time and stored inside models/intensity.json.gz, so scoring
+# needs no extra package; a valence is flipped and damped (x -0.74, as VADER does) within three tokens
+# after a negation.
+NEGATIONS = frozenset(
+    "not no never nothing nobody none neither nor cannot without don't dont doesn't doesnt didn't didnt "
+    "isn't isnt wasn't wasnt aren't arent weren't werent can't cant couldn't couldnt won't wont wouldn't "
+    "wouldnt shouldn't shouldnt haven't havent hasn't hasnt hadn't hadnt ain't aint".split()
+)
+LEXICON_FEATURES = ("lex_neg", "lex_pos", "lex_worst", "lex_negated", "questions", "length")
+
+
+def lexicon_features(toks: tuple[str, ...] | list[str], lexicon: dict[str, float]) -> dict[str, float]:
+    """Summed negative / positive valence, the worst word, negated positives, questions and length."""
+    neg = pos = worst = 0.0
+    negated = questions = 0
+    last_negation = -10
+    for i, tok in enumerate(toks):
+        if tok in NEGATIONS or tok.endswith("n't") or tok.endswith("n’t"):
+            last_negation = i
+            continue
+        if tok == "?":
+            questions += 1
+            continue
+        value = lexicon.get(tok)
+        if value is None:
+            continue
+        if i - last_negation <= 3:
+            if value > 0:
+                negated += 1
+            value *= -0.74
+        if value < 0:
+            neg -= value
+            if -value > worst:
+                worst = -value
+        else:
+            pos += value
+    out: dict[str, float] = {"length": math.log1p(len(toks)) / 4}
+    if neg:
+        out["lex_neg"] = math.log1p(neg)
+        out["lex_worst"] = worst / 4
+    if pos:
+        out["lex_pos"] = math.log1p(pos)
+    if negated:
+        out["lex_negated"] = float(min(negated, 3))
+    if questions:
+        out["questions"] = float(min(questions, 3))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class IntensityResult:
     """How intense a customer message is (0..1), why, and how much to trust it."""
@@ -178,15 +229,29 @@ def _style_features(text: str, lower: str) -> dict[str, float]:
     return style
 
 
+def features(
+    prepared: PreparedText, lexicon: dict[str, float] | None
+) -> tuple[list[str], dict[str, float], list[str]]:
+    """Model inputs for one prepared message: n-grams, dense features, agent-facing reasons."""
+    dense, reasons = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
+    if lexicon is not None:
+        dense.update(lexicon_features(prepared.toks, lexicon))
+    return ngrams(list(prepared.toks)), dense, reasons
+
+
+def _lexicon(linear: SparseLinearModel) -> dict[str, float] | None:
+    return (linear.extra or {}).get("lexicon")
+
+
 def score(text: str, prepared: PreparedText | None = None) -> IntensityResult:
     """Intensity of one customer message (pass ``prepared`` to share one :func:`prepare` across signals)."""
     prepared = prepared or prepare(text)
     if not prepared.usable:
         return IntensityResult(0.0, [], 0.0)
-    toks = prepared.toks
-    dense, reasons = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
-    value = sigmoid(model().logit(ngrams(list(toks)), dense))
-    return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(toks)))
+    linear = model()
+    grams, dense, reasons = features(prepared, _lexicon(linear))
+    value = sigmoid(linear.logit(grams, dense))
+    return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(prepared.toks)))
 
 
 def logit(text: str, prepared: PreparedText | None = None) -> float:
@@ -194,8 +259,9 @@ def logit(text: str, prepared: PreparedText | None = None) -> float:
     prepared = prepared or prepare(text)
     if not prepared.usable:
         return -5.0
-    dense, _ = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
-    return model().logit(ngrams(list(prepared.toks)), dense)
+    linear = model()
+    grams, dense, _ = features(prepared, _lexicon(linear))
+    return linear.logit(grams, dense)
 
 
 __all__ = ["CUES", "IntensityResult", "cue_features", "logit", "score", "sigmoid"]

@@ -31,6 +31,7 @@ class SparseLinearModel:
     bias: float
     idf: dict[str, float]
     sublinear_tf: bool = True
+    extra: dict | None = None  # model-specific tables (e.g. the intensity lexicon)
     _table: dict[str, tuple[float, float]] | None = field(default=None, repr=False, compare=False)
 
     def _lookup(self) -> dict[str, tuple[float, float]]:
@@ -77,12 +78,18 @@ class SparseLinearModel:
             "bias": self.bias,
             "idf": {k: round(v, 4) for k, v in self.idf.items()},
             "sublinear_tf": self.sublinear_tf,
+            **({"extra": self.extra} if self.extra else {}),
         }
 
     @classmethod
     def from_json(cls, raw: dict) -> SparseLinearModel:
         return cls(
-            raw["weights"], raw["dense_weights"], raw["bias"], raw["idf"], raw.get("sublinear_tf", True)
+            raw["weights"],
+            raw["dense_weights"],
+            raw["bias"],
+            raw["idf"],
+            raw.get("sublinear_tf", True),
+            raw.get("extra"),
         )
 
     def save(self, path: Path) -> None:

@@ -26,7 +26,7 @@ _THIRD_PARTY = (
     r"someone|somebody|one of (?:our|my) \w+(?: \w+)?|a (?:member of (?:our|the) \w+(?: \w+)?|"
     r"representative|technician|engineer|specialist|colleague|courier|manager|supervisor)|"
     r"(?:our|the|my) (?:\w+ ){0,2}(?:team|staff|department|dept|engineers?|technicians?|colleagues?|"
-    r"specialists?|agents?|courier|manager|supervisor|personnel|service personnel|repairman|workers?|"
+    r"specialists?|agents?|courier|manager|supervisor|director|officer|personnel|service personnel|repairman|workers?|"
     r"customer service|support)"
 )
 COMMIT_RE = compile_words(
@@ -58,6 +58,17 @@ ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
 GET_BACK_RE = re.compile(
     r"\blet me\s+(?:\w+\s+){0,6}?(?:and\s+)?(get back to you|call you back|contact you|"
     r"follow up|update you)\b"
+)
+# An in-chat action for the customer: "let me get that for you", "let me look that up for you".
+LET_ME_FOR_YOU_RE = re.compile(
+    r"\blet me\s+(?!know\b)((?:get|book|check|find|look|arrange|sort|reserve|make|put|send|pull|fix)\b"
+    r"[^.?!]{0,40}?\bfor you)\b"
+)
+# Recurring schedules are policy statements, not promises ("we will send a reminder on the 13th of each month").
+_RECURRING_RE = re.compile(r"\b(?:each|every) (?:day|week|month|year|quarter)\b")
+# A trailing closing offer ("..., is there anything else I can do for you?") does not make the sentence an offer.
+_TRAILING_OFFER_RE = re.compile(
+    r"[,;]\s*(?:is there|anything else|can i|may i|what else|do you need|would you like)[^,;]*\?\s*$"
 )
 # After the modal: verbs that make a pledge, a capability or a description rather than a commitment.
 _NOT_COMMITMENT_VERBS = frozenset(
@@ -102,23 +113,24 @@ _NOT_COMMITMENT_VERBS = frozenset(
         "suggest",
         "advise",
         "see",
+        "wait",
     ]
 )
 # "will be ..." is a commitment only in these forms.
 _BE_COMMITMENTS = re.compile(
-    r"^be\s+(?:in touch|back in touch|in contact|(?:sending|calling|contacting|processing|refunding|issuing|"
+    r"^be\s+(?:in touch|back in touch|in contact|(?:right )?back (?:with|to) you|right back|with you\b|(?:sending|calling|contacting|processing|refunding|issuing|"
     r"arranging|checking|looking|following|getting|replying|responding|escalating|investigating|reviewing|"
     r"passing|forwarding|handling|visiting|updating|reaching)\b)"
 )
 _DO_COMMITMENTS = re.compile(
     r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
-    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
+    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|work on (?:that|this|it|your)|keep (?:following|tracking|monitoring|checking|looking)|"
     r"find (?:out|a|the|you)|ensure (?:that|the|your|it))"
 )
 _PLEDGE_RE = compile_words(
     r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|"
-    r"utmost)|"
+    r"utmost)|spare no effort|"
     r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
     r"work hard|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
     r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful)\b"
@@ -185,10 +197,13 @@ def detect(
 
 def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> Promise | None:
     lower = sentence.lower().replace("’", "'")
-    if not has_commitment_keyword(lower) or _OFFER_RE.search(lower):
+    if not has_commitment_keyword(lower):
+        return None
+    lower = _TRAILING_OFFER_RE.sub(".", lower)
+    if _OFFER_RE.search(lower):
         return None
     commitment = find_commitment(lower)
-    if commitment is None:
+    if commitment is None or _RECURRING_RE.search(lower, commitment.start):
         return None
     phrase = _due_phrase(lower, commitment)
     due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
@@ -211,6 +226,7 @@ def find_commitment(lower: str) -> _Commitment | None:
         (YOU_WILL_RE, "team"),
         (PASSIVE_RE, "team"),
         (GET_BACK_RE, "agent"),
+        (LET_ME_FOR_YOU_RE, "agent"),
         (ALLOW_RE, "team"),
     ):
         match = regex.search(lower)

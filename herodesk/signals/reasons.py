@@ -30,12 +30,12 @@ def _clean(texts: Sequence[str]) -> list[str]:
 
 
 def _word_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
+    return TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32)
 
 
 def _char_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, dtype=np.float32
+        analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=2, dtype=np.float32
     )
 
 

@@ -35,7 +35,7 @@ _MONTH_RE = (
 )
 _CLOCK = (
     r"(?:at|by|before|around)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|(?:at|by|"
-    r"before)\s+(\d{1,2}):(\d{2})|(noon|midday)"
+    r"before)\s+(\d{1,2}):(\d{2})|\b(noon|midday)\b"
 )
 
 DURATION_RE = re.compile(

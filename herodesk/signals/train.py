@@ -7,7 +7,9 @@ Needs numpy/scipy/scikit-learn, which the scoring hot path does not.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from herodesk.signals import effort, intensity
-from herodesk.signals.data import StcDialogue, data_dir, load_complaints, load_stc3
+from herodesk.signals.data import StcDialogue, data_dir, load_complaints, load_stc3, load_uss
 from herodesk.signals.linear import SparseLinearModel, ngrams
 from herodesk.signals.text import prepare, tokens
 
@@ -32,8 +34,13 @@ INTENSITY_DENSE = (
     "exclaim",
     "shouting",
     "thanks",
+    *intensity.LEXICON_FEATURES,
 )
-INTENSITY_C = 3.0
+INTENSITY_C = 5.0
+# USS MultiWOZ user turns join the complaint tweets as a second domain: label 1 when the annotators' mean
+# satisfaction is <= 2.5, at half weight (4 settings tried; see docs/signals.md).
+USS_INTENSITY_THRESHOLD = 2.5
+USS_INTENSITY_WEIGHT = 0.5
 EFFORT_TEXT_ALPHA = 3.0
 EFFORT_ALPHA = 10.0
 EFFORT_DETAILS = {
@@ -69,27 +76,80 @@ def _to_sparse_model(
     return SparseLinearModel(weights, dense_weights, float(bias), idf_map, sublinear_tf=True)
 
 
-def intensity_dense(texts: Sequence[str]) -> np.ndarray:
+_TOKEN_ENTRY = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def vader_lexicon() -> dict[str, float]:
+    """Word valences of the VADER lexicon (vaderSentiment, MIT), read from the installed package at
+    training time only; the shipped intensity model carries the table it was trained with."""
+    import vaderSentiment
+
+    path = Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+    table: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and _TOKEN_ENTRY.fullmatch(parts[0]):
+            table[parts[0]] = round(float(parts[1]), 2)
+    return table
+
+
+def intensity_dense(texts: Sequence[str], lexicon: dict[str, float] | None = None) -> np.ndarray:
     matrix = np.zeros((len(texts), len(INTENSITY_DENSE)))
     for row, text in enumerate(texts):
-        prepared = prepare(text)
-        dense, _ = intensity.cue_features(prepared.text, prepared.lower)
+        _, dense, _ = intensity.features(prepare(text), lexicon)
         for col, name in enumerate(INTENSITY_DENSE):
             matrix[row, col] = dense.get(name, 0.0)
     return matrix
 
 
-def train_intensity(texts: Sequence[str], labels: Sequence[int]) -> SparseLinearModel:
-    """Logistic regression on word 1-2-grams (TF-IDF) plus the intensity cue counts."""
+def train_intensity(
+    texts: Sequence[str], labels: Sequence[int], weights: Sequence[float] | None = None
+) -> SparseLinearModel:
+    """Logistic regression on word 1-2-grams (TF-IDF), the intensity cue counts and lexicon features."""
+    lexicon = vader_lexicon()
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2)
     words = vectorizer.fit_transform(texts)
-    features = sp.hstack([words, intensity_dense(texts)]).tocsr()
+    features = sp.hstack([words, intensity_dense(texts, lexicon)]).tocsr()
     classifier = LogisticRegression(C=INTENSITY_C, max_iter=5000, random_state=0)
-    classifier.fit(features, np.asarray(labels))
+    classifier.fit(features, np.asarray(labels), sample_weight=None if weights is None else np.asarray(weights))
     coef = classifier.coef_[0]
     n_words = words.shape[1]
     dense = {name: float(coef[n_words + i]) for i, name in enumerate(INTENSITY_DENSE)}
-    return _to_sparse_model(vectorizer, coef[:n_words], classifier.intercept_[0], dense)
+    model = _to_sparse_model(vectorizer, coef[:n_words], classifier.intercept_[0], dense)
+    model.extra = {"lexicon": lexicon, "lexicon_source": "VADER 3.3.2 lexicon (MIT, Hutto & Gilbert)"}
+    return model
+
+
+@dataclass(frozen=True)
+class IntensityExamples:
+    texts: list[str]
+    labels: list[int]
+    weights: list[float]
+    groups: list[str]  # dialogue (USS) or tweet id, for grouped cross-validation
+
+
+def intensity_examples(root: Path, uss: bool = True) -> tuple[IntensityExamples, IntensityExamples]:
+    """(complaint tweets, USS user turns) as weighted training examples."""
+    rows = load_complaints(root)
+    complaints = IntensityExamples(
+        [r[0] for r in rows], [r[1] for r in rows], [1.0] * len(rows), [f"c{i}" for i in range(len(rows))]
+    )
+    texts, labels, groups = [], [], []
+    for number, dialogue in enumerate(load_uss(root) if uss else []):
+        for turn in dialogue:
+            if turn.role == "USER" and turn.satisfaction is not None:
+                texts.append(turn.text)
+                labels.append(int(turn.satisfaction <= USS_INTENSITY_THRESHOLD))
+                groups.append(f"uss{number}")
+    return complaints, IntensityExamples(texts, labels, [USS_INTENSITY_WEIGHT] * len(texts), groups)
+
+
+def train_intensity_on(*parts: IntensityExamples) -> SparseLinearModel:
+    return train_intensity(
+        [t for p in parts for t in p.texts],
+        [y for p in parts for y in p.labels],
+        [w for p in parts for w in p.weights],
+    )
 
 
 def customer_text(dialogue: Sequence[effort.Turn]) -> str:
@@ -154,8 +214,8 @@ def save_effort(effort_model: effort.EffortModel, text_model: SparseLinearModel,
 def train_all(root: Path, directory: Path = MODELS_DIR) -> list[Path]:
     """Rebuild every shipped artifact; returns the written paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    rows = load_complaints(root)
-    intensity_model = train_intensity([r[0] for r in rows], [r[1] for r in rows])
+    complaints, uss = intensity_examples(root)
+    intensity_model = train_intensity_on(complaints, uss)
     intensity_model.save(directory / "intensity.json.gz")
     intensity.model.cache_clear()
     effort_model, text_model = train_effort(load_stc3(root))
