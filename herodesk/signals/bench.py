@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from herodesk.signals import behaviours, effort, intensity, promises
-from herodesk.signals.message import analyse_message
 from herodesk.signals.data import data_dir, load_complaints, load_stc3
+from herodesk.signals.message import analyse_message
 from herodesk.signals.train import stc_turns
 
 SENT_AT = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)

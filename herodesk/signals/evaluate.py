@@ -27,7 +27,6 @@ from herodesk.signals.data import (
     StcDialogue,
     data_dir,
     load_banking77,
-    load_complaints,
     load_stc3,
     load_uss,
 )
@@ -321,34 +320,38 @@ def eval_promises(root: Path) -> list[Row]:
     due_acc = float(np.mean([_due(found[k]) == items[k].due for k in with_due])) if with_due else None
     n_pos = sum(gold)
     label = f"hand-labelled set: n={len(items)}, {n_pos} promises"
-    return [
-        Row(
-            "promises",
-            f"detection precision ({label})",
-            _precision(gold, predicted),
-            f"'we will/I'll' regex {_precision(gold, baseline):.3f}",
-            ">= 0.95",
-        ),
-        Row(
-            "promises",
-            "detection recall",
-            _recall(gold, predicted),
-            f"'we will/I'll' regex {_recall(gold, baseline):.3f}",
-            ">= 0.95",
-        ),
-        Row(
-            "promises",
-            f"specific-vs-vague accuracy (on {len(both)} found)",
-            kind_acc,
-            f"regex+'has a digit/day word' {base_kind_acc:.3f}",
-        ),
-        Row(
-            "promises",
-            f"due time exact (n={len(with_due)} resolvable)",
-            due_acc,
-            "regex: no due time (0.000)",
-        ),
-    ] + _promise_slices(items, gold, predicted) + _promise_heldout()
+    return (
+        [
+            Row(
+                "promises",
+                f"detection precision ({label})",
+                _precision(gold, predicted),
+                f"'we will/I'll' regex {_precision(gold, baseline):.3f}",
+                ">= 0.95",
+            ),
+            Row(
+                "promises",
+                "detection recall",
+                _recall(gold, predicted),
+                f"'we will/I'll' regex {_recall(gold, baseline):.3f}",
+                ">= 0.95",
+            ),
+            Row(
+                "promises",
+                f"specific-vs-vague accuracy (on {len(both)} found)",
+                kind_acc,
+                f"regex+'has a digit/day word' {base_kind_acc:.3f}",
+            ),
+            Row(
+                "promises",
+                f"due time exact (n={len(with_due)} resolvable)",
+                due_acc,
+                "regex: no due time (0.000)",
+            ),
+        ]
+        + _promise_slices(items, gold, predicted)
+        + _promise_heldout()
+    )
 
 
 def _promise_heldout() -> list[Row]:

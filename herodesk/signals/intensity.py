@@ -124,9 +124,50 @@ _THANKS_RE = re.compile(r"\b(thanks?|thank you|great|awesome|love|appreciate|exc
 # needs no extra package; a valence is flipped and damped (x -0.74, as VADER does) within three tokens
 # after a negation.
 NEGATIONS = frozenset(
-    "not no never nothing nobody none neither nor cannot without don't dont doesn't doesnt didn't didnt "
-    "isn't isnt wasn't wasnt aren't arent weren't werent can't cant couldn't couldnt won't wont wouldn't "
-    "wouldnt shouldn't shouldnt haven't havent hasn't hasnt hadn't hadnt ain't aint".split()
+    [
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "neither",
+        "nor",
+        "cannot",
+        "without",
+        "don't",
+        "dont",
+        "doesn't",
+        "doesnt",
+        "didn't",
+        "didnt",
+        "isn't",
+        "isnt",
+        "wasn't",
+        "wasnt",
+        "aren't",
+        "arent",
+        "weren't",
+        "werent",
+        "can't",
+        "cant",
+        "couldn't",
+        "couldnt",
+        "won't",
+        "wont",
+        "wouldn't",
+        "wouldnt",
+        "shouldn't",
+        "shouldnt",
+        "haven't",
+        "havent",
+        "hasn't",
+        "hasnt",
+        "hadn't",
+        "hadnt",
+        "ain't",
+        "aint",
+    ]
 )
 LEXICON_FEATURES = ("lex_neg", "lex_pos", "lex_worst", "lex_negated", "questions", "length")
 

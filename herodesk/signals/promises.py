@@ -26,7 +26,8 @@ _THIRD_PARTY = (
     r"someone|somebody|one of (?:our|my) \w+(?: \w+)?|a (?:member of (?:our|the) \w+(?: \w+)?|"
     r"representative|technician|engineer|specialist|colleague|courier|manager|supervisor)|"
     r"(?:our|the|my) (?:\w+ ){0,2}(?:team|staff|department|dept|engineers?|technicians?|colleagues?|"
-    r"specialists?|agents?|courier|manager|supervisor|director|officer|personnel|service personnel|repairman|workers?|"
+    r"specialists?|agents?|courier|manager|supervisor|director|officer|personnel|service personnel|"
+    r"repairman|workers?|"
     r"customer service|support)"
 )
 COMMIT_RE = compile_words(
@@ -64,9 +65,11 @@ LET_ME_FOR_YOU_RE = re.compile(
     r"\blet me\s+(?!know\b)((?:get|book|check|find|look|arrange|sort|reserve|make|put|send|pull|fix)\b"
     r"[^.?!]{0,40}?\bfor you)\b"
 )
-# Recurring schedules are policy statements, not promises ("we will send a reminder on the 13th of each month").
+# Recurring schedules are policy statements, not promises ("we will send a reminder on the 13th of each
+# month").
 _RECURRING_RE = re.compile(r"\b(?:each|every) (?:day|week|month|year|quarter)\b")
-# A trailing closing offer ("..., is there anything else I can do for you?") does not make the sentence an offer.
+# A trailing closing offer ("..., is there anything else I can do for you?") does not make the sentence
+# an offer.
 _TRAILING_OFFER_RE = re.compile(
     r"[,;]\s*(?:is there|anything else|can i|may i|what else|do you need|would you like)[^,;]*\?\s*$"
 )
@@ -118,14 +121,16 @@ _NOT_COMMITMENT_VERBS = frozenset(
 )
 # "will be ..." is a commitment only in these forms.
 _BE_COMMITMENTS = re.compile(
-    r"^be\s+(?:in touch|back in touch|in contact|(?:right )?back (?:with|to) you|right back|with you\b|(?:sending|calling|contacting|processing|refunding|issuing|"
+    r"^be\s+(?:in touch|back in touch|in contact|(?:right )?back (?:with|to) you|right back|with you\b|"
+    r"(?:sending|calling|contacting|processing|refunding|issuing|"
     r"arranging|checking|looking|following|getting|replying|responding|escalating|investigating|reviewing|"
     r"passing|forwarding|handling|visiting|updating|reaching)\b)"
 )
 _DO_COMMITMENTS = re.compile(
     r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
-    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|work on (?:that|this|it|your)|keep (?:following|tracking|monitoring|checking|looking)|"
+    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|work on (?:that|this|it|your)|"
+    r"keep (?:following|tracking|monitoring|checking|looking)|"
     r"find (?:out|a|the|you)|ensure (?:that|the|your|it))"
 )
 _PLEDGE_RE = compile_words(
@@ -146,7 +151,7 @@ _GATE_WORDS = ("will", "'ll", "’ll", "shall", "going to", "let me", "allow")
 
 def has_commitment_keyword(lower: str) -> bool:
     """Cheap necessary condition for :func:`find_commitment` (plain substring tests, no regex)."""
-    for word in _GATE_WORDS:
+    for word in _GATE_WORDS:  # noqa: SIM110 - a plain loop beats any() with a generator here
         if word in lower:
             return True
     return False

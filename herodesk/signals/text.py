@@ -235,7 +235,28 @@ _GATE_WORD_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
 _GATE_LIMIT = 5000  # enumerated spellings per pattern; beyond this fewer words are walked, then none
 _COMMON_WORDS = _ENGLISH_STOPWORDS | frozenset(
-    "let get any all one more else just out up about need want also then some someone am who its".split()
+    [
+        "let",
+        "get",
+        "any",
+        "all",
+        "one",
+        "more",
+        "else",
+        "just",
+        "out",
+        "up",
+        "about",
+        "need",
+        "want",
+        "also",
+        "then",
+        "some",
+        "someone",
+        "am",
+        "who",
+        "its",
+    ]
 )
 
 
@@ -255,7 +276,7 @@ class WordGate:
     def open(self, words: frozenset[str], lower: str, has_digit: bool) -> bool:
         if self.always or (self.digit and has_digit) or not self.words.isdisjoint(words):
             return True
-        for sub in self.substrings:
+        for sub in self.substrings:  # noqa: SIM110 - a plain loop beats any() with a generator here
             if sub in lower:
                 return True
         return False
@@ -319,7 +340,8 @@ class _Walker:
 
         def enough(keys: tuple) -> bool:
             ranks = [_key_rank(k)[0] for k in keys]
-            return max(ranks, default=0) >= 4 or sum(r >= 3 for r in ranks) >= self.max_words or len(keys) >= 6
+            rare = sum(r >= 3 for r in ranks)
+            return max(ranks, default=0) >= 4 or rare >= self.max_words or len(keys) >= 6
 
         def unknown() -> None:  # content we cannot spell: finish this word, continue unanchored
             keys = close(False)

@@ -111,7 +111,8 @@ def train_intensity(
     words = vectorizer.fit_transform(texts)
     features = sp.hstack([words, intensity_dense(texts, lexicon)]).tocsr()
     classifier = LogisticRegression(C=INTENSITY_C, max_iter=5000, random_state=0)
-    classifier.fit(features, np.asarray(labels), sample_weight=None if weights is None else np.asarray(weights))
+    sample_weight = None if weights is None else np.asarray(weights)
+    classifier.fit(features, np.asarray(labels), sample_weight=sample_weight)
     coef = classifier.coef_[0]
     n_words = words.shape[1]
     dense = {name: float(coef[n_words + i]) for i, name in enumerate(INTENSITY_DENSE)}
