@@ -71,7 +71,7 @@ def vader_compound(texts: Sequence[str]) -> np.ndarray:
 
         _vader = SentimentIntensityAnalyzer()
     analyzer = _vader
-    return np.array([analyzer.polarity_scores(t[:5000])["compound"] for t in texts])  # type: ignore[attr-defined]
+    return np.array([analyzer.polarity_scores(t[:5000])["compound"] for t in texts])  # type: ignore[attr-defined,union-attr]
 
 
 # ---------------------------------------------------------------- intensity
@@ -110,7 +110,7 @@ def eval_intensity(root: Path) -> list[Row]:
     return out + _intensity_cross_domain(root, complaints, uss)
 
 
-def _subset(part: train.IntensityExamples, idx: Sequence[int]) -> train.IntensityExamples:
+def _subset(part: train.IntensityExamples, idx: Sequence[int] | np.ndarray) -> train.IntensityExamples:
     return train.IntensityExamples(
         [part.texts[i] for i in idx],
         [part.labels[i] for i in idx],
@@ -199,7 +199,7 @@ def _intensity_cross_domain(
     return rows
 
 
-def _rho(a: Sequence[float], b: Sequence[float]) -> float:
+def _rho(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
     return float(spearmanr(a, b)[0])
 
 

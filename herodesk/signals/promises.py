@@ -234,9 +234,9 @@ def find_commitment(lower: str) -> _Commitment | None:
         (LET_ME_FOR_YOU_RE, "agent"),
         (ALLOW_RE, "team"),
     ):
-        match = regex.search(lower)
-        if match:
-            return _Commitment(match.start(), who, match.group(match.lastindex or 0))
+        found = regex.search(lower)
+        if found:
+            return _Commitment(found.start(), who, found.group(found.lastindex or 0))
     return None
 
 

@@ -291,7 +291,7 @@ def _non_word_class(op: object, av: object) -> bool:
     if op is _c.LITERAL:
         return not _is_word_char(av)  # type: ignore[arg-type]
     if op is _c.IN:
-        for sub_op, sub_av in av:  # type: ignore[union-attr]
+        for sub_op, sub_av in av:  # type: ignore[union-attr,attr-defined]
             if sub_op is _c.LITERAL and not _is_word_char(sub_av):
                 continue
             if sub_op is _c.CATEGORY and sub_av is _c.CATEGORY_SPACE:
@@ -302,7 +302,7 @@ def _non_word_class(op: object, av: object) -> bool:
 
 
 def _digit_class(op: object, av: object) -> bool:
-    return op is _c.IN and any(s_op is _c.CATEGORY and s_av is _c.CATEGORY_DIGIT for s_op, s_av in av)  # type: ignore[union-attr]
+    return op is _c.IN and any(s_op is _c.CATEGORY and s_av is _c.CATEGORY_DIGIT for s_op, s_av in av)  # type: ignore[union-attr,attr-defined]
 
 
 def _key_rank(key: tuple[str, str]) -> tuple[int, int]:
