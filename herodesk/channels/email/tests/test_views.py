@@ -11,7 +11,7 @@ from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.email.tests.mails import raw_mail
 from herodesk.conversations.models import Conversation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("herodesk.channels.email.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
