@@ -195,7 +195,8 @@ def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> 
 # What a list row shows; loading only these keeps building 50 rows cheap.
 LIST_FIELDS = (
     "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at",
-    "last_customer_message_at", "created_at", "intensity", "effort", "awaiting_relief", "team_id", "contact_reason_id",
+    "last_customer_message_at", "created_at", "intensity", "effort", "awaiting_relief",
+    "team_id", "contact_reason_id",
     "customer__name", "owner__username", "owner__first_name", "owner__last_name",
 )  # fmt: skip
 
