@@ -35,11 +35,13 @@ def _prepare_database(quiet: bool = True) -> None:
     _manage("collectstatic", "--no-input", "-v", "0")
 
 
-def _processes(host: str, port: int, workers: int, embedded_worker: bool) -> list[subprocess.Popen[bytes]]:
+def _processes(
+    host: str, port: int, workers: int, embedded_worker: bool, threads: int = 4
+) -> list[subprocess.Popen[bytes]]:
     python = sys.executable
     web = [
         python, "-m", "gunicorn", "herodesk.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
     ]  # fmt: skip
     procs = [subprocess.Popen(web)]
@@ -86,7 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"herodesk serving on http://{args.host}:{args.port}/ "
         f"({'embedded' if embedded else 'Redis'} job queue)"
     )
-    return _supervise(_processes(args.host, args.port, args.workers, embedded))
+    return _supervise(_processes(args.host, args.port, args.workers, embedded, args.threads))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -177,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("HERODESK_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("HERODESK_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("HERODESK_WEB_WORKERS", "2")))
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("HERODESK_WEB_THREADS", "4")))
     worker = sub.add_parser("worker", help="run background jobs (with REDIS_URL: on any machine)")
     worker.add_argument("--workers", type=int, default=0)
     admin = sub.add_parser("createadmin", help="create or reset an admin account")

@@ -195,28 +195,21 @@ def _cmd_all(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _server(args: argparse.Namespace, env: dict[str, str]) -> Iterator[str]:
-    """gunicorn (the production server, not runserver) as a child process, stopped afterwards."""
+    """`herodesk serve` as a child process: gunicorn (not runserver) plus the embedded job worker,
+    exactly what a single-machine desk runs, so analysis jobs queued by replies use CPU as they would."""
     command = [
-        sys.executable, "-m", "gunicorn", _wsgi_target(), "--bind", f"127.0.0.1:{args.port}",
-        "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-        "--keep-alive", "30", "--log-level", "warning",
-    ]
+        sys.executable, "-m", "herodesk.cli", "serve", "--port", str(args.port),
+        "--workers", str(args.workers), "--threads", str(args.threads),
+    ]  # fmt: skip
     print("server:", " ".join(command[2:]), flush=True)
-    server = subprocess.Popen(command, env=env, start_new_session=True)
+    server = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait_until_listening(server, args.port)
         yield f"http://127.0.0.1:{args.port}"
     finally:
         _stop(server)
-
-
-def _wsgi_target() -> str:
-    # herodesk.wsgi may not exist yet in every checkout; gunicorn can call Django's factory directly.
-    import importlib.util
-
-    if importlib.util.find_spec("herodesk.wsgi") is not None:
-        return "herodesk.wsgi:application"
-    return "django.core.wsgi:get_wsgi_application()"
 
 
 def _wait_until_listening(server: subprocess.Popen[bytes], port: int, timeout: float = 60.0) -> None:
