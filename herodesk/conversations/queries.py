@@ -263,8 +263,9 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     offset = (max(page, 1) - 1) * limit
     ids = search.search_ids(query, sql, params, limit, offset)
     by_id = (
-        Conversation.objects.select_related("customer", "owner", "team")
-        .prefetch_related("customer__identities")
+        Conversation.objects.select_related("customer", "owner")
+        .only(*LIST_FIELDS)
+        .prefetch_related("tags", "customer__identities")
         .in_bulk(ids)
     )
     return [by_id[i] for i in ids if i in by_id]

@@ -133,3 +133,13 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_rows(
     with django_assert_max_num_queries(12):
         response = agent_client.get(reverse("conversations:inbox", args=["open"]))
     assert response.content.decode().count("data-row") == 43
+
+
+def test_inbox_rows_escape_customer_supplied_text(agent_client, support_team):
+    from herodesk.tests.factories import CustomerFactory
+
+    evil = CustomerFactory(name="<img src=x onerror=alert(1)>", email="evil@example.com")
+    ConversationFactory(team=support_team, customer=evil, subject="<script>alert('x')</script>")
+    body = agent_client.get(reverse("conversations:inbox", args=["open"])).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;" in body
+    assert "<img src=x" not in body

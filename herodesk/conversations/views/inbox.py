@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from herodesk.conversations import queries
 from herodesk.conversations.forms import CHANNEL_CHOICES
 from herodesk.conversations.models import Conversation, Tag
+from herodesk.conversations.rows import render_rows
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -41,6 +42,7 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
     context = {
         "view": view,
         "page": page,
+        "rows": render_rows(page.conversations),
         "filters": filters,
         "querystring": _querystring(request),
     }

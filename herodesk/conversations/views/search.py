@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from herodesk.conversations import queries
+from herodesk.conversations.rows import render_rows
 from herodesk.customers.queries import customers_by_identity_prefix
 
 
@@ -25,6 +26,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "results": results,
+            "rows": render_rows(results),
             "customers": customers,
             "page": page,
             "has_next": len(results) == queries.PAGE_SIZE,
