@@ -47,7 +47,7 @@ class ConversationOut(Schema):
 
     @staticmethod
     def resolve_tags(obj: Conversation) -> list[str]:
-        return [tag.name for tag in obj.tags.all()]
+        return obj.tag_names
 
     @staticmethod
     def resolve_contact_reason(obj: Conversation) -> str | None:

@@ -134,6 +134,14 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
 
+    @property
+    def tag_names(self) -> list[str]:
+        """Tag names, from the list prefetch (``tag_list``) when a list query loaded them."""
+        tags = getattr(self, "tag_list", None)
+        if tags is None:
+            tags = self.tags.all()
+        return [tag.name for tag in tags]
+
 
 class Message(models.Model):
     class Direction(models.TextChoices):

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
-from herodesk.conversations.models import ContactReason, Conversation, Message
+from herodesk.conversations.models import ContactReason, Conversation, Message, Tag
+from herodesk.customers.models import Identity
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -201,6 +202,17 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+LIST_PREFETCH = (
+    # to_attr keeps Django from building a related manager per row (a third of a page's CPU time).
+    Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="tag_list"),
+    Prefetch(
+        "customer__identities",
+        queryset=Identity.objects.only("customer_id", "value"),
+        to_attr="identity_list",
+    ),
+)
+
+
 def _order(field_name: str, descending: bool):  # type: ignore[no-untyped-def]
     # NULLS LAST only where a column can be null: it stops SQLite from reading an index in order.
     if field_name not in NULLABLE_SORT_FIELDS:
@@ -221,7 +233,7 @@ def inbox_page(
     rows = list(
         qs.select_related("customer", "owner")
         .only(*LIST_FIELDS)
-        .prefetch_related("tags", "customer__identities")
+        .prefetch_related(*LIST_PREFETCH)
         .order_by(order, "-pk" if descending else "pk")[: limit + 1]
     )
     next_cursor = None
@@ -265,7 +277,7 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     by_id = (
         Conversation.objects.select_related("customer", "owner")
         .only(*LIST_FIELDS)
-        .prefetch_related("tags", "customer__identities")
+        .prefetch_related(*LIST_PREFETCH)
         .in_bulk(ids)
     )
     return [by_id[i] for i in ids if i in by_id]
@@ -310,7 +322,7 @@ def keyset_slice(
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
     rows = list(
         qs.select_related("customer", "contact_reason")
-        .prefetch_related("tags", "customer__identities")
+        .prefetch_related(*LIST_PREFETCH)
         .order_by("-last_activity_at", "-pk")[: limit + 1]
     )
     if len(rows) <= limit:

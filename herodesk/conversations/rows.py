@@ -61,7 +61,7 @@ def _badges(c: Conversation) -> SafeString:
 
 
 def _subject_cell(c: Conversation) -> SafeString:
-    tags = format_html_join("", '<span class="chip">{}</span>', ((t.name,) for t in c.tags.all()))
+    tags = format_html_join("", '<span class="chip">{}</span>', ((name,) for name in c.tag_names))
     reminder = ""
     if c.snoozed_until and c.status != Conversation.Status.SNOOZED:
         local = timezone.localtime(c.snoozed_until)

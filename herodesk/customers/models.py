@@ -43,7 +43,11 @@ class Customer(models.Model):
 
     @property
     def primary_address(self) -> str:
-        identity = next(iter(self.identities.all()), None)
+        # Lists prefetch identities into identity_list; elsewhere the related manager is used.
+        identities = getattr(self, "identity_list", None)
+        if identities is None:
+            identities = self.identities.all()
+        identity = next(iter(identities), None)
         return identity.value if identity else ""
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from herodesk.accounts.models import User
 from herodesk.conversations.models import Conversation
-from herodesk.conversations.queries import visible_conversations
+from herodesk.conversations.queries import LIST_PREFETCH, visible_conversations
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
 
@@ -29,6 +29,7 @@ def hero_moments(user: User) -> list[Conversation]:
         visible_conversations(user)
         .filter(awaiting_relief=True, status__in=Conversation.OPEN_STATUSES)
         .select_related("customer", "owner")
+        .prefetch_related(*LIST_PREFETCH)
         .order_by("-intensity", "last_customer_message_at")[:HERO_LIMIT]
     )
 

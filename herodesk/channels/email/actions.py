@@ -6,6 +6,8 @@ Every ``do_*`` runs in one transaction; sending (auto-acknowledgements) is queue
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +31,7 @@ from herodesk.conversations.models import Channel, Conversation, Message
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer, normalize_email
 from herodesk.customers.models import Customer, Identity
 
+log = logging.getLogger(__name__)
 State = InboundMail.State
 POLL_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
@@ -66,23 +69,39 @@ class RawMail:
 @transaction.atomic
 def do_store_inbound(mail: RawMail) -> InboundMail:
     """Keep the raw bytes before anything else looks at them; too-large mail keeps its headers only."""
+    inbound = _new_inbound(mail)
+    inbound.save(force_insert=True)
+    _refuse_if_too_large(inbound)
+    return inbound
+
+
+@transaction.atomic
+def do_store_inbound_many(mails: Sequence[RawMail]) -> list[InboundMail]:
+    """Store a whole IMAP fetch batch in one transaction (one INSERT); all of it or nothing."""
+    rows = InboundMail.objects.bulk_create([_new_inbound(mail) for mail in mails])
+    for inbound in rows:
+        _refuse_if_too_large(inbound)
+    return rows
+
+
+def _new_inbound(mail: RawMail) -> InboundMail:
     size = mail.size if mail.size is not None else len(mail.raw)
-    too_large = size > settings.MAX_EMAIL_BYTES
-    raw = _header_block(mail.raw) if too_large else mail.raw
-    inbound = InboundMail.objects.create(
+    return InboundMail(
         mailbox=mail.mailbox,
         source=mail.source,
-        raw=raw,
+        raw=_header_block(mail.raw) if size > settings.MAX_EMAIL_BYTES else mail.raw,
         size=size,
         sha256=hashlib.sha256(mail.raw).hexdigest(),
         uidvalidity=mail.uidvalidity,
         uid=mail.uid,
         received_at=timezone.now(),
     )
-    if too_large:
-        limit = settings.MAX_EMAIL_BYTES
-        _finish(inbound, State.REJECTED, f"too large: {size:,} bytes, over the {limit:,}-byte limit")
-    return inbound
+
+
+def _refuse_if_too_large(inbound: InboundMail) -> None:
+    limit = settings.MAX_EMAIL_BYTES
+    if inbound.size > limit:
+        _finish(inbound, State.REJECTED, f"too large: {inbound.size:,} bytes, over the {limit:,}-byte limit")
 
 
 def _header_block(raw: bytes) -> bytes:
@@ -102,11 +121,14 @@ def _finish(
     reason: str,
     conversation: Conversation | None = None,
     message: Message | None = None,
+    message_id: int | None = None,
 ) -> InboundMail:
     inbound.state = state
     inbound.reason = " ".join(reason.split())[:1000]
     inbound.conversation = conversation
     inbound.message = message
+    if message is None and message_id is not None:
+        inbound.message_id = message_id
     inbound.processed_at = timezone.now()
     inbound.save(update_fields=[*FINISH_FIELDS])
     return inbound
@@ -122,17 +144,13 @@ def _locked(inbound_id: int) -> InboundMail:
 
 
 @transaction.atomic
-def do_refuse_inbound(inbound_id: int, reason: str) -> InboundMail:
-    inbound = _locked(inbound_id)
-    return inbound if inbound.done else _finish(inbound, State.REJECTED, reason)
-
-
-@transaction.atomic
 def do_fail_inbound(inbound_id: int, reason: str) -> InboundMail:
     """Intake broke on this mail; the raw bytes stay and it is retried (see queries.pending_inbound)."""
     inbound = _locked(inbound_id)
-    if inbound.done:
-        return inbound
+    return inbound if inbound.done else _fail(inbound, reason)
+
+
+def _fail(inbound: InboundMail, reason: str) -> InboundMail:
     inbound.attempts += 1
     inbound.state = State.FAILED
     inbound.reason = " ".join(reason.split())[:1000]
@@ -159,50 +177,116 @@ def do_mark_acknowledged(inbound_id: int) -> None:
 # --- Filing -----------------------------------------------------------------------------------------
 
 
+@dataclass
+class Filing:
+    """One stored mail handed to ``do_file_batch``: what the parser made of it (outside the transaction)."""
+
+    inbound_id: int
+    parsed: ParsedMail | None = None
+    refused: str = ""  # not a mail: refused with this reason
+    failed: str = ""  # the parser broke: marked failed (and retried) with this reason
+
+
 @transaction.atomic
-def do_file_inbound(inbound_id: int, parsed: ParsedMail) -> InboundMail:
-    """Refuse the mail, attach a bounce, or add it to its conversation (new or threaded)."""
-    inbound = _locked(inbound_id)
-    if inbound.done:
-        return inbound
-    _copy_headers(inbound, parsed)
-    refusal = routing.refusal_for(inbound, parsed)
-    if refusal is not None:
-        return _finish(inbound, refusal.state, refusal.reason)
-    if parsed.bounce:
-        return _file_bounce(inbound, parsed)
-    route = routing.route_for(parsed)
-    sender = _sender(parsed)
-    if route.conversation is None:
-        conversation, message = _new_conversation(inbound, parsed, sender)
+def do_file_batch(filings: Sequence[Filing]) -> dict[int, InboundMail]:
+    """Refuse each mail, attach it as a bounce, or add it to its conversation (new or threaded).
+
+    Several stored mails are filed in one transaction, each in its own savepoint.
+    A mail that fails rolls back only its own savepoint and is marked failed (retried later); the others
+    are filed. Anything that is not an ``Exception`` (the process being stopped) rolls back the whole
+    batch: every mail of it is still ``received`` and the next run files it. Returns the rows by id.
+    """
+    rows = {
+        row.pk: row
+        for row in InboundMail.objects.select_for_update(of=("self",))
+        .select_related("mailbox__team")
+        .defer("raw")
+        .filter(pk__in=[filing.inbound_id for filing in filings])
+    }
+    todo = [(filing, rows[filing.inbound_id]) for filing in filings if filing.inbound_id in rows]
+    todo = [(filing, inbound) for filing, inbound in todo if not inbound.done]
+    lookups = queries.IntakeLookups(
+        [_batch_mail(inbound, filing.parsed) for filing, inbound in todo if filing.parsed is not None]
+    )
+    for filing, inbound in todo:
+        if filing.failed:
+            _fail(inbound, filing.failed)
+        elif filing.refused or filing.parsed is None:
+            _finish(inbound, State.REJECTED, filing.refused)
+            lookups.learn(inbound)
+        else:
+            _file_one(inbound, filing.parsed, lookups)
+    return rows
+
+
+def _batch_mail(inbound: InboundMail, parsed: ParsedMail) -> queries.BatchMail:
+    message_id, from_address = _header_values(parsed)
+    return queries.BatchMail(inbound, message_id, from_address)
+
+
+def _file_one(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> None:
+    try:
+        with transaction.atomic():
+            _file(inbound, parsed, lookups)
+    except Exception as error:  # only this mail's savepoint is rolled back; it is retried later
+        log.exception("Filing inbound mail %s failed", inbound.pk)
+        lookups.discard()
+        inbound.refresh_from_db(fields=[*FINISH_FIELDS, "attempts"])
+        _fail(inbound, f"filing failed: {type(error).__name__}: {error}")
     else:
-        conversation, message = route.conversation, _add_to_conversation(route.conversation, parsed, sender)
-    _finish(inbound, State.PROCESSED, f"filed ({route.rule})", conversation, message)
+        lookups.learn(inbound)
+
+
+def _file(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> None:
+    _copy_headers(inbound, parsed)
+    refusal = routing.refusal_for(inbound, parsed, lookups)
+    if refusal is not None:
+        _finish(inbound, refusal.state, refusal.reason)
+        return
+    if parsed.bounce:
+        lookups.forget_senders()  # the bounce may mark identities as bouncing
+        _file_bounce(inbound, parsed)
+        return
+    route = routing.route_for(parsed)
+    sender = _sender(parsed, lookups)
+    if route.conversation is None:
+        conversation, message_id = _new_conversation(inbound, parsed, sender)
+    else:
+        conversation = route.conversation
+        message_id = _add_to_conversation(conversation, parsed, sender).pk
+    _finish(inbound, State.PROCESSED, f"filed ({route.rule})", conversation, message_id=message_id)
     if route.conversation is None and _should_acknowledge(inbound, parsed):
         inbound_pk = inbound.pk
         transaction.on_commit(lambda: _queue_acknowledgement(inbound_pk))
-    return inbound
+
+
+def _header_values(parsed: ParsedMail) -> tuple[str, str]:
+    """The Message-ID and sender as stored on the InboundMail row."""
+    message_id = queries.bare_message_id(parsed.message_id or "")[:998]
+    return message_id, normalize_email(parsed.from_address)[:254]
 
 
 def _copy_headers(inbound: InboundMail, parsed: ParsedMail) -> None:
-    inbound.message_id_header = queries.bare_message_id(parsed.message_id or "")[:998]
-    inbound.from_address = normalize_email(parsed.from_address)[:254]
+    inbound.message_id_header, inbound.from_address = _header_values(parsed)
     inbound.subject = parsed.subject[:300]
     inbound.auto_submitted = parsed.auto_submitted
 
 
-def _sender(parsed: ParsedMail) -> Customer:
+def _sender(parsed: ParsedMail, lookups: queries.IntakeLookups) -> Customer:
+    address = normalize_email(parsed.from_address)
+    known = lookups.known_sender(address, parsed.from_name)
+    if known is not None:
+        return known  # finding them would change nothing, and the address is not marked bouncing
     customer = do_find_or_create_customer(CustomerDetails(name=parsed.from_name, email=parsed.from_address))
     # A customer writing from an address proves it works again.
-    Identity.objects.filter(
-        kind=Identity.Kind.EMAIL, value=normalize_email(parsed.from_address), bouncing=True
-    ).update(bouncing=False, bounced_at=None)
+    Identity.objects.filter(kind=Identity.Kind.EMAIL, value=address, bouncing=True).update(
+        bouncing=False, bounced_at=None
+    )
+    lookups.remember_sender(address, customer)
     return customer
 
 
-def _new_conversation(
-    inbound: InboundMail, parsed: ParsedMail, sender: Customer
-) -> tuple[Conversation, Message]:
+def _new_conversation(inbound: InboundMail, parsed: ParsedMail, sender: Customer) -> tuple[Conversation, int]:
     draft = NewConversation(
         subject=parsed.subject.strip() or "(no subject)",
         channel=Channel.EMAIL,
@@ -211,9 +295,9 @@ def _new_conversation(
         first_message=incoming_message(parsed),
     )
     conversation = conversation_actions.do_create_conversation(draft)
-    message = conversation.messages.order_by("id").first()
-    assert message is not None
-    return conversation, message
+    message_id = conversation.messages.order_by("id").values_list("pk", flat=True).first()
+    assert message_id is not None
+    return conversation, message_id
 
 
 def _add_to_conversation(conversation: Conversation, parsed: ParsedMail, sender: Customer) -> Message:

@@ -7,6 +7,7 @@ the two leaves a "received" mail that the next poll (or ``herodesk mail reproces
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from herodesk.channels.email.parse import NotAnEmail, parse_message
 
 log = logging.getLogger(__name__)
 FETCH_BATCH = 200
+FILE_BATCH = 50  # mails filed per transaction (one savepoint each); the write lock is held that long
 STALE_AFTER = timedelta(minutes=10)
 State = InboundMail.State
 # What a poll records as the mailbox's error (and backs off from); anything else is a bug and propagates.
@@ -40,21 +42,43 @@ def process(inbound_id: int, stored: InboundMail | None = None) -> InboundMail:
 
     ``stored`` is the row just written by the caller, which saves reading the raw bytes back.
     """
-    inbound = stored or InboundMail.objects.get(pk=inbound_id)
-    if inbound.done:
-        return inbound
+    return file_stored([stored or InboundMail.objects.get(pk=inbound_id)])[0]
+
+
+def file_stored(stored: Sequence[InboundMail]) -> list[InboundMail]:
+    """Parse and file stored mails (rows with their raw bytes), FILE_BATCH of them per transaction.
+
+    Parsing happens outside the transaction; each mail is filed in its own savepoint, so a mail that
+    fails is marked failed without undoing the others. Returns the rows in the given order.
+    """
+    filed: list[InboundMail] = []
+    for start in range(0, len(stored), FILE_BATCH):
+        filed.extend(_file_chunk(stored[start : start + FILE_BATCH]))
+    return filed
+
+
+def _file_chunk(chunk: Sequence[InboundMail]) -> list[InboundMail]:
+    filings = [_parse(inbound) for inbound in chunk if not inbound.done]
+    if not filings:
+        return list(chunk)
+    try:
+        rows = actions.do_file_batch(filings)
+    except Exception as error:  # the batch as a whole (e.g. the database); the raw mails are kept
+        log.exception("Filing inbound mails %s failed", [filing.inbound_id for filing in filings])
+        reason = f"filing failed: {type(error).__name__}: {error}"
+        rows = {filing.inbound_id: actions.do_fail_inbound(filing.inbound_id, reason) for filing in filings}
+    return [rows.get(inbound.pk, inbound) for inbound in chunk]
+
+
+def _parse(inbound: InboundMail) -> actions.Filing:
     try:
         parsed = parse_message(bytes(inbound.raw), max_size=settings.MAX_EMAIL_BYTES)
     except NotAnEmail as error:
-        return actions.do_refuse_inbound(inbound_id, f"not an email: {error.reason}")
+        return actions.Filing(inbound.pk, refused=f"not an email: {error.reason}")
     except Exception as error:  # the parser's promise is NotAnEmail; anything else is a bug to retry
-        log.exception("Parsing inbound mail %s failed", inbound_id)
-        return actions.do_fail_inbound(inbound_id, f"parser error: {type(error).__name__}: {error}")
-    try:
-        return actions.do_file_inbound(inbound_id, parsed)
-    except Exception as error:  # filing rolled back; the raw mail is kept and retried
-        log.exception("Filing inbound mail %s failed", inbound_id)
-        return actions.do_fail_inbound(inbound_id, f"filing failed: {type(error).__name__}: {error}")
+        log.exception("Parsing inbound mail %s failed", inbound.pk)
+        return actions.Filing(inbound.pk, failed=f"parser error: {type(error).__name__}: {error}")
+    return actions.Filing(inbound.pk, parsed)
 
 
 def process_pending(mailbox: Mailbox | None = None, stale_only: bool = False, source: str = "") -> int:
@@ -64,8 +88,10 @@ def process_pending(mailbox: Mailbox | None = None, stale_only: bool = False, so
     """
     older_than = timezone.now() - STALE_AFTER if stale_only else None
     pending = queries.pending_inbound(mailbox, older_than, source)
-    for inbound_id in pending:
-        process(inbound_id)
+    for start in range(0, len(pending), FILE_BATCH):
+        ids = pending[start : start + FILE_BATCH]
+        rows = InboundMail.objects.in_bulk(ids)
+        file_stored([rows[pk] for pk in ids if pk in rows])
     return len(pending)
 
 
@@ -169,11 +195,8 @@ def _store_and_file(
     limit = settings.MAX_EMAIL_BYTES
     small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
     bodies = {**folder.fetch(small), **folder.fetch([uid for uid in uids if uid not in small], True)}
-    filed = []
-    for uid in uids:
-        if uid not in bodies:
-            continue  # expunged by someone else meanwhile
-        raw = actions.RawMail(
+    mails = [
+        actions.RawMail(
             raw=bodies[uid],
             source=InboundMail.Source.IMAP,
             mailbox=mailbox,
@@ -181,11 +204,21 @@ def _store_and_file(
             uid=uid,
             size=max(sizes.get(uid, 0), len(bodies[uid])),
         )
-        result.fetched += 1
-        inbound = _store_once(raw)
-        if inbound is not None:
-            filed.append(process(inbound.pk, inbound))
-    return filed
+        for uid in uids
+        if uid in bodies  # else expunged by someone else meanwhile
+    ]
+    result.fetched += len(mails)
+    return file_stored(_store(mails))
+
+
+def _store(mails: list[actions.RawMail]) -> list[InboundMail]:
+    """Store the whole fetch batch in one transaction; mail by mail if another worker got there first."""
+    if not mails:
+        return []
+    try:
+        return actions.do_store_inbound_many(mails)
+    except IntegrityError:
+        return [inbound for inbound in map(_store_once, mails) if inbound is not None]
 
 
 def _store_once(raw: actions.RawMail) -> InboundMail | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import User
@@ -147,27 +150,120 @@ def strip_plus_tag(address: str) -> str:
     return f"{local.partition('+')[0]}@{host}" if host else local
 
 
-def filed_duplicate(inbound: InboundMail) -> InboundMail | None:
-    """An earlier filed mail with the same Message-ID (or the same bytes when there is no Message-ID)."""
-    done = InboundMail.objects.filter(state=State.PROCESSED).exclude(pk=inbound.pk).defer("raw")
-    if inbound.message_id_header:
-        return done.filter(message_id_header=inbound.message_id_header).order_by("id").first()
-    return done.filter(sha256=inbound.sha256).order_by("id").first()
+IN_CHUNK = 500  # values per IN (...) list
+
+
+@dataclass(frozen=True)
+class BatchMail:
+    """What the batch look-ups need of one mail: its row and its parsed Message-ID, sender and age."""
+
+    inbound: InboundMail
+    message_id: str  # bare, as stored in message_id_header
+    from_address: str  # normalized, as stored in from_address
+
+
+class IntakeLookups:
+    """The reads filing needs for a batch of mails, in a few queries per batch instead of a few per mail.
+
+    Load it inside the filing transaction, then ``learn`` each mail once its savepoint is released:
+    every later mail of the batch then sees the earlier ones exactly as the per-mail queries would.
+    ``remember_sender`` is staged and kept only by ``learn`` (a rolled-back mail leaves nothing behind).
+    """
+
+    def __init__(self, mails: Sequence[BatchMail]) -> None:
+        self._duplicates: dict[str, int] = {}  # message id -> earliest filed inbound mail
+        self._same_bytes: dict[str, int] = {}  # sha256 -> earliest filed mail without a Message-ID
+        self._received: dict[str, list[datetime]] = defaultdict(list)  # sender -> sorted received_at
+        self._senders: dict[str, tuple[Customer, bool]] = {}  # address -> (customer, bouncing)
+        self._staged: tuple[str, Customer] | None = None
+        if mails:
+            self._load(mails)
+
+    def _load(self, mails: Sequence[BatchMail]) -> None:
+        done = InboundMail.objects.filter(state=State.PROCESSED)
+        message_ids = sorted({mail.message_id for mail in mails if mail.message_id})
+        hashes = sorted({mail.inbound.sha256 for mail in mails if not mail.message_id})
+        for key, values, target in (
+            ("message_id_header", message_ids, self._duplicates),
+            ("sha256", hashes, self._same_bytes),
+        ):
+            for chunk in _chunks(values):
+                rows = done.filter(**{f"{key}__in": chunk}).values(key).annotate(first=Min("id"))
+                target.update({row[key]: row["first"] for row in rows})
+        senders = sorted({mail.from_address for mail in mails if mail.from_address})
+        since = one_hour_before(min(mail.inbound.received_at for mail in mails))
+        for chunk in _chunks(senders):
+            rows = InboundMail.objects.filter(
+                from_address__in=chunk, received_at__gte=since, state__in=[State.PROCESSED, State.REJECTED]
+            ).values_list("from_address", "received_at")
+            for address, received_at in rows:
+                self._received[address].append(received_at)
+        for times in self._received.values():
+            times.sort()
+        for chunk in _chunks(senders):
+            identities = Identity.objects.filter(kind=Identity.Kind.EMAIL, value__in=chunk)
+            for identity in identities.select_related("customer"):
+                self._senders[identity.value] = (identity.customer, identity.bouncing)
+
+    def filed_duplicate(self, inbound: InboundMail) -> int | None:
+        """The earliest filed mail with the same Message-ID (the same bytes when there is none)."""
+        if inbound.message_id_header:
+            return self._duplicates.get(inbound.message_id_header)
+        return self._same_bytes.get(inbound.sha256)
+
+    def recent_mails_from(self, address: str, since: datetime) -> int:
+        """Filed or refused mails from this sender received since then (the mail itself is neither)."""
+        times = self._received.get(address, [])
+        return len(times) - bisect.bisect_left(times, since)
+
+    def known_sender(self, address: str, name: str) -> Customer | None:
+        """The customer behind this address when finding them would change nothing; else None.
+
+        None (ask ``customers.actions``) for a new address, a merged customer, a nameless one that would
+        get a name, or an address marked as bouncing (writing from it clears the mark).
+        """
+        known = self._senders.get(address)
+        if known is None:
+            return None
+        customer, bouncing = known
+        if bouncing or customer.merged_into_id is not None or (name.strip() and not customer.name):
+            return None
+        return customer
+
+    def remember_sender(self, address: str, customer: Customer) -> None:
+        self._staged = (address, customer)
+
+    def forget_senders(self) -> None:
+        """Identities changed in a way the cache cannot follow (a bounce marked some as bouncing)."""
+        self._senders.clear()
+
+    def discard(self) -> None:
+        """The mail's savepoint was rolled back."""
+        self._staged = None
+
+    def learn(self, inbound: InboundMail) -> None:
+        """This mail's savepoint was released: later mails of the batch must see it."""
+        if self._staged is not None:
+            address, customer = self._staged
+            self._senders[address] = (customer, False)
+            self._staged = None
+        if inbound.state == State.PROCESSED:
+            if inbound.message_id_header:
+                self._duplicates.setdefault(inbound.message_id_header, inbound.pk)
+            else:
+                self._same_bytes.setdefault(inbound.sha256, inbound.pk)
+        if inbound.state in (State.PROCESSED, State.REJECTED) and inbound.from_address:
+            bisect.insort(self._received[inbound.from_address], inbound.received_at)
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    return (values[start : start + IN_CHUNK] for start in range(0, len(values), IN_CHUNK))
 
 
 def is_our_outgoing_message(message_id: str) -> bool:
     return Message.objects.filter(
         external_id__in=_both_forms([message_id]), direction=Message.Direction.OUT
     ).exists()
-
-
-def recent_mails_from(address: str, since: datetime, exclude_id: int) -> int:
-    return (
-        InboundMail.objects.filter(from_address=address, received_at__gte=since)
-        .filter(state__in=[State.PROCESSED, State.REJECTED])
-        .exclude(pk=exclude_id)
-        .count()
-    )
 
 
 def conversation_by_message_ids(message_ids: Sequence[str]) -> Conversation | None:

@@ -38,13 +38,16 @@ class Route:
     rule: str  # in-reply-to | reply-token | subject | new
 
 
-def refusal_for(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
-    """Why this mail must not be filed, or None. Checked in order: own, loop, duplicate, rate."""
-    for check in (_from_ourselves, _looped, _duplicate, _rate_limited):
+def refusal_for(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> Refusal | None:
+    """Why this mail must not be filed, or None. Checked in order: own, loop, duplicate, rate.
+
+    ``lookups`` answers the duplicate and rate-limit questions for the whole batch being filed.
+    """
+    for check in (_from_ourselves, _looped):
         refusal = check(inbound, parsed)
         if refusal is not None:
             return refusal
-    return None
+    return _duplicate(inbound, lookups) or _rate_limited(inbound, parsed, lookups)
 
 
 def _from_ourselves(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
@@ -72,20 +75,20 @@ def _looks_like_ours(message_id: str) -> bool:
     return message_id.startswith("hd.") or ".hd." in message_id
 
 
-def _duplicate(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
-    earlier = queries.filed_duplicate(inbound)
+def _duplicate(inbound: InboundMail, lookups: queries.IntakeLookups) -> Refusal | None:
+    earlier = lookups.filed_duplicate(inbound)
     if earlier is None:
         return None
     what = f"Message-ID {inbound.message_id_header}" if inbound.message_id_header else "content"
-    return Refusal(State.DUPLICATE, f"duplicate: same {what} as inbound mail {earlier.pk}")
+    return Refusal(State.DUPLICATE, f"duplicate: same {what} as inbound mail {earlier}")
 
 
-def _rate_limited(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
+def _rate_limited(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> Refusal | None:
     if _is_backlog(parsed, inbound.received_at):
         return None  # old mail found in a newly connected mailbox is history, not a loop
     limit = sender_rate_limit()
     since = queries.one_hour_before(inbound.received_at)
-    if queries.recent_mails_from(inbound.from_address, since, inbound.pk) < limit:
+    if lookups.recent_mails_from(inbound.from_address, since) < limit:
         return None
     return Refusal(
         State.REJECTED, f"rate limited: more than {limit} mails from {inbound.from_address} in one hour"

@@ -97,12 +97,14 @@ def test_stop_between_storing_and_filing_is_resumed_by_the_next_poll(imap_mailbo
     monkeypatch.setattr(actions.routing, "route_for", killed)
     with pytest.raises(KeyboardInterrupt):
         intake.poll(imap_mailbox)
-    assert list(InboundMail.objects.values_list("state", flat=True)) == [State.RECEIVED]
+    # The whole fetch batch is stored (one transaction) before any of it is filed; the stop rolled back
+    # the filing transaction, so both mails are stored and neither is filed.
+    assert list(InboundMail.objects.values_list("state", flat=True)) == [State.RECEIVED, State.RECEIVED]
     assert not Conversation.objects.exists()
 
     monkeypatch.undo()
     result = poll(imap_mailbox)
-    assert result.retried == 1 and result.filed == 1
+    assert result.retried == 2 and result.fetched == 0
     assert Conversation.objects.count() == 2
     assert set(InboundMail.objects.values_list("state", flat=True)) == {State.PROCESSED}
 
