@@ -202,6 +202,12 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+# What the API's conversation schema reads.
+API_LIST_FIELDS = (
+    "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at", "created_at",
+    "first_response_at", "resolved_at", "intensity", "effort", "awaiting_relief", "owner_id", "team_id",
+    "customer__name", "contact_reason__name",
+)  # fmt: skip
 LIST_PREFETCH = (
     # to_attr keeps Django from building a related manager per row (a third of a page's CPU time).
     Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="tag_list"),
@@ -322,6 +328,7 @@ def keyset_slice(
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
     rows = list(
         qs.select_related("customer", "contact_reason")
+        .only(*API_LIST_FIELDS)
         .prefetch_related(*LIST_PREFETCH)
         .order_by("-last_activity_at", "-pk")[: limit + 1]
     )

@@ -202,6 +202,7 @@ def do_file_batch(filings: Sequence[Filing]) -> dict[int, InboundMail]:
         .select_related("mailbox__team")
         .defer("raw")
         .filter(pk__in=[filing.inbound_id for filing in filings])
+        .order_by()
     }
     todo = [(filing, rows[filing.inbound_id]) for filing in filings if filing.inbound_id in rows]
     todo = [(filing, inbound) for filing, inbound in todo if not inbound.done]

@@ -188,16 +188,22 @@ class IntakeLookups:
             ("sha256", hashes, self._same_bytes),
         ):
             for chunk in _chunks(values):
-                rows = done.filter(**{f"{key}__in": chunk}).values(key).annotate(first=Min("id"))
+                rows = done.filter(**{f"{key}__in": chunk}).order_by().values(key).annotate(first=Min("id"))
                 target.update({row[key]: row["first"] for row in rows})
         senders = sorted({mail.from_address for mail in mails if mail.from_address})
         since = one_hour_before(min(mail.inbound.received_at for mail in mails))
+        counted = (State.PROCESSED, State.REJECTED)
         for chunk in _chunks(senders):
-            rows = InboundMail.objects.filter(
-                from_address__in=chunk, received_at__gte=since, state__in=[State.PROCESSED, State.REJECTED]
-            ).values_list("from_address", "received_at")
-            for address, received_at in rows:
-                self._received[address].append(received_at)
+            # The state is checked here, not in SQL: with it, SQLite prefers the (state, received_at) index
+            # and reads every mail of the hour instead of these senders' few.
+            rows = (
+                InboundMail.objects.filter(from_address__in=chunk, received_at__gte=since)
+                .order_by()
+                .values_list("from_address", "received_at", "state")
+            )
+            for address, received_at, state in rows:
+                if state in counted:
+                    self._received[address].append(received_at)
         for times in self._received.values():
             times.sort()
         for chunk in _chunks(senders):
