@@ -108,14 +108,16 @@ class Conversation(models.Model):
     intensity = models.FloatField(null=True, blank=True)
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     awaiting_relief = models.BooleanField(default=False)
-    # Derived by the database (new, open or pending), so the inbox views filter on one equality and read
-    # an index in activity order instead of sorting every open conversation.
+    # 1 while new, open or pending, else 0; derived by the database. The inbox views filter on
+    # ``is_open = 1`` and read an (owner|team, is_open, activity) index in order instead of sorting
+    # every open conversation. An integer, not a boolean: SQLite only uses an index for an explicit
+    # equality, and Django writes a boolean filter as a bare column.
     is_open = models.GeneratedField(
         expression=models.Case(
-            models.When(status__in=["new", "open", "pending"], then=models.Value(True)),
-            default=models.Value(False),
+            models.When(status__in=["new", "open", "pending"], then=models.Value(1)),
+            default=models.Value(0),
         ),
-        output_field=models.BooleanField(),
+        output_field=models.PositiveSmallIntegerField(),
         db_persist=True,
     )
 

@@ -114,13 +114,13 @@ def in_view(user: User, slug: str, qs: QuerySet[Conversation]) -> QuerySet[Conve
 def view_filter(user: User, slug: str) -> Q:
     """Each view is an equality on an indexed column, so the inbox reads rows in activity order."""
     filters = {
-        "mine": Q(owner_id=user.pk, is_open=True),
-        "unassigned": Q(owner__isnull=True, is_open=True) & ~Q(status=Status.PENDING),
-        "team": Q(is_open=True, in_my_teams=True),
-        "open": Q(is_open=True),
+        "mine": Q(owner_id=user.pk, is_open=1),
+        "unassigned": Q(owner__isnull=True, is_open=1) & ~Q(status=Status.PENDING),
+        "team": Q(is_open=1, in_my_teams=True),
+        "open": Q(is_open=1),
         "pending": Q(status=Status.PENDING),
         "snoozed": Q(status=Status.SNOOZED),
-        "resolved": Q(is_open=False) & ~Q(status=Status.SNOOZED),
+        "resolved": Q(is_open=0) & ~Q(status=Status.SNOOZED),
     }
     if slug not in filters:
         raise Http404("No such view")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import User
@@ -180,7 +180,6 @@ class IntakeLookups:
             self._load(mails)
 
     def _load(self, mails: Sequence[BatchMail]) -> None:
-        done = InboundMail.objects.filter(state=State.PROCESSED)
         message_ids = sorted({mail.message_id for mail in mails if mail.message_id})
         hashes = sorted({mail.inbound.sha256 for mail in mails if not mail.message_id})
         for key, values, target in (
@@ -188,14 +187,21 @@ class IntakeLookups:
             ("sha256", hashes, self._same_bytes),
         ):
             for chunk in _chunks(values):
-                rows = done.filter(**{f"{key}__in": chunk}).order_by().values(key).annotate(first=Min("id"))
-                target.update({row[key]: row["first"] for row in rows})
+                # As below, the state is checked here so that SQLite searches the Message-ID (or hash) index.
+                rows = (
+                    InboundMail.objects.filter(**{f"{key}__in": chunk})
+                    .order_by()
+                    .values_list(key, "id", "state")
+                )
+                for value, pk, state in rows:
+                    if state == State.PROCESSED and pk < target.get(value, pk + 1):
+                        target[value] = pk
         senders = sorted({mail.from_address for mail in mails if mail.from_address})
         since = one_hour_before(min(mail.inbound.received_at for mail in mails))
         counted = (State.PROCESSED, State.REJECTED)
         for chunk in _chunks(senders):
-            # The state is checked here, not in SQL: with it, SQLite prefers the (state, received_at) index
-            # and reads every mail of the hour instead of these senders' few.
+            # The state is checked here, not in SQL: with it, SQLite may prefer the (state, received_at)
+            # index and read every mail of the hour instead of these senders' few.
             rows = (
                 InboundMail.objects.filter(from_address__in=chunk, received_at__gte=since)
                 .order_by()
