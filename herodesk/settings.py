@@ -94,8 +94,9 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "herodesk.sqlite",  # Django's SQLite backend plus a writer queue (see herodesk/sqlite)
             "NAME": str(DATA_DIR / "herodesk.sqlite3"),
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside a transaction.

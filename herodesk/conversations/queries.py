@@ -236,7 +236,7 @@ def inbox_page(
         qs = qs.filter(_keyset_after(field_name, descending, value, pk))
 
     order = _order(field_name, descending)
-    rows = list(
+    rows: list[Conversation] = list(
         qs.select_related("customer", "owner")
         .only(*LIST_FIELDS)
         .prefetch_related(*LIST_PREFETCH)
@@ -326,7 +326,7 @@ def keyset_slice(
     if cursor:
         value, pk = decode_cursor(cursor, "last_activity_at")
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
-    rows = list(
+    rows: list[Conversation] = list(
         qs.select_related("customer", "contact_reason")
         .only(*API_LIST_FIELDS)
         .prefetch_related(*LIST_PREFETCH)

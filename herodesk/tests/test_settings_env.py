@@ -119,7 +119,7 @@ def test_an_unreadable_secret_file_fails_loudly(monkeypatch, tmp_path):
 def test_sqlite_in_the_data_dir_is_the_default_database(tmp_path):
     loaded = settings_with(tmp_path)
 
-    assert loaded["engine"] == "django.db.backends.sqlite3"
+    assert loaded["engine"] == "herodesk.sqlite"  # Django's SQLite backend plus a writer queue
     assert loaded["name"] == str((tmp_path / "data" / "herodesk.sqlite3").resolve())
 
 

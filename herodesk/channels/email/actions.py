@@ -222,7 +222,7 @@ def do_file_batch(filings: Sequence[Filing]) -> dict[int, InboundMail]:
 
 def _batch_mail(inbound: InboundMail, parsed: ParsedMail) -> queries.BatchMail:
     message_id, from_address = _header_values(parsed)
-    return queries.BatchMail(inbound, message_id, from_address)
+    return queries.BatchMail(inbound, message_id, from_address, routing.thread_ids(parsed))
 
 
 def _file_one(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> None:
@@ -248,14 +248,15 @@ def _file(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLooku
         lookups.forget_senders()  # the bounce may mark identities as bouncing
         _file_bounce(inbound, parsed)
         return
-    route = routing.route_for(parsed)
+    route = routing.route_for(parsed, lookups)
     sender = _sender(parsed, lookups)
     if route.conversation is None:
         conversation, message_id = _new_conversation(inbound, parsed, sender)
     else:
-        conversation = route.conversation
-        message_id = _add_to_conversation(conversation, parsed, sender).pk
+        message = _add_to_conversation(route.conversation, parsed, sender)
+        conversation, message_id = message.conversation, message.pk  # as locked and updated by the add
     _finish(inbound, State.PROCESSED, f"filed ({route.rule})", conversation, message_id=message_id)
+    lookups.remember_message(inbound.message_id_header, conversation.pk)
     if route.conversation is None and _should_acknowledge(inbound, parsed):
         inbound_pk = inbound.pk
         transaction.on_commit(lambda: _queue_acknowledgement(inbound_pk))

@@ -160,6 +160,7 @@ class BatchMail:
     inbound: InboundMail
     message_id: str  # bare, as stored in message_id_header
     from_address: str  # normalized, as stored in from_address
+    thread_ids: Sequence[str] = ()  # In-Reply-To and References, bare (see routing.thread_ids)
 
 
 class IntakeLookups:
@@ -167,7 +168,7 @@ class IntakeLookups:
 
     Load it inside the filing transaction, then ``learn`` each mail once its savepoint is released:
     every later mail of the batch then sees the earlier ones exactly as the per-mail queries would.
-    ``remember_sender`` is staged and kept only by ``learn`` (a rolled-back mail leaves nothing behind).
+    ``remember_*`` is staged and kept only by ``learn`` (a rolled-back mail leaves nothing behind).
     """
 
     def __init__(self, mails: Sequence[BatchMail]) -> None:
@@ -175,33 +176,37 @@ class IntakeLookups:
         self._same_bytes: dict[str, int] = {}  # sha256 -> earliest filed mail without a Message-ID
         self._received: dict[str, list[datetime]] = defaultdict(list)  # sender -> sorted received_at
         self._senders: dict[str, tuple[Customer, bool]] = {}  # address -> (customer, bouncing)
-        self._staged: tuple[str, Customer] | None = None
+        self._threads: dict[str, int] = {}  # Message-ID of one of our messages -> its conversation
+        self._staged_sender: tuple[str, Customer] | None = None
+        self._staged_message: tuple[str, int] | None = None
         if mails:
             self._load(mails)
 
     def _load(self, mails: Sequence[BatchMail]) -> None:
+        # The state is checked in Python, not in SQL: with it, SQLite may prefer the (state, received_at)
+        # index and read every mail of the hour instead of the few with these Message-IDs or senders.
         message_ids = sorted({mail.message_id for mail in mails if mail.message_id})
         hashes = sorted({mail.inbound.sha256 for mail in mails if not mail.message_id})
-        for key, values, target in (
-            ("message_id_header", message_ids, self._duplicates),
-            ("sha256", hashes, self._same_bytes),
-        ):
-            for chunk in _chunks(values):
-                # As below, the state is checked here so that SQLite searches the Message-ID (or hash) index.
-                rows = (
-                    InboundMail.objects.filter(**{f"{key}__in": chunk})
-                    .order_by()
-                    .values_list(key, "id", "state")
-                )
-                for value, pk, state in rows:
-                    if state == State.PROCESSED and pk < target.get(value, pk + 1):
-                        target[value] = pk
+        self._load_filed("message_id_header", message_ids, self._duplicates)
+        self._load_filed("sha256", hashes, self._same_bytes)
         senders = sorted({mail.from_address for mail in mails if mail.from_address})
-        since = one_hour_before(min(mail.inbound.received_at for mail in mails))
+        self._load_received(senders, one_hour_before(min(mail.inbound.received_at for mail in mails)))
+        self._load_senders(senders)
+        self._load_threads(sorted({mid for mail in mails for mid in mail.thread_ids}))
+
+    @staticmethod
+    def _load_filed(key: str, values: Sequence[str], earliest: dict[str, int]) -> None:
+        for chunk in _chunks(values):
+            rows = (
+                InboundMail.objects.filter(**{f"{key}__in": chunk}).order_by().values_list(key, "id", "state")
+            )
+            for value, pk, state in rows:
+                if state == State.PROCESSED and pk < earliest.get(value, pk + 1):
+                    earliest[value] = pk
+
+    def _load_received(self, senders: Sequence[str], since: datetime) -> None:
         counted = (State.PROCESSED, State.REJECTED)
         for chunk in _chunks(senders):
-            # The state is checked here, not in SQL: with it, SQLite may prefer the (state, received_at)
-            # index and read every mail of the hour instead of these senders' few.
             rows = (
                 InboundMail.objects.filter(from_address__in=chunk, received_at__gte=since)
                 .order_by()
@@ -212,10 +217,18 @@ class IntakeLookups:
                     self._received[address].append(received_at)
         for times in self._received.values():
             times.sort()
+
+    def _load_senders(self, senders: Sequence[str]) -> None:
         for chunk in _chunks(senders):
             identities = Identity.objects.filter(kind=Identity.Kind.EMAIL, value__in=chunk)
             for identity in identities.select_related("customer"):
                 self._senders[identity.value] = (identity.customer, identity.bouncing)
+
+    def _load_threads(self, message_ids: Sequence[str]) -> None:
+        for chunk in _chunks(message_ids):
+            messages = Message.objects.filter(external_id__in=_both_forms(chunk)).order_by()
+            for external_id, conversation_id in messages.values_list("external_id", "conversation_id"):
+                self._threads[bare_message_id(external_id)] = conversation_id
 
     def filed_duplicate(self, inbound: InboundMail) -> int | None:
         """The earliest filed mail with the same Message-ID (the same bytes when there is none)."""
@@ -242,8 +255,22 @@ class IntakeLookups:
             return None
         return customer
 
+    def conversation_by_message_ids(self, message_ids: Sequence[str]) -> Conversation | None:
+        """The conversation of the first id (in the given order) that is one of our messages.
+
+        Only its id is read: adding the message locks and reads the conversation again anyway.
+        """
+        for message_id in message_ids:
+            if message_id in self._threads:
+                return Conversation.objects.only("id").filter(pk=self._threads[message_id]).first()
+        return None
+
     def remember_sender(self, address: str, customer: Customer) -> None:
-        self._staged = (address, customer)
+        self._staged_sender = (address, customer)
+
+    def remember_message(self, message_id: str, conversation_id: int) -> None:
+        if message_id:
+            self._staged_message = (message_id, conversation_id)
 
     def forget_senders(self) -> None:
         """Identities changed in a way the cache cannot follow (a bounce marked some as bouncing)."""
@@ -251,14 +278,16 @@ class IntakeLookups:
 
     def discard(self) -> None:
         """The mail's savepoint was rolled back."""
-        self._staged = None
+        self._staged_sender = self._staged_message = None
 
     def learn(self, inbound: InboundMail) -> None:
         """This mail's savepoint was released: later mails of the batch must see it."""
-        if self._staged is not None:
-            address, customer = self._staged
+        if self._staged_sender is not None:
+            address, customer = self._staged_sender
             self._senders[address] = (customer, False)
-            self._staged = None
+        if self._staged_message is not None:
+            self._threads.setdefault(*self._staged_message)
+        self._staged_sender = self._staged_message = None
         if inbound.state == State.PROCESSED:
             if inbound.message_id_header:
                 self._duplicates.setdefault(inbound.message_id_header, inbound.pk)
@@ -276,21 +305,6 @@ def is_our_outgoing_message(message_id: str) -> bool:
     return Message.objects.filter(
         external_id__in=_both_forms([message_id]), direction=Message.Direction.OUT
     ).exists()
-
-
-def conversation_by_message_ids(message_ids: Sequence[str]) -> Conversation | None:
-    """The conversation of the first id (in the given order) that is one of our messages."""
-    candidates = [bare_message_id(mid) for mid in message_ids if bare_message_id(mid)]
-    if not candidates:
-        return None
-    rows = Message.objects.filter(external_id__in=_both_forms(candidates)).values_list(
-        "external_id", "conversation_id"
-    )
-    by_id = {bare_message_id(external_id): conversation_id for external_id, conversation_id in rows}
-    for candidate in candidates:
-        if candidate in by_id:
-            return Conversation.objects.filter(pk=by_id[candidate]).first()
-    return None
 
 
 def message_by_external_id(message_id: str) -> Message | None:

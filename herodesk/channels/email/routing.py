@@ -102,9 +102,14 @@ def _is_backlog(parsed: ParsedMail, received_at: datetime) -> bool:
 # --- Threading --------------------------------------------------------------------------------------
 
 
-def route_for(parsed: ParsedMail) -> Route:
+def thread_ids(parsed: ParsedMail) -> list[str]:
+    """In-Reply-To, then References from the newest: the Message-IDs that thread this mail, bare."""
     message_ids = [*([parsed.in_reply_to] if parsed.in_reply_to else []), *reversed(parsed.references)]
-    conversation = queries.conversation_by_message_ids(message_ids)
+    return [bare for bare in map(queries.bare_message_id, message_ids) if bare]
+
+
+def route_for(parsed: ParsedMail, lookups: queries.IntakeLookups) -> Route:
+    conversation = lookups.conversation_by_message_ids(thread_ids(parsed))
     if conversation is not None:
         return Route(conversation, "in-reply-to")
     token = reply_token_from(parsed)

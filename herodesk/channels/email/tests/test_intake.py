@@ -332,3 +332,94 @@ def test_customers_are_reused_by_address(mailbox):
     existing = CustomerFactory(name="Carla", email="carla@example.com")
     inbound = ingest(raw_mail(sender="CARLA@example.com"), mailbox)
     assert inbound.conversation.customer == existing
+
+
+# --- Batches: an IMAP fetch, or the mails a crash left behind, filed in one transaction ---------------
+
+
+def file_together(mailbox, *raws: bytes) -> list[InboundMail]:
+    """Store the mails in one transaction, then file them in one batch (as a poll does)."""
+    from herodesk.channels.email import actions
+
+    mails = [actions.RawMail(raw=raw, source=InboundMail.Source.PIPE, mailbox=mailbox) for raw in raws]
+    return intake.file_stored(actions.do_store_inbound_many(mails))
+
+
+def test_a_batch_sees_its_own_earlier_mails(mailbox, settings):
+    """Duplicates, threading, senders and the rate limit work within a batch as across batches."""
+    settings.EMAIL_SENDER_RATE_LIMIT = 2
+    first, again, answer, *bot = file_together(
+        mailbox,
+        raw_mail(message_id="<a@example.com>", sender="Dave <dave@example.com>"),
+        raw_mail(message_id="<a@example.com>", body="other bytes"),
+        raw_mail(sender="dave@example.com", In_Reply_To="<a@example.com>", subject="Re: My order"),
+        *(raw_mail(sender="bot@example.org") for _ in range(3)),
+    )
+    assert (first.state, again.state) == (State.PROCESSED, State.DUPLICATE)
+    assert f"inbound mail {first.pk}" in again.reason
+    assert answer.reason == "filed (in-reply-to)" and answer.conversation_id == first.conversation_id
+    assert answer.message.customer == first.conversation.customer
+    assert Identity.objects.filter(value="dave@example.com").count() == 1
+    assert [mail.state for mail in bot] == [State.PROCESSED, State.PROCESSED, State.REJECTED]
+    assert Conversation.objects.count() == 3
+
+
+def test_a_mail_failing_in_a_batch_rolls_back_only_itself(mailbox, monkeypatch):
+    from herodesk.conversations import search
+
+    original = search.index_conversation
+
+    def fails_for_boom(conversation):
+        if conversation.subject == "boom":
+            raise ValueError("broken index")
+        original(conversation)
+
+    monkeypatch.setattr(search, "index_conversation", fails_for_boom)
+    before, broken, after = file_together(
+        mailbox,
+        raw_mail(),
+        raw_mail(sender="bob@example.com", subject="boom"),
+        raw_mail(sender="Bob <bob@example.com>", subject="fine"),
+    )
+    assert (before.state, after.state) == (State.PROCESSED, State.PROCESSED)
+    assert broken.state == State.FAILED and broken.attempts == 1 and "broken index" in broken.reason
+    assert broken.conversation is None and broken.message is None
+    assert after.conversation.customer.name == "Bob"  # created again: the rolled-back one left nothing
+    subjects = sorted(Conversation.objects.values_list("subject", flat=True))
+    assert subjects == ["My order never arrived", "fine"]
+
+    monkeypatch.undo()
+    intake.process_pending()
+    broken.refresh_from_db()
+    assert broken.state == State.PROCESSED and Conversation.objects.count() == 3
+
+
+def test_a_stop_in_the_middle_of_a_batch_files_none_of_it(mailbox, monkeypatch):
+    from herodesk.channels.email import actions
+
+    calls = []
+
+    def stopped_at_the_second(parsed, lookups):
+        calls.append(parsed)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(parsed, lookups)
+
+    original = actions.routing.route_for
+    monkeypatch.setattr(actions.routing, "route_for", stopped_at_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        file_together(mailbox, raw_mail(), raw_mail(sender="bob@example.com"), raw_mail(sender="eve@x.org"))
+    assert set(InboundMail.objects.values_list("state", flat=True)) == {State.RECEIVED}
+    assert not Conversation.objects.exists() and not Message.objects.exists()
+
+    monkeypatch.undo()
+    assert intake.process_pending() == 3
+    assert set(InboundMail.objects.values_list("state", flat=True)) == {State.PROCESSED}
+    assert Conversation.objects.count() == 3
+
+
+def test_writing_after_a_bounce_in_the_same_batch_clears_the_mark(mailbox, conversation, agent):
+    reply = _reply(conversation, agent)
+    bounce, answer = file_together(mailbox, bounce_for(reply.external_id, "carla@example.com"), raw_mail())
+    assert bounce.reason == "bounce recorded" and answer.state == State.PROCESSED
+    assert not Identity.objects.get(value="carla@example.com").bouncing
