@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from herodesk.accounts.models import User
@@ -34,21 +35,46 @@ def hero_moments(user: User) -> list[Conversation]:
     )
 
 
-def promises_page(user: User) -> dict[str, object]:
+def promises_page(user: User, owner_id: int | None = None) -> dict[str, object]:
+    """Open promises, soonest due first (no due time last), plus the kept rate per agent."""
     visible = visible_conversations(user).values("pk")
-    open_promises = (
-        Promise.objects.filter(conversation__in=visible, state=Promise.State.OPEN)
-        .select_related("owner", "conversation")
-        .order_by("due_at", "id")[:200]
+    open_promises = Promise.objects.filter(conversation__in=visible, state=Promise.State.OPEN)
+    if owner_id:
+        open_promises = open_promises.filter(owner_id=owner_id)
+    rows = (
+        open_promises.select_related("owner", "conversation")
+        .only(
+            "text", "kind", "due_at", "state", "conversation__subject",
+            "owner__username", "owner__first_name", "owner__last_name",
+        )
+        .order_by(F("due_at").asc(nulls_last=True), "id")[:200]
+    )  # fmt: skip
+    return {
+        "promises": list(rows),
+        "now": timezone.now(),
+        "per_agent": promise_stats(user),
+        "owner_id": owner_id,
+    }
+
+
+def promise_stats(user: User) -> list[dict[str, object]]:
+    """Per agent: open, overdue, kept and broken promises, and the kept rate = kept / (kept + broken)."""
+    now = timezone.now()
+    visible = visible_conversations(user).values("pk")
+    rows = (
+        Promise.objects.filter(conversation__in=visible, owner__isnull=False)
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(
+            open=Count("id", filter=Q(state=Promise.State.OPEN)),
+            overdue=Count("id", filter=Q(state=Promise.State.OPEN, due_at__lt=now)),
+            kept=Count("id", filter=Q(state=Promise.State.KEPT)),
+            broken=Count("id", filter=Q(state=Promise.State.BROKEN)),
+        )
+        .order_by("owner__first_name", "owner__username")
     )
-    return {"promises": list(open_promises), "now": timezone.now(), "stats": promise_stats(user)}
-
-
-def promise_stats(user: User) -> dict[str, object]:
-    """Promise-kept rate over the visible conversations: kept / (kept + broken)."""
-    visible = visible_conversations(user).values("pk")
-    by_state = Promise.objects.filter(conversation__in=visible)
-    kept = by_state.filter(state=Promise.State.KEPT).count()
-    broken = by_state.filter(state=Promise.State.BROKEN).count()
-    rate = kept / (kept + broken) if kept + broken else None
-    return {"kept": kept, "broken": broken, "rate": rate}
+    stats = []
+    for row in rows:
+        done = row["kept"] + row["broken"]
+        name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+        stats.append({**row, "name": name, "rate": row["kept"] / done if done else None})
+    return stats

@@ -16,4 +16,8 @@ def hero_moments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def promises(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/promises.html", queries.promises_page(request.user))  # type: ignore[arg-type]
+    try:
+        owner_id = int(request.GET.get("owner", "")) or None
+    except ValueError:
+        owner_id = None
+    return render(request, "insights/promises.html", queries.promises_page(request.user, owner_id))  # type: ignore[arg-type]

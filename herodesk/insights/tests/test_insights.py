@@ -167,3 +167,14 @@ def test_analysis_query_count_does_not_grow_with_thread_length(
         insight_actions.analyse_conversation(conversation.pk)
     assert Conversation.objects.get(pk=conversation.pk).effort is not None
     assert timezone.now()
+
+
+def test_promises_page_lists_soonest_due_first_and_the_kept_rate_per_agent(
+    agent_client, agent, conversation, support_team, customer
+):
+    other = ConversationFactory(team=support_team, customer=customer)
+    actions.do_add_reply(conversation, agent, "We'll get back to you soon.")
+    actions.do_add_reply(other, agent, "I will call you back within 2 hours.")
+    body = agent_client.get(reverse("insights:promises")).content.decode()
+    assert body.index("within 2 hours") < body.index("get back to you soon")
+    assert 'id="promise-stats"' in body and "Ada" in body
