@@ -121,7 +121,11 @@ if REDIS_URL:
         "name": env.get_str("HERODESK_QUEUE_NAME", "herodesk"),
         "url": REDIS_URL,
         "immediate": TASKS_IMMEDIATE,
-        "consumer": {"workers": env.get_int("HERODESK_WORKER_THREADS", 4), "worker_type": "thread"},
+        "consumer": {
+            "workers": env.get_int("HERODESK_WORKER_THREADS", 4),
+            "worker_type": "thread",
+            "verbose": False,
+        },
     }
 else:
     HUEY = {
@@ -129,7 +133,11 @@ else:
         "name": "herodesk",
         "filename": str(DATA_DIR / "jobs.sqlite3"),
         "immediate": TASKS_IMMEDIATE,
-        "consumer": {"workers": env.get_int("HERODESK_WORKER_THREADS", 2), "worker_type": "thread"},
+        "consumer": {
+            "workers": env.get_int("HERODESK_WORKER_THREADS", 2),
+            "worker_type": "thread",
+            "verbose": False,
+        },
     }
 
 # --- Auth, sessions, security ---------------------------------------------------------------------
