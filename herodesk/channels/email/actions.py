@@ -77,7 +77,7 @@ def do_store_inbound(mail: RawMail) -> InboundMail:
 
 @transaction.atomic
 def do_store_inbound_many(mails: Sequence[RawMail]) -> list[InboundMail]:
-    """Store a whole IMAP fetch batch in one transaction (one INSERT); all of it or nothing."""
+    """Store a whole IMAP fetch batch in one transaction (multi-row INSERTs): all of it or nothing."""
     rows = InboundMail.objects.bulk_create([_new_inbound(mail) for mail in mails])
     for inbound in rows:
         _refuse_if_too_large(inbound)
@@ -191,10 +191,10 @@ class Filing:
 def do_file_batch(filings: Sequence[Filing]) -> dict[int, InboundMail]:
     """Refuse each mail, attach it as a bounce, or add it to its conversation (new or threaded).
 
-    Several stored mails are filed in one transaction, each in its own savepoint.
-    A mail that fails rolls back only its own savepoint and is marked failed (retried later); the others
-    are filed. Anything that is not an ``Exception`` (the process being stopped) rolls back the whole
-    batch: every mail of it is still ``received`` and the next run files it. Returns the rows by id.
+    The mails are filed in this one transaction, each in its own savepoint. A mail that fails rolls back
+    only its own savepoint and is marked failed (retried later); the others are filed. Anything that is
+    not an ``Exception`` (the process being stopped) rolls back the whole batch: its mails are still
+    ``received`` and the next run files them. Returns the rows by id.
     """
     rows = {
         row.pk: row

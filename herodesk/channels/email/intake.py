@@ -1,7 +1,9 @@
 """Inbound mail from every source (IMAP, a mail-server pipe, webhooks) into conversations.
 
-The raw bytes are stored first, in their own transaction; filing runs in a second one. A crash between
-the two leaves a "received" mail that the next poll (or ``herodesk mail reprocess``) files.
+The raw bytes are stored first and committed (one transaction per mail from a pipe or webhook, one per
+IMAP fetch batch); filing runs in later transactions, FILE_BATCH mails each with a savepoint per mail.
+A crash before a filing transaction commits leaves its mails "received": the next poll (or ``herodesk
+mail reprocess``) files them. A mail whose filing fails is rolled back alone and marked failed.
 """
 
 from __future__ import annotations
