@@ -187,7 +187,7 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
         message = _add_customer_message(conversation, draft.first_message, at)
     if draft.phone_notes:
         message = _add_agent_message(conversation, actor, draft.phone_notes, Message.Kind.PHONE, at)
-    search.index_conversation(conversation)
+    search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return conversation
 
@@ -235,7 +235,7 @@ def do_add_customer_message(conversation: Conversation, incoming: IncomingMessag
         _record(conversation, None, Event.Kind.CHANNEL_SWITCH, at, to=incoming.channel)
     conversation.save(update_fields=["status", "reopen_count", "resolved_at"])
     message = _add_customer_message(conversation, incoming, at)
-    search.index_conversation(conversation)
+    search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -297,7 +297,7 @@ def do_add_reply(
     from herodesk.channels import outbound
 
     outbound.queue_reply(message)
-    search.index_conversation(conversation)
+    search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -311,7 +311,7 @@ def do_add_note(
         raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = _add_agent_message(conversation, author, text, kind, _now())
-    search.index_conversation(conversation)
+    search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -519,7 +519,7 @@ def do_set_customer(conversation: Conversation, actor: User, customer: Customer)
         conversation.customer = customer
         conversation.save(update_fields=["customer"])
         conversation.messages.filter(direction=Message.Direction.IN).update(customer=customer)
-        search.index_conversation(conversation)
+        search.schedule_index(conversation.pk)
         _after_commit(conversation)
     return conversation
 
@@ -533,7 +533,7 @@ def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Con
         _record(conversation, actor, Event.Kind.SUBJECT, _now(), old=conversation.subject, new=subject)
         conversation.subject = subject
         conversation.save(update_fields=["subject"])
-        search.index_conversation(conversation)
+        search.schedule_index(conversation.pk)
     return conversation
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from herodesk.conversations.models import Conversation, Message, SearchDocument
 
@@ -32,6 +32,36 @@ def _document_text(conversation: Conversation) -> tuple[str, str]:
         parts.extend(identity.value for identity in customer.identities.all())
     parts.extend(texts)
     return conversation.subject, "\n".join(parts)[:MAX_BODY_CHARS]
+
+
+def schedule_index(conversation_id: int) -> None:
+    """Re-index a conversation once, right after the current transaction commits.
+
+    A batch that adds many messages to a conversation (email intake) rebuilds its entry once instead
+    of once per message. Every call registers the flush, because Django drops callbacks registered in
+    a savepoint that rolls back; the first flush does the work and later ones find nothing pending.
+    """
+    _pending().add(conversation_id)
+    transaction.on_commit(flush_scheduled_index)
+
+
+def _pending() -> set[int]:
+    """Conversation ids waiting for re-indexing, kept on this thread's own database connection."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if not hasattr(wrapper, "herodesk_pending_index"):
+        wrapper.herodesk_pending_index = set()  # type: ignore[attr-defined]
+    return wrapper.herodesk_pending_index  # type: ignore[attr-defined,no-any-return]
+
+
+def flush_scheduled_index() -> None:
+    pending = _pending()
+    if not pending:
+        return
+    ids = sorted(pending)
+    pending.clear()
+    with transaction.atomic():
+        for conversation in Conversation.objects.filter(pk__in=ids).select_related("customer"):
+            index_conversation(conversation)
 
 
 def index_conversation(conversation: Conversation) -> None:

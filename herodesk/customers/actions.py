@@ -145,7 +145,7 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
     from herodesk.conversations import search
 
     for conversation in Conversation.objects.filter(pk__in=moved).select_related("customer"):
-        search.index_conversation(conversation)
+        search.schedule_index(conversation.pk)
     return survivor
 
 

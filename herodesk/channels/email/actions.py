@@ -437,7 +437,7 @@ def _add_system_message(conversation: Conversation, text: str, parsed: ParsedMai
         created_at=at,
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=at)
-    search.index_conversation(conversation)
+    search.schedule_index(conversation.pk)
     return message
 
 
