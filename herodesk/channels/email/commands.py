@@ -170,7 +170,10 @@ HANDLERS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its own options (--count, --only) go straight to the bench
+        return cmd_bench(argparse.Namespace(rest=argv[1:]))
+    args = build_parser().parse_args(argv)
     return HANDLERS[args.command](args)
 
 
