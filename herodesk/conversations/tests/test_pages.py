@@ -143,3 +143,18 @@ def test_inbox_rows_escape_customer_supplied_text(agent_client, support_team):
     body = agent_client.get(reverse("conversations:inbox", args=["open"])).content.decode()
     assert "<script>alert" not in body and "&lt;script&gt;" in body
     assert "<img src=x" not in body
+
+
+def test_times_are_shown_in_the_agents_team_time_zone(agent_client, support_team, conversation, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from herodesk.conversations import actions
+
+    support_team.time_zone = "Asia/Tokyo"
+    support_team.save()
+    until = timezone.now().replace(hour=0, minute=30, second=0, microsecond=0) + timedelta(days=2)
+    actions.do_snooze(conversation, agent, until)
+    body = agent_client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    assert "09:30" in body  # 00:30 UTC is 09:30 in Tokyo
