@@ -95,7 +95,7 @@ class PhoneCallForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     contact_reason = forms.ModelChoiceField(
-        queryset=ContactReason.objects.filter(active=True), required=False
+        queryset=ContactReason.objects.filter(active=True), required=False, empty_label="—"
     )
     tags = forms.CharField(required=False, max_length=500)
     priority = forms.TypedChoiceField(
