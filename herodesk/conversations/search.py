@@ -42,7 +42,7 @@ def schedule_index(conversation_id: int) -> None:
     a savepoint that rolls back; the first flush does the work and later ones find nothing pending.
     """
     _pending().add(conversation_id)
-    transaction.on_commit(flush_scheduled_index)
+    transaction.on_commit(flush_scheduled_index, robust=True)  # a failed re-index is logged, never a 500
 
 
 def _pending() -> set[int]:
