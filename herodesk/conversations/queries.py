@@ -13,7 +13,7 @@ from django.http import Http404
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
-from herodesk.conversations.models import ContactReason, Conversation, Message, Tag
+from herodesk.conversations.models import ContactReason, Conversation, Event, Message, Tag
 from herodesk.customers.models import Identity
 
 PAGE_SIZE = 50
@@ -312,11 +312,13 @@ def active_reasons() -> list[ContactReason]:
     return list(ContactReason.objects.filter(active=True).order_by("name"))
 
 
-def signal_context(conversation: Conversation) -> dict[str, object]:
-    """Signals shown on the conversation screen; the insights app fills these in."""
+def signal_context(
+    conversation: Conversation, thread: list[Message], events: list[Event]
+) -> dict[str, object]:
+    """Signals shown on the conversation screen, from the thread and events the screen already loaded."""
     from herodesk.insights import queries as insight_queries
 
-    return insight_queries.conversation_signals(conversation)
+    return insight_queries.conversation_signals(conversation, thread, events)
 
 
 def keyset_slice(

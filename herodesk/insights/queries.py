@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from herodesk.accounts.models import User
-from herodesk.conversations.models import Conversation
+from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.conversations.queries import LIST_PREFETCH, visible_conversations
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
@@ -14,9 +14,11 @@ from herodesk.insights.models import Promise
 HERO_LIMIT = 100
 
 
-def conversation_signals(conversation: Conversation) -> dict[str, object]:
-    """Signals the conversation screen shows: promises and the effort drivers (recomputed, ~ms)."""
-    result = signals_bridge.effort_for(conversation, timezone.now())
+def conversation_signals(
+    conversation: Conversation, messages: list[Message], events: list[Event]
+) -> dict[str, object]:
+    """Signals the conversation screen shows: promises and the effort drivers (recomputed, ~1 ms)."""
+    result = signals_bridge.effort_of(conversation, messages, events, timezone.now())
     return {
         "promises": list(conversation.promises.select_related("owner").order_by("due_at", "id")),
         "effort_drivers": [d for d in result.drivers if d.points > 0][:8],

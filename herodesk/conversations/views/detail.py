@@ -30,10 +30,12 @@ def _back(request: HttpRequest, conversation: Conversation) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     conversation = queries.conversation_for_agent(user, pk)
+    thread = list(queries.thread(conversation))
+    events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
     context = {
         "conversation": conversation,
-        "thread": queries.thread(conversation),
-        "events": conversation.events.select_related("actor").order_by("created_at", "id"),
+        "thread": thread,
+        "events": events,
         "history": queries.customer_history(conversation),
         "reply_form": forms.ReplyForm(),
         "note_form": forms.NoteForm(),
@@ -47,7 +49,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing_on_resolve": actions.required_on_resolve(conversation),
         "now": timezone.now(),
     }
-    context.update(queries.signal_context(conversation))
+    context.update(queries.signal_context(conversation, thread, events))
     return render(request, "conversations/detail.html", context)
 
 
