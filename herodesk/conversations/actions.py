@@ -151,9 +151,7 @@ def _after_commit(conversation: Conversation, message: Message | None = None) ->
     """Queue the analysis of a new message and of the conversation's effort once the data is committed."""
     from herodesk.insights import tasks as insight_tasks
 
-    conversation_id = conversation.pk
-    message_id = message.pk if message else None
-    transaction.on_commit(lambda: insight_tasks.analyse(conversation_id, message_id))
+    insight_tasks.schedule_analysis(conversation.pk, message.pk if message else None)
 
 
 # --- Creating conversations and adding messages ----------------------------------------------------

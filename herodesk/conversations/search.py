@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 
+from herodesk import after_commit
 from herodesk.conversations.models import Conversation, Message, SearchDocument
 
 MAX_BODY_CHARS = 200_000
@@ -37,30 +38,16 @@ def _document_text(conversation: Conversation) -> tuple[str, str]:
 def schedule_index(conversation_id: int) -> None:
     """Re-index a conversation once, right after the current transaction commits.
 
-    A batch that adds many messages to a conversation (email intake) rebuilds its entry once instead
-    of once per message. Every call registers the flush, because Django drops callbacks registered in
-    a savepoint that rolls back; the first flush does the work and later ones find nothing pending.
+    A batch that adds many messages to one conversation (email intake) rebuilds its entry once.
     """
-    _pending().add(conversation_id)
-    transaction.on_commit(flush_scheduled_index, robust=True)  # a failed re-index is logged, never a 500
+    after_commit.collect("search-index", conversation_id, _index_ids)
 
 
-def _pending() -> set[int]:
-    """Conversation ids waiting for re-indexing, kept on this thread's own database connection."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    if not hasattr(wrapper, "herodesk_pending_index"):
-        wrapper.herodesk_pending_index = set()  # type: ignore[attr-defined]
-    return wrapper.herodesk_pending_index  # type: ignore[attr-defined,no-any-return]
-
-
-def flush_scheduled_index() -> None:
-    pending = _pending()
-    if not pending:
-        return
-    ids = sorted(pending)
-    pending.clear()
+def _index_ids(conversation_ids: list[int]) -> None:
     with transaction.atomic():
-        for conversation in Conversation.objects.filter(pk__in=ids).select_related("customer"):
+        for conversation in Conversation.objects.filter(pk__in=set(conversation_ids)).select_related(
+            "customer"
+        ):
             index_conversation(conversation)
 
 

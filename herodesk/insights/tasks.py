@@ -5,12 +5,35 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from herodesk import after_commit
+
 
 @db_task(retries=2, retry_delay=10)
 def analyse(conversation_id: int, message_id: int | None = None) -> None:
     from herodesk.insights import actions
 
     actions.analyse_conversation(conversation_id, message_id)
+
+
+@db_task(retries=2, retry_delay=10)
+def analyse_many(pairs: list[tuple[int, int | None]]) -> None:
+    """Analyse what one transaction changed (a reply, or a batch of filed mails) in one job."""
+    from herodesk.insights import actions
+
+    for conversation_id, message_id in pairs:
+        actions.analyse_conversation(conversation_id, message_id)
+
+
+def schedule_analysis(conversation_id: int, message_id: int | None) -> None:
+    """Queue the analysis once the transaction commits; one queue write per transaction, not per message."""
+    after_commit.collect("analysis", (conversation_id, message_id), _enqueue)
+
+
+def _enqueue(pairs: list[tuple[int, int | None]]) -> None:
+    if len(pairs) == 1:
+        analyse(*pairs[0])
+    else:
+        analyse_many(pairs)
 
 
 @db_periodic_task(crontab(minute="*/5"))
