@@ -7,6 +7,8 @@ SearchDocument with a GIN index. Both index the subject, every message and the c
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -24,8 +26,9 @@ class SearchHit:
     rank: float
 
 
-def _document_text(conversation: Conversation) -> tuple[str, str]:
-    texts = Message.objects.filter(conversation_id=conversation.pk).values_list("text", flat=True)
+def _document_text(conversation: Conversation, texts: Iterable[str] | None = None) -> tuple[str, str]:
+    if texts is None:
+        texts = Message.objects.filter(conversation_id=conversation.pk).values_list("text", flat=True)
     parts: list[str] = []
     customer = conversation.customer
     if customer is not None:
@@ -44,11 +47,20 @@ def schedule_index(conversation_id: int) -> None:
 
 
 def _index_ids(conversation_ids: list[int]) -> None:
+    """Rebuild several entries with three queries in all, not two per conversation."""
+    ids = set(conversation_ids)
+    texts: dict[int, list[str]] = defaultdict(list)
+    rows = Message.objects.filter(conversation_id__in=ids).order_by("created_at", "id")
+    for conversation_id, text in rows.values_list("conversation_id", "text"):
+        texts[conversation_id].append(text)
+    conversations = (
+        Conversation.objects.filter(pk__in=ids)
+        .select_related("customer")
+        .prefetch_related("customer__identities")
+    )
     with transaction.atomic():
-        for conversation in Conversation.objects.filter(pk__in=set(conversation_ids)).select_related(
-            "customer"
-        ):
-            index_conversation(conversation)
+        for conversation in conversations:
+            index_text(conversation.pk, *_document_text(conversation, texts[conversation.pk]))
 
 
 def index_conversation(conversation: Conversation) -> None:
