@@ -366,7 +366,6 @@ def test_a_batch_sees_its_own_earlier_mails(mailbox, settings):
 
 def test_a_mail_failing_in_a_batch_rolls_back_only_itself(mailbox, monkeypatch):
     from herodesk.conversations import search
-
     from herodesk.conversations.models import Conversation
 
     original = search.schedule_index
