@@ -189,8 +189,20 @@ def _cmd_all(args: argparse.Namespace) -> int:
     collect = [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"]
     subprocess.run(collect, env=env, check=True)
     credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
+    _drop_queued_jobs(data_dir)
     with _server(args, env) as url:
         return _measure(args, url, credentials)
+
+
+def _drop_queued_jobs(data_dir: Path) -> None:
+    """Start every run with an empty embedded job queue, so runs are comparable.
+
+    Replies queue analysis jobs; a run stops its worker before they are all done, and the next run's
+    worker would otherwise spend its first minutes on them, competing with the measured requests.
+    """
+    for path in data_dir.glob("jobs.sqlite3*"):
+        path.unlink()
+        print(f"dropped the previous runs' queued jobs: {path.name}", flush=True)
 
 
 @contextlib.contextmanager
