@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,19 +9,11 @@ import pytest
 from herodesk.channels.email import intake
 from herodesk.channels.email.models import InboundMail
 from herodesk.channels.email.parse import NotAnEmail, parse_message
+from herodesk.channels.email.tests.corpus import MAIL_DIR
 
 pytestmark = pytest.mark.django_db
 State = InboundMail.State
 
-
-def _data_dir() -> Path:
-    override = os.environ.get("HERODESK_SHARED_DATA")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
-
-
-MAIL_DIR = _data_dir() / "mail"
 CORPUS = sorted(path for path in MAIL_DIR.rglob("*") if path.is_file()) if MAIL_DIR.is_dir() else []
 
 # Known content, checked after intake (the parser's own tests check much more).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,16 +19,7 @@ from herodesk.channels.email.parse import (
     subject_ticket_number,
 )
 from herodesk.channels.email.reply_tokens import conversation_id_from_message_id, token_from_address
-
-
-def _data_dir() -> Path:
-    override = os.environ.get("HERODESK_SHARED_DATA")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
-
-
-MAIL_DIR = _data_dir() / "mail"
+from herodesk.channels.email.tests.corpus import MAIL_DIR
 
 
 def _corpus_files() -> list[Path]:
