@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from herodesk import after_commit
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import queries, search
 from herodesk.conversations.models import (
@@ -117,7 +118,7 @@ def _record(
     conversation: Conversation | None, actor: User | None, kind: str, at: datetime, **kw: object
 ) -> Event:
     note = str(kw.pop("note", "") or "")
-    transaction.on_commit(queries.counts_changed)
+    after_commit.collect("view-counts", None, lambda _: queries.counts_changed())  # once per transaction
     return Event.objects.create(
         conversation=conversation,
         customer=kw.pop("customer", None),  # type: ignore[misc]

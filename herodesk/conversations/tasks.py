@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, task
+from huey.contrib.djhuey import db_periodic_task
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -12,9 +12,3 @@ def wake_snoozed() -> int:
     from herodesk.conversations.actions import do_wake_due_snoozes
 
     return do_wake_due_snoozes()
-
-
-@task()
-def ping(value: str) -> str:
-    """A job with no side effects, used to check that a worker is alive."""
-    return value
