@@ -24,15 +24,19 @@ def model_path() -> Path:
     return Path(settings.DATA_DIR) / "models" / "contact_reasons.npz"
 
 
-def conversation_text(conversation: Conversation) -> str:
-    first = (
-        Message.objects.filter(conversation=conversation)
-        .exclude(kind=Message.Kind.NOTE)
-        .order_by("created_at", "id")
-        .values_list("text", flat=True)
-        .first()
-    )
-    return f"{conversation.subject}\n{first or ''}"[:4000]
+def conversation_text(conversation: Conversation, messages: list[Message] | None = None) -> str:
+    """What the classifier reads: the subject and the first non-note message (loaded if not given)."""
+    if messages is not None:
+        first = next((m.text for m in messages if m.kind != Message.Kind.NOTE), "")
+    else:
+        first = (
+            Message.objects.filter(conversation=conversation)
+            .exclude(kind=Message.Kind.NOTE)
+            .order_by("created_at", "id")
+            .values_list("text", flat=True)
+            .first()
+        ) or ""
+    return f"{conversation.subject}\n{first}"[:4000]
 
 
 def training_examples() -> list[tuple[str, str]]:
@@ -78,12 +82,7 @@ def suggest_for(conversation: Conversation, messages: list[Message] | None = Non
     model = current_model()
     if model is None:
         return
-    if messages is not None:
-        first = next((m.text for m in messages if m.kind != Message.Kind.NOTE), "")
-        text = f"{conversation.subject}\n{first}"[:4000]
-    else:
-        text = conversation_text(conversation)
-    label, confidence = model.predict([text])[0]
+    label, confidence = model.predict([conversation_text(conversation, messages)])[0]
     reason = ContactReason.objects.filter(name=label).first()
     Conversation.objects.filter(pk=conversation.pk).update(
         suggested_reason=reason, suggested_reason_confidence=confidence if reason else None
