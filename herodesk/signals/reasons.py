@@ -1,8 +1,11 @@
 """Contact reasons: a per-team classifier trained from already-tagged conversations, and clustering of
 untagged ones into proposed new reasons named by their top terms.
 
-TF-IDF word 1-2-grams plus character 2-5-grams and a linear SVM; confidences are a softmax over the
-SVM margins. Models serialise to a compressed npz (no pickle, so a stored model cannot run code).
+TF-IDF word 1-3-grams plus character 1-5-grams and a linear SVM; confidences are a softmax over the
+SVM margins. When the optional embedding packages are installed (see `embeddings.py`), training also
+appends all-MiniLM-L6-v2 sentence embeddings (weighted by EMBED_WEIGHT) to the features; the model
+records that, and predicting with such a model without the packages raises a clear RuntimeError.
+Models serialise to a compressed npz (no pickle, so a stored model cannot run code).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from herodesk.signals import embeddings
 from herodesk.signals.text import prepare
 
 SOFTMAX_TEMPERATURE = 0.25
 MAX_TEXT_CHARS = 5_000
+# scale of the unit-length embedding block against the TF-IDF blocks (chosen by 3-fold CV on train.csv)
+EMBED_WEIGHT = 2.0
 
 
 def _clean(texts: Sequence[str]) -> list[str]:
@@ -48,10 +54,11 @@ class ReasonModel:
     char: TfidfVectorizer
     coef: np.ndarray  # (n_labels, n_features)
     intercept: np.ndarray
+    embed_weight: float = 0.0  # > 0: the model uses sentence embeddings
 
     def _features(self, texts: Sequence[str]) -> sp.csr_matrix:
         cleaned = _clean(texts)
-        return sp.hstack([self.word.transform(cleaned), self.char.transform(cleaned)]).tocsr()
+        return _stack(self.word.transform(cleaned), self.char.transform(cleaned), cleaned, self.embed_weight)
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._features(texts) @ self.coef.T) + self.intercept
@@ -76,6 +83,8 @@ class ReasonModel:
             "labels": self.labels,
             "word_vocab": {k: int(v) for k, v in self.word.vocabulary_.items()},
             "char_vocab": {k: int(v) for k, v in self.char.vocabulary_.items()},
+            "embed_weight": self.embed_weight,
+            "embedding_model": "all-MiniLM-L6-v2" if self.embed_weight else None,
         }
         np.savez_compressed(
             buffer,
@@ -94,7 +103,14 @@ class ReasonModel:
         word, char = _word_vectorizer(), _char_vectorizer()
         word.vocabulary_, char.vocabulary_ = meta["word_vocab"], meta["char_vocab"]
         word.idf_, char.idf_ = arrays["word_idf"], arrays["char_idf"]
-        return cls(meta["labels"], word, char, arrays["coef"].astype(np.float32), arrays["intercept"])
+        return cls(
+            meta["labels"],
+            word,
+            char,
+            arrays["coef"].astype(np.float32),
+            arrays["intercept"],
+            float(meta.get("embed_weight", 0.0)),
+        )
 
     def save(self, path: Path) -> None:
         path.write_bytes(self.to_bytes())
@@ -104,21 +120,41 @@ class ReasonModel:
         return cls.from_bytes(path.read_bytes())
 
 
-def train(examples: Sequence[tuple[str, str]], c: float = 1.0) -> ReasonModel:
-    """Train on (text, label) pairs; needs at least two labels."""
+def _stack(
+    word: sp.spmatrix, char: sp.spmatrix, cleaned: Sequence[str], embed_weight: float
+) -> sp.csr_matrix:
+    blocks = [word, char]
+    if embed_weight > 0:
+        embeddings.require()
+        blocks.append(sp.csr_matrix(embed_weight * embeddings.encode(cleaned)))
+    return sp.hstack(blocks).tocsr()
+
+
+def train(
+    examples: Sequence[tuple[str, str]], c: float = 1.0, use_embeddings: bool | None = None
+) -> ReasonModel:
+    """Train on (text, label) pairs; needs at least two labels.
+
+    use_embeddings: None = when the embedding packages are installed; True requires them.
+    """
     texts = _clean([t for t, _ in examples])
     labels = [label for _, label in examples]
     if len(set(labels)) < 2:
         raise ValueError("need at least two different labels to train a reason classifier")
+    if use_embeddings is None:
+        use_embeddings = embeddings.available()
+    embed_weight = EMBED_WEIGHT if use_embeddings else 0.0
     word, char = _word_vectorizer(), _char_vectorizer()
-    features = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    features = _stack(word.fit_transform(texts), char.fit_transform(texts), texts, embed_weight)
     svm = LinearSVC(C=c, random_state=0).fit(features, labels)
     classes = [str(x) for x in svm.classes_]
     coef, intercept = svm.coef_, svm.intercept_
     if len(classes) == 2:  # binary LinearSVC has one row; make it symmetric
         coef = np.vstack([-coef[0], coef[0]])
         intercept = np.array([-intercept[0], intercept[0]])
-    return ReasonModel(classes, word, char, coef.astype(np.float32), intercept.astype(np.float32))
+    return ReasonModel(
+        classes, word, char, coef.astype(np.float32), intercept.astype(np.float32), embed_weight
+    )
 
 
 @dataclass(frozen=True, slots=True)
