@@ -20,9 +20,10 @@ APOLOGY_RE = compile_words(
     r"thank you for your (?:patience|understanding))\b"
 )
 OWNERSHIP_RE = compile_words(
-    r"\b(i(?: will|'ll| am going to|'m going to| have (?:escalated|arranged|asked|sent|raised|booked|"
-    r"refunded|"
-    r"processed|updated|fixed|checked|contacted|passed)| can (?:do|fix|sort|arrange|help)| personally)|"
+    r"\b(i(?: will|'ll| am going to|'m going to| personally)|"
+    r"(?:i|we)(?: have|'ve) (?:already )?(?:escalated|arranged|asked|sent|raised|booked|refunded|processed|"
+    r"updated|fixed|checked|contacted|passed|submitted|reported|urged|forwarded|reserved|cancelled|canceled)|"
+    r"(?<!anything else )(?<!what else )(?:i|we) can (?:do|fix|sort|arrange|help|refund|replace|send)|"
     r"let me (?:check|look|find|fix|sort|arrange|take|get|see|help|handle|make)|leave (?:it|this) with me)\b"
 )
 DEFLECTION_RE = compile_words(
@@ -34,8 +35,9 @@ DEFLECTION_RE = compile_words(
 NEXT_STEP_RE = compile_words(
     r"\b(next step|what happens next|i(?:'ve| have) (?:escalated|raised|arranged|booked|scheduled|sent)|"
     r"you will (?:receive|get|hear)|please (?:reply|send|provide|reply with|click|go to|check|try|restart|"
-    r"confirm|let us know|tell us)|once (?:we|i|you)|the reference (?:number )?is|your reference|"
-    r"tracking number)\b"
+    r"confirm|let us know|tell us|wait)|once (?:we|i|you)|the reference (?:number )?is|your reference|"
+    r"tracking number|(?:could|can|would) you (?:please )?(?:tell|provide|send|give|disconnect|restart|try|"
+    r"check|confirm|reply)|you can (?:first )?try|try to (?:restart|reinstall|reconnect|update|log))\b"
 )
 CLOSING_OFFER_RE = compile_words(
     r"\b(anything else|something else|any other (?:questions?|help|problems?|issues?)|"
@@ -47,7 +49,9 @@ CLOSING_OFFER_RE = compile_words(
     r"contact us (?:any ?time|again|at any time)|don'?t hesitate to|happy to help (?:further|with anything)|"
     r"is there anything|what else can i|can i help (?:you )?with anything|"
     r"may i help you with (?:anything|something)|"
-    r"help with anything else|do you need (?:anything|help with anything|more))\b"
+    r"help with anything else|do you need (?:anything|help with anything|more)|"
+    r"(?:help|assist) you (?:any )?further|if you (?:have|encounter|meet) any (?:other |more |further )?"
+    r"(?:problems?|questions?|issues?))\b"
 )
 CHANNEL_SWITCH_RE = compile_words(
     r"\b((?:please )?(?:call|phone|ring|dial) (?:us|our|the|\d{3,}|customer service|the hotline|hotline)|"
@@ -139,14 +143,19 @@ def detect(text: str, prepared: PreparedText | None = None) -> BehaviourResult:
     evidence = _evidence(lower, prepared)
     greeting = GREETING_RE.match(lower[:200])
     next_step = _flag(evidence, "clear_next_step")
-    if not next_step.present:
+    ownership = _flag(evidence, "ownership_language")
+    if not (next_step.present and ownership.present):
+        # A commitment is a next step; one the agent or team makes in the first person ("we will verify
+        # it and reply", not a pledge or "you will receive") is also ownership.
         commitment = find_commitment(lower)
-        if commitment is not None:
+        if commitment is not None and not next_step.present:
             next_step = Behaviour(True, [commitment.what])
+        if commitment is not None and commitment.owned and not ownership.present:
+            ownership = Behaviour(True, [commitment.what])
     return BehaviourResult(
         greeting=Behaviour(True, [greeting.group(0).strip()]) if greeting else Behaviour(False, []),
         apology_or_empathy=_flag(evidence, "apology_or_empathy"),
-        ownership_language=_flag(evidence, "ownership_language"),
+        ownership_language=ownership,
         deflecting_language=_flag(evidence, "deflecting_language"),
         clear_next_step=next_step,
         closing_offer_of_help=_flag(evidence, "closing_offer_of_help"),

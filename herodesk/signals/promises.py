@@ -129,7 +129,8 @@ _BE_COMMITMENTS = re.compile(
 _DO_COMMITMENTS = re.compile(
     r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
-    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|work on (?:that|this|it|your)|"
+    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
+    r"work on (?:that|this|it|your|getting|sorting|finding|booking)|"
     r"keep (?:following|tracking|monitoring|checking|looking)|"
     r"find (?:out|a|the|you)|ensure (?:that|the|your|it))"
 )
@@ -138,7 +139,12 @@ _PLEDGE_RE = compile_words(
     r"utmost)|spare no effort|"
     r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
     r"work hard|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
-    r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful)\b"
+    r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful|"
+    # service-wide improvement, not an action for this customer
+    r"(?:further |constantly |continuously )?(?:optimi[sz]e|improve|perfect|upgrade|speed up|accelerate|"
+    r"strengthen|enhance) (?:it|our|the) (?:\w+ )?(?:network|coverage|construction|service|services|system|"
+    r"product|products|quality|experience|process|according|deficienc(?:y|ies)|shortcomings?|work)|"
+    r"(?:provide|offer) (?:you )?(?:a )?better (?:service|services|experience))\b"
 )
 _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
@@ -174,6 +180,7 @@ class _Commitment:
     start: int
     who: str
     what: str
+    owned: bool = False  # the agent or the team speaks in the first person ("I will", "we'll", "let me")
 
 
 def detect(
@@ -225,7 +232,8 @@ def find_commitment(lower: str) -> _Commitment | None:
     for match in COMMIT_RE.finditer(lower):
         if _is_commitment_verb(match.group(2)):
             subject = match.group(1)
-            return _Commitment(match.start(), _SUBJECT_ROLE.get(subject, subject), _action(match.group(2)))
+            role = _SUBJECT_ROLE.get(subject, subject)
+            return _Commitment(match.start(), role, _action(match.group(2)), subject in _SUBJECT_ROLE)
     for regex, who in (
         (CONTACT_VERB_RE, "third party"),
         (YOU_WILL_RE, "team"),
@@ -236,7 +244,8 @@ def find_commitment(lower: str) -> _Commitment | None:
     ):
         found = regex.search(lower)
         if found:
-            return _Commitment(found.start(), who, found.group(found.lastindex or 0))
+            owned = regex is GET_BACK_RE or regex is LET_ME_FOR_YOU_RE
+            return _Commitment(found.start(), who, found.group(found.lastindex or 0), owned)
     return None
 
 

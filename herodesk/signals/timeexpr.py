@@ -198,9 +198,15 @@ def _find_clock(lower: str) -> TimePhrase | None:
     return TimePhrase(match.group(0).strip(), "clock", clock=clock) if clock else None
 
 
+# "immediately when there is a response", "right away once it is verified": due at an unknown event.
+_WAITS_FOR_EVENT_RE = re.compile(r"\s+(?:when|once|after|as soon as|upon|if)\b")
+
+
 def _find_immediate(lower: str) -> TimePhrase | None:
     match = IMMEDIATE_RE.search(lower)
-    return TimePhrase(match.group(0), "immediate") if match else None
+    if not match or _WAITS_FOR_EVENT_RE.match(lower, match.end()):
+        return None
+    return TimePhrase(match.group(0), "immediate")
 
 
 def _clock_in(lower: str) -> time | None:

@@ -86,6 +86,8 @@ def test_vague_promise_gets_a_specific_suggestion(text):
         "Would you like me to book it?",
         "We will be happy to help.",
         "Please reply by Friday so we can keep your booking.",
+        "We will further optimize it according to the practical situation.",
+        "We will provide better services.",
     ],
 )
 def test_instructions_pledges_and_offers_are_not_promises(text):
@@ -94,6 +96,12 @@ def test_instructions_pledges_and_offers_are_not_promises(text):
 
 def test_instruction_with_a_time_is_not_a_promise():
     assert detect("If it hasn't arrived by 9pm, contact us.", WEDNESDAY_MORNING, "Europe/London") == []
+
+
+def test_immediately_after_an_unknown_event_is_vague():
+    promise = only("We will contact you immediately when there is a response.")
+    assert promise.kind == "vague" and promise.due is None
+    assert only("I will send it to you immediately.").due == WEDNESDAY_MORNING
 
 
 def test_booking_slot_is_not_a_due_time():

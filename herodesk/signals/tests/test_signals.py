@@ -97,6 +97,15 @@ def test_behaviours_find_each_flag_with_evidence():
     assert "you should have" in bad.blaming_language.evidence
 
 
+def test_team_commitments_are_ownership_but_questions_and_pledges_are_not():
+    assert behaviours.detect("We will verify it and reply to you.").ownership_language.present
+    assert behaviours.detect("We have submitted your case to the billing team.").ownership_language.present
+    assert not behaviours.detect("Is there anything else I can do for you?").ownership_language.present
+    assert not behaviours.detect("We will provide better services.").ownership_language.present
+    assert behaviours.detect("Can I assist you further today?").closing_offer_of_help.present
+    assert behaviours.detect("Please wait for our reply.").clear_next_step.present
+
+
 def test_reason_classifier_round_trips_through_bytes():
     examples = [
         ("where is my card", "card_arrival"),
