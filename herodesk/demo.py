@@ -847,11 +847,16 @@ def _store_batch(plans: list[PlannedConversation], identities: dict[int, list[st
     summary.events += len(events)
 
 
+def _tagged_reason(plan: PlannedConversation) -> int | None:
+    """Agents pick the reason while working a conversation: new ones are untagged (and get suggestions)."""
+    return None if plan.status == "new" else plan.reason_id
+
+
 def _conversation_row(plan: PlannedConversation) -> Conversation:
     return Conversation(
         pk=plan.id, subject=plan.subject, customer_id=plan.customer_id, team_id=plan.team_id,
         owner_id=plan.owner_id, channel=plan.channel, status=plan.status, priority=plan.priority,
-        snoozed_until=aware(plan.snoozed_until), contact_reason_id=plan.reason_id,
+        snoozed_until=aware(plan.snoozed_until), contact_reason_id=_tagged_reason(plan),
         created_at=moment(plan.created_at), first_response_at=aware(plan.first_response_at),
         resolved_at=aware(plan.resolved_at), last_activity_at=moment(plan.last_activity_at),
         last_customer_message_at=aware(plan.last_customer_message_at), reopen_count=plan.reopen_count,

@@ -499,6 +499,21 @@ def do_set_priority(conversation: Conversation, actor: User, priority: int) -> C
 
 
 @transaction.atomic
+def do_create_contact_reason(actor: User, name: str, description: str = "") -> ContactReason:
+    """A new contact reason (leads and admins), e.g. adopted from a proposed cluster."""
+    if not actor.is_lead:
+        raise ActionError("Only team leads and admins create contact reasons.")
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError("Name is required", {"name": "This field is required."})
+    if len(name) > 100:
+        raise ActionError("Name is too long", {"name": "At most 100 characters."})
+    if ContactReason.objects.filter(name__iexact=name).exists():
+        raise ActionError("That contact reason exists already", {"name": f"“{name}” exists already."})
+    return ContactReason.objects.create(name=name, description=description.strip()[:2000])
+
+
+@transaction.atomic
 def do_set_contact_reason(
     conversation: Conversation, actor: User, reason: ContactReason | None
 ) -> Conversation:

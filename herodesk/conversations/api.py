@@ -36,6 +36,10 @@ class ConversationOut(Schema):
     customer: CustomerRef | None
     tags: list[str]
     contact_reason: str | None
+    suggested_reason: str | None = Field(
+        None, description="Contact reason the model suggests while none is set (learned from tagged history)"
+    )
+    suggested_reason_confidence: float | None = None
     created_at: datetime
     last_activity_at: datetime
     first_response_at: datetime | None
@@ -52,6 +56,16 @@ class ConversationOut(Schema):
     @staticmethod
     def resolve_contact_reason(obj: Conversation) -> str | None:
         return obj.contact_reason.name if obj.contact_reason else None
+
+    @staticmethod
+    def resolve_suggested_reason(obj: Conversation) -> str | None:
+        if obj.contact_reason_id or not obj.suggested_reason_id:
+            return None
+        return obj.suggested_reason.name  # type: ignore[union-attr]
+
+    @staticmethod
+    def resolve_suggested_reason_confidence(obj: Conversation) -> float | None:
+        return None if obj.contact_reason_id else obj.suggested_reason_confidence
 
     @staticmethod
     def resolve_customer(obj: Conversation) -> dict | None:

@@ -66,7 +66,7 @@ def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
     try:
         return (
             visible_conversations(user)
-            .select_related("customer", "team", "owner", "contact_reason")
+            .select_related("customer", "team", "owner", "contact_reason", "suggested_reason")
             .get(pk=conversation_id)
         )
     except (Conversation.DoesNotExist, ValueError, TypeError):
@@ -206,7 +206,7 @@ LIST_FIELDS = (
 API_LIST_FIELDS = (
     "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at", "created_at",
     "first_response_at", "resolved_at", "intensity", "effort", "awaiting_relief", "owner_id", "team_id",
-    "customer__name", "contact_reason__name",
+    "customer__name", "contact_reason__name", "suggested_reason__name", "suggested_reason_confidence",
 )  # fmt: skip
 LIST_PREFETCH = (
     # to_attr keeps Django from building a related manager per row (a third of a page's CPU time).
@@ -329,7 +329,7 @@ def keyset_slice(
         value, pk = decode_cursor(cursor, "last_activity_at")
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
     rows: list[Conversation] = list(
-        qs.select_related("customer", "contact_reason")
+        qs.select_related("customer", "contact_reason", "suggested_reason")
         .only(*API_LIST_FIELDS)
         .prefetch_related(*LIST_PREFETCH)
         .order_by("-last_activity_at", "-pk")[: limit + 1]

@@ -50,6 +50,7 @@ def _new_promises(message: Message, found: list[promises.Promise]) -> list[Promi
             text=p.text[:2000],
             kind=p.kind,
             due_at=p.due,
+            suggestion=(p.suggestion or "")[:2000],
             created_at=message.created_at,
         )
         for p in found

@@ -8,12 +8,13 @@ from typing import Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
 from herodesk.accounts.models import User
 from herodesk.api_schema import WRITE_ERRORS
-from herodesk.conversations.queries import conversation_for_agent
-from herodesk.insights import signals_bridge
-from herodesk.insights.queries import hero_moments
+from herodesk.conversations.queries import conversation_for_agent, visible_conversations
+from herodesk.insights import reasons, signals_bridge
+from herodesk.insights.queries import hero_moments, promise_stats
 from herodesk.signals import promises
 
 router = Router(tags=["signals"])
@@ -65,6 +66,24 @@ class HeroMoment(Schema):
     intensity: float | None
     owner_id: int | None
     last_customer_message_at: datetime | None
+    why: list[str] = Field(default_factory=list, description="Reasons of the most intense customer message")
+
+
+class ProposedReasonOut(Schema):
+    name: str
+    top_terms: list[str]
+    size: int
+    example_conversation_ids: list[int]
+
+
+class AgentPromiseStats(Schema):
+    owner_id: int
+    name: str
+    open: int
+    overdue: int
+    kept: int
+    broken: int
+    rate: float | None = Field(None, description="kept / (kept + broken + overdue); null before any is due")
 
 
 def _agent(request: HttpRequest) -> User:
@@ -111,3 +130,32 @@ def conversation_signals(request: HttpRequest, conversation_id: int):  # type: i
 )
 def list_hero_moments(request: HttpRequest):  # type: ignore[no-untyped-def]
     return hero_moments(_agent(request))
+
+
+@router.get(
+    "/promise-stats",
+    response={200: list[AgentPromiseStats], **WRITE_ERRORS},
+    summary="Promises per agent: open, overdue, kept, broken and the kept rate",
+)
+def list_promise_stats(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return promise_stats(_agent(request))
+
+
+@router.get(
+    "/proposed-reasons",
+    response={200: list[ProposedReasonOut], **WRITE_ERRORS},
+    summary="Clusters of untagged conversations that might need a new contact reason (leads)",
+)
+def list_proposed_reasons(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user = _agent(request)
+    if not user.is_lead:
+        raise HttpError(403, "Only team leads and admins see proposed contact reasons.")
+    return [
+        {
+            "name": p.name,
+            "top_terms": p.top_terms,
+            "size": p.size,
+            "example_conversation_ids": [c.pk for c in p.examples],
+        }
+        for p in reasons.propose_new_reasons(visible_conversations(user))
+    ]

@@ -28,6 +28,8 @@ class Promise(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     due_at = models.DateTimeField(null=True, blank=True)
+    # For a vague promise: the specific wording the agent could have used (shown for coaching).
+    suggestion = models.TextField(blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     kept_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -9,6 +9,7 @@ from herodesk.accounts.models import User
 from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.conversations.queries import LIST_PREFETCH, visible_conversations
 from herodesk.insights import signals_bridge
+from herodesk.insights.actions import RELIEF_THRESHOLD
 from herodesk.insights.models import Promise
 
 HERO_LIMIT = 100
@@ -27,14 +28,32 @@ def conversation_signals(
 
 
 def hero_moments(user: User) -> list[Conversation]:
-    """Intense conversations no agent has relieved yet (no reply since, not resolved), most intense first."""
-    return list(
+    """Intense conversations no agent has relieved yet (no reply since, not resolved), most intense first.
+
+    Each carries ``why``: the reasons of its most intense customer message (one extra query per page)."""
+    moments: list[Conversation] = list(
         visible_conversations(user)
         .filter(awaiting_relief=True, status__in=Conversation.OPEN_STATUSES)
         .select_related("customer", "owner")
         .prefetch_related(*LIST_PREFETCH)
         .order_by("-intensity", "last_customer_message_at")[:HERO_LIMIT]
     )
+    why: dict[int, list[str]] = {}
+    rows = (
+        Message.objects.filter(
+            conversation_id__in=[c.pk for c in moments],
+            kind=Message.Kind.CUSTOMER,
+            intensity__gte=RELIEF_THRESHOLD,
+        )
+        .order_by("conversation_id", "-intensity", "-created_at")
+        .values_list("conversation_id", "signals")
+    )
+    for conversation_id, signals in rows:
+        if conversation_id not in why:
+            why[conversation_id] = list((signals or {}).get("reasons", []))[:3]
+    for conversation in moments:
+        conversation.why = why.get(conversation.pk, [])  # type: ignore[attr-defined]
+    return moments
 
 
 def promises_page(user: User, owner_id: int | None = None) -> dict[str, object]:
@@ -60,7 +79,11 @@ def promises_page(user: User, owner_id: int | None = None) -> dict[str, object]:
 
 
 def promise_stats(user: User) -> list[dict[str, object]]:
-    """Per agent: open, overdue, kept and broken promises, and the kept rate = kept / (kept + broken)."""
+    """Per agent: open, overdue, kept and broken promises, and the kept rate.
+
+    An open promise past its due time can no longer be kept, so it counts as broken in the rate right
+    away: the rate must not look perfect in the minutes before the periodic job marks it broken.
+    kept rate = kept / (kept + broken + overdue)."""
     now = timezone.now()
     visible = visible_conversations(user).values("pk")
     rows = (
@@ -76,7 +99,7 @@ def promise_stats(user: User) -> list[dict[str, object]]:
     )
     stats = []
     for row in rows:
-        done = row["kept"] + row["broken"]
+        done = row["kept"] + row["broken"] + row["overdue"]
         name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
         stats.append({**row, "name": name, "rate": row["kept"] / done if done else None})
     return stats

@@ -7,10 +7,13 @@ the data directory; new conversations without a reason get a suggestion with a c
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from herodesk.conversations.models import ContactReason, Conversation, Message
 from herodesk.signals import reasons as engine
@@ -89,7 +92,62 @@ def suggest_for(conversation: Conversation, messages: list[Message] | None = Non
     )
 
 
-def propose_new_reasons(limit: int = 2000) -> list[engine.ProposedReason]:
-    """Cluster recent conversations without a reason, to propose reasons the team does not have yet."""
-    untagged = list(Conversation.objects.filter(contact_reason__isnull=True).order_by("-pk")[:limit])
-    return engine.cluster([conversation_text(c) for c in untagged])
+@dataclass(frozen=True)
+class ProposedReasonView:
+    """A cluster of untagged conversations, with the conversations it is made of."""
+
+    name: str
+    top_terms: list[str]
+    size: int
+    examples: list[Conversation]
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    trained_at: datetime | None
+    labels: int
+    uses_embeddings: bool
+    tagged_examples: int
+
+
+def propose_new_reasons(conversations: QuerySet[Conversation], limit: int = 2000) -> list[ProposedReasonView]:
+    """Cluster the most recent conversations without a reason into proposed reasons, largest first."""
+    untagged = list(
+        conversations.filter(contact_reason__isnull=True)
+        .select_related("suggested_reason")
+        .order_by("-pk")[:limit]
+    )
+    first_texts = _first_texts([c.pk for c in untagged])
+    texts = [f"{c.subject}\n{first_texts.get(c.pk, '')}"[:4000] for c in untagged]
+    return [
+        ProposedReasonView(p.name, p.top_terms, p.size, [untagged[i] for i in p.examples])
+        for p in engine.cluster(texts)
+    ]
+
+
+def _first_texts(conversation_ids: list[int]) -> dict[int, str]:
+    """The first non-note message of each conversation, in one query."""
+    first: dict[int, str] = {}
+    rows = (
+        Message.objects.filter(conversation_id__in=conversation_ids)
+        .exclude(kind=Message.Kind.NOTE)
+        .order_by("conversation_id", "created_at", "id")
+        .values_list("conversation_id", "text")
+    )
+    for conversation_id, text in rows.iterator(chunk_size=2000):
+        first.setdefault(conversation_id, text)
+    return first
+
+
+def model_status() -> ModelStatus:
+    model = current_model()
+    path = model_path()
+    trained_at = (
+        datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) if model is not None and path.exists() else None
+    )
+    return ModelStatus(
+        trained_at=trained_at,
+        labels=len(model.labels) if model else 0,
+        uses_embeddings=bool(model and model.embed_weight > 0),
+        tagged_examples=Conversation.objects.filter(contact_reason__isnull=False).count(),
+    )

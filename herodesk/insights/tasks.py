@@ -48,3 +48,11 @@ def retrain_reasons() -> int:
     from herodesk.insights import reasons
 
     return reasons.retrain()
+
+
+@db_task(retries=1, retry_delay=30)
+def retrain_reasons_now() -> int:
+    """A lead asked for a fresh model (e.g. after adopting a proposed reason and tagging with it)."""
+    from herodesk.insights import reasons
+
+    return reasons.retrain()

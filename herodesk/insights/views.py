@@ -1,12 +1,19 @@
-"""Hero moments (intense conversations not yet relieved) and the promises agents must keep."""
+"""Hero moments (intense conversations not yet relieved), the promises agents must keep, and the
+contact-reason model with proposed new reasons."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from herodesk.insights import queries
+from herodesk.conversations import actions as conversation_actions
+from herodesk.conversations.models import ContactReason
+from herodesk.conversations.queries import visible_conversations
+from herodesk.insights import queries, reasons, tasks
 
 
 @login_required
@@ -21,3 +28,51 @@ def promises(request: HttpRequest) -> HttpResponse:
     except ValueError:
         owner_id = None
     return render(request, "insights/promises.html", queries.promises_page(request.user, owner_id))  # type: ignore[arg-type]
+
+
+def _require_lead(request: HttpRequest) -> None:
+    if not request.user.is_lead:  # type: ignore[union-attr]
+        raise PermissionDenied("Only team leads and admins manage contact reasons.")
+
+
+@login_required
+def contact_reasons(request: HttpRequest) -> HttpResponse:
+    """The reason model's state and clusters of untagged conversations that might need a new reason."""
+    _require_lead(request)
+    return render(
+        request,
+        "insights/reasons.html",
+        {
+            "status": reasons.model_status(),
+            "proposals": reasons.propose_new_reasons(visible_conversations(request.user)),  # type: ignore[arg-type]
+            "existing": ContactReason.objects.order_by("name"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create_contact_reason(request: HttpRequest) -> HttpResponse:
+    _require_lead(request)
+    try:
+        reason = conversation_actions.do_create_contact_reason(
+            request.user,  # type: ignore[arg-type]
+            request.POST.get("name", ""),
+            request.POST.get("description", ""),
+        )
+    except conversation_actions.ActionError as error:
+        messages.error(request, f"{error.message}. {' '.join(error.fields.values())}".strip())
+    else:
+        messages.success(
+            request, f"Contact reason “{reason.name}” created. Tag conversations with it, then retrain."
+        )
+    return redirect("insights:reasons")
+
+
+@login_required
+@require_POST
+def retrain_contact_reasons(request: HttpRequest) -> HttpResponse:
+    _require_lead(request)
+    tasks.retrain_reasons_now()
+    messages.success(request, "Retraining the contact-reason model in the background.")
+    return redirect("insights:reasons")

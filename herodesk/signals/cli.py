@@ -22,7 +22,11 @@ class InputError(ValueError):
 
 
 def _text(record: dict[str, Any], key: str = "text") -> str:
-    value = record.get(key, "")
+    """The record's text; a missing key is an error (a typo such as "txt" must not score as empty),
+    while an explicit empty string or null is valid input with a low-confidence result."""
+    if key not in record:
+        raise InputError(f"missing '{key}'")
+    value = record[key]
     if value is None:
         return ""
     if not isinstance(value, str):

@@ -22,12 +22,14 @@ def test_intensity_round_trip_keeps_going_after_a_bad_line():
             "not json",
             '{"id": 3, "text": 42}',
             '{"id": 4, "text": ""}',
+            '{"id": 5, "txt": "a typo in the key"}',
         ],
     )
     assert rows[0]["id"] == 1 and rows[0]["intensity"] > 0.5 and rows[0]["reasons"]
     assert "error" in rows[1] and rows[1]["id"] is None
     assert rows[2] == {"id": 3, "error": rows[2]["error"]}
     assert rows[3]["intensity"] == 0.0
+    assert "missing 'text'" in rows[4]["error"]
 
 
 def test_effort_round_trip_with_facts_and_bad_sender():

@@ -80,16 +80,45 @@
     const hint = form.querySelector("[data-promise-hint]");
     if (!hint) return;
     const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    const conversationId = Number(form.dataset.conversationId) || null;
     try {
       const res = await fetch("/api/v1/signals/promises", {
         method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ text: text }), credentials: "same-origin",
+        body: JSON.stringify({ text: text, conversation_id: conversationId }), credentials: "same-origin",
       });
       if (!res.ok) return;
       const data = await res.json();
-      const vague = (data.promises || []).filter((p) => p.kind === "vague");
-      hint.hidden = vague.length === 0;
-      hint.textContent = vague.length ? "Vague promise: “" + vague[0].text + "”. " + (vague[0].suggestion || "Say who will do what, and by when.") : "";
+      showPromiseHint(form, hint, (data.promises || []).filter((p) => p.kind === "vague"));
     } catch (err) { /* the hint is a help, never a blocker */ }
+  }
+  // Built from text nodes only: the draft is user text and must never become markup.
+  function showPromiseHint(form, hint, vague) {
+    hint.replaceChildren();
+    hint.hidden = vague.length === 0;
+    if (!vague.length) return;
+    const first = vague[0];
+    const line = document.createElement("div");
+    const label = document.createElement("strong");
+    label.textContent = "Vague promise: ";
+    line.append(label, "“" + first.text + "” does not say when. Customers write again when a promise has no time.");
+    hint.append(line);
+    if (!first.suggestion) return;
+    const suggestion = document.createElement("div");
+    suggestion.append("Suggested: ");
+    const quote = document.createElement("q");
+    quote.textContent = first.suggestion;
+    const use = document.createElement("button");
+    use.type = "button";
+    use.className = "small";
+    use.dataset.usePromiseSuggestion = "";
+    use.textContent = "Use this wording";
+    use.addEventListener("click", () => {
+      const area = form.querySelector("textarea[name=text]");
+      area.value = area.value.includes(first.text) ? area.value.replace(first.text, first.suggestion) : area.value + " " + first.suggestion;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      area.focus();
+    });
+    suggestion.append(quote, " ", use);
+    hint.append(suggestion);
   }
 })();

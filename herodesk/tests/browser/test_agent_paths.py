@@ -207,3 +207,27 @@ def test_other_team_agent_cannot_open_the_conversation(page, conversation, other
     expect(page.locator("[data-list]")).not_to_contain_text("My order never arrived")
     response = page.goto(f"/c/{conversation.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_vague_promise_is_flagged_while_writing_and_the_rewrite_can_be_used(  # type: ignore[no-untyped-def]
+    logged_in_page, conversation
+):
+    page = logged_in_page
+    page.goto(f"/c/{conversation.pk}/")
+    box = page.locator("#reply-form textarea[name=text]")
+    box.fill("Thanks Carla. We'll check and get back to you soon.")
+    hint = page.locator("[data-promise-hint]")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Vague promise")
+    expect(hint).to_contain_text("Suggested:")
+    shot(page, "compose-vague-promise")
+    hint.get_by_role("button", name="Use this wording").click()
+    specific = re.compile(r"^Thanks Carla\. We'll check and get back to you by \w+day at \d\d:\d\d\.$")
+    expect(box).to_have_value(specific)
+    # The new wording is specific: the warning goes away before the reply is sent.
+    expect(hint).to_be_hidden()
+    page.locator("#reply-form").get_by_role("button", name="Send reply").click()
+    expect(page.locator(".flash.success")).to_have_text("Reply sent.")
+    promise = conversation.promises.get()
+    assert promise.kind == "specific" and promise.due_at is not None
+    assert page.js_errors == []
