@@ -37,7 +37,7 @@ CONTACT_VERB_RE = compile_words(
     r"\b(?!you\b|it\b|this\b|which\b|that\b)([a-z]+)\s+(?:will|'ll|’ll)\s+(?:then\s+|also\s+)?(contact|"
     r"call|get back|reach|follow up|visit|reply|respond|"
     r"send|deal|handle|fix|repair|come|be in touch|report|verify|arrange|inform|notify|solve|resolve|refund|"
-    r"deliver|process|check|investigate|escalate|assist|help you|record)\b"
+    r"deliver|process|check|investigate|escalate|assist|help you|record|transfer|forward|pass|feed back)\b"
 )
 YOU_WILL_RE = compile_words(
     r"\byou(?:\s+will|'ll|’ll)\s+(?:also\s+|then\s+)?(receive|get|hear|be contacted|be called|be notified|"
@@ -54,6 +54,12 @@ PASSIVE_RE = compile_words(
 )
 ELIDED_SUBJECT_RE = compile_words(
     r"\b(?:and|then)\s+will\s+(?:also\s+|then\s+|try to\s+)?(?!not\b|never\b|be\b|need\b|have\b)([a-z]+)"
+)
+# "we have arranged the staff to contact you": the action is still to come.
+ARRANGED_RE = compile_words(
+    r"\b(?:i|we)(?: have|'ve)? arranged (?:for )?(?:the |a |an |our )?(?:\w+ )?(?:staff|engineers?|"
+    r"technicians?|colleagues?|someone|specialists?|person|personnel|team|courier|workers?) to "
+    r"([a-z]+(?: [a-z']+){0,4})"
 )
 ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
 GET_BACK_RE = re.compile(
@@ -127,7 +133,8 @@ _BE_COMMITMENTS = re.compile(
     r"passing|forwarding|handling|visiting|updating|reaching)\b)"
 )
 _DO_COMMITMENTS = re.compile(
-    r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements)|"
+    r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
+    r"notes?)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
     r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
     r"work on (?:that|this|it|your|getting|sorting|finding|booking)|"
@@ -144,15 +151,21 @@ _PLEDGE_RE = compile_words(
     r"(?:further |constantly |continuously )?(?:optimi[sz]e|improve|perfect|upgrade|speed up|accelerate|"
     r"strengthen|enhance) (?:it|our|the) (?:\w+ )?(?:network|coverage|construction|service|services|system|"
     r"product|products|quality|experience|process|according|deficienc(?:y|ies)|shortcomings?|work)|"
-    r"(?:provide|offer) (?:you )?(?:a )?better (?:service|services|experience))\b"
+    r"(?:provide|offer) (?:you )?(?:a )?better (?:service|services|experience)|"
+    r"(?:improve|enhance|optimi[sz]e) service|strengthen (?:training|management|supervision)|"
+    r"(?:issue|launch|introduce|provide) more|meet (?:customer|user|your) (?:requirements|needs|demands)|"
+    r"(?:study|consider|research) (?:your|the|this|these|them|it)(?: \w+)? ?(?:opinions?|suggestions?|"
+    r"feedback|comments?|advice|ideas?)?\b(?! (?:and|then) (?:reply|get back|contact))|"
+    # information, not an action: "I shall remind you that ..."
+    r"remind you (?:that|of))\b"
 )
 _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
 _BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
 _SUBJECT_ROLE = {"i": "agent", "we": "team"}
 # Every commitment pattern above needs one of these; most messages have none, so skip them early.
-_GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow")
-_GATE_WORDS = ("will", "'ll", "’ll", "shall", "going to", "let me", "allow")
+_GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow|arranged")
+_GATE_WORDS = ("will", "'ll", "’ll", "shall", "going to", "let me", "allow", "arranged")
 
 
 def has_commitment_keyword(lower: str) -> bool:
@@ -240,11 +253,12 @@ def find_commitment(lower: str) -> _Commitment | None:
         (PASSIVE_RE, "team"),
         (GET_BACK_RE, "agent"),
         (LET_ME_FOR_YOU_RE, "agent"),
+        (ARRANGED_RE, "team"),
         (ALLOW_RE, "team"),
     ):
         found = regex.search(lower)
         if found:
-            owned = regex is GET_BACK_RE or regex is LET_ME_FOR_YOU_RE
+            owned = regex is GET_BACK_RE or regex is LET_ME_FOR_YOU_RE or regex is ARRANGED_RE
             return _Commitment(found.start(), who, found.group(found.lastindex or 0), owned)
     return None
 

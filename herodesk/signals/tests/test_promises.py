@@ -88,6 +88,9 @@ def test_vague_promise_gets_a_specific_suggestion(text):
         "Please reply by Friday so we can keep your booking.",
         "We will further optimize it according to the practical situation.",
         "We will provide better services.",
+        "We will strengthen training and improve service quality.",
+        "We will carefully study your opinion.",
+        "I shall remind you that the shop closes at 6pm.",
     ],
 )
 def test_instructions_pledges_and_offers_are_not_promises(text):
@@ -102,6 +105,18 @@ def test_immediately_after_an_unknown_event_is_vague():
     promise = only("We will contact you immediately when there is a response.")
     assert promise.kind == "vague" and promise.due is None
     assert only("I will send it to you immediately.").due == WEDNESDAY_MORNING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have arranged the staff to contact you by phone.",
+        "Please message me your number and I'll make reservations for you as soon as possible!",
+        "Little U will transfer the problem to our staff for verification.",
+    ],
+)
+def test_arrangements_reservations_and_hand_overs_are_vague_promises(text):
+    assert only(text).kind == "vague"
 
 
 def test_booking_slot_is_not_a_due_time():
