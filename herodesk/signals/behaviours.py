@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from herodesk.signals.promises import find_commitment
-from herodesk.signals.text import PreparedText, compile_words, confidence_for, prepare, word_gate
+from herodesk.signals.text import GateSet, PreparedText, compile_words, confidence_for, prepare, word_gate
 
 GREETING_RE = re.compile(
     r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening|day)|greetings|welcome|thanks? (?:you )?for "
@@ -114,14 +114,21 @@ _FLAG_PATTERNS = {
 
 
 _GATED = tuple((name, regex, word_gate(regex)) for name, regex in _FLAG_PATTERNS.items())
+_GATES = GateSet([gate for _, _, gate in _GATED])  # all seven gates in one check per message
+_BITS = tuple((1 << i, name, regex) for i, (name, regex, _) in enumerate(_GATED))
 
 
 def _evidence(lower: str, prepared: PreparedText) -> dict[str, list[str]]:
-    """Evidence per behaviour (at most five phrases each); a regex runs only when its keyword gate opens."""
+    """Evidence per behaviour (at most five phrases each); a regex runs only when its keyword gate opens.
+
+    The gates read ``prepared.lower``: they test [a-z0-9] words and substrings only, which the ’ -> '
+    replacement in ``lower`` does not change."""
     found: dict[str, list[str]] = {}
-    words, has_digit = prepared.words, prepared.has_digit
-    for name, regex, gate in _GATED:
-        if not gate.open(words, lower, has_digit):
+    mask = _GATES.open_mask(prepared.words, prepared.lower, prepared.has_digit)
+    if not mask:
+        return found
+    for bit, name, regex in _BITS:
+        if not mask & bit:
             continue
         hits = [m.group(0) for m in regex.finditer(lower)]
         if hits:
@@ -129,9 +136,8 @@ def _evidence(lower: str, prepared: PreparedText) -> dict[str, list[str]]:
     return found
 
 
-def _flag(evidence: dict[str, list[str]], name: str) -> Behaviour:
-    hits = evidence.get(name, [])
-    return Behaviour(bool(hits), hits)
+def _flag(hits: list[str] | None) -> Behaviour:
+    return Behaviour(True, hits) if hits else Behaviour(False, [])
 
 
 def detect(text: str, prepared: PreparedText | None = None) -> BehaviourResult:
@@ -140,26 +146,26 @@ def detect(text: str, prepared: PreparedText | None = None) -> BehaviourResult:
     Pass ``prepared`` to share one :func:`prepare` across signals."""
     prepared = prepared or prepare(text)
     lower = prepared.lower.replace("’", "'") if "’" in prepared.lower else prepared.lower
-    evidence = _evidence(lower, prepared)
+    evidence = _evidence(lower, prepared).get
     greeting = GREETING_RE.match(lower[:200])
-    next_step = _flag(evidence, "clear_next_step")
-    ownership = _flag(evidence, "ownership_language")
-    if not (next_step.present and ownership.present):
+    next_step = evidence("clear_next_step")
+    ownership = evidence("ownership_language")
+    if not (next_step and ownership):
         # A commitment is a next step; one the agent or team makes in the first person ("we will verify
         # it and reply", not a pledge or "you will receive") is also ownership.
         commitment = find_commitment(lower)
-        if commitment is not None and not next_step.present:
-            next_step = Behaviour(True, [commitment.what])
-        if commitment is not None and commitment.owned and not ownership.present:
-            ownership = Behaviour(True, [commitment.what])
-    return BehaviourResult(
-        greeting=Behaviour(True, [greeting.group(0).strip()]) if greeting else Behaviour(False, []),
-        apology_or_empathy=_flag(evidence, "apology_or_empathy"),
-        ownership_language=ownership,
-        deflecting_language=_flag(evidence, "deflecting_language"),
-        clear_next_step=next_step,
-        closing_offer_of_help=_flag(evidence, "closing_offer_of_help"),
-        channel_switch_request=_flag(evidence, "channel_switch_request"),
-        blaming_language=_flag(evidence, "blaming_language"),
-        confidence=confidence_for(prepared, len(prepared.toks)),
+        if commitment is not None and not next_step:
+            next_step = [commitment.what]
+        if commitment is not None and commitment.owned and not ownership:
+            ownership = [commitment.what]
+    return BehaviourResult(  # positional, in field order: keyword arguments cost more on this hot path
+        _flag([greeting.group(0).strip()] if greeting else None),
+        _flag(evidence("apology_or_empathy")),
+        _flag(ownership),
+        _flag(evidence("deflecting_language")),
+        _flag(next_step),
+        _flag(evidence("closing_offer_of_help")),
+        _flag(evidence("channel_switch_request")),
+        _flag(evidence("blaming_language")),
+        confidence_for(prepared, len(prepared.toks)),
     )

@@ -10,10 +10,12 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from pathlib import Path
 
 from herodesk.signals.linear import SparseLinearModel, ngrams, sigmoid
 from herodesk.signals.text import (
+    GateSet,
     PreparedText,
     WordGate,
     compile_words,
@@ -113,10 +115,15 @@ CUES: tuple[Cue, ...] = (
     ),
 )
 _EXCLAIM_RE = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
-_CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
-_CAPS_GATE_RE = re.compile(r"[A-Z]{3}")
+# = \b[A-Z]{3,}\b: a leading class lets re skip to capitals; the look-behind is the \b before them
+_CAPS_WORD_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}\b")
+_CAPS_GATE_RE = re.compile(r"[A-Z][A-Z][A-Z]")  # = [A-Z]{3}: a leading class lets re skip ahead
 _WORD_RE = re.compile(r"\b[A-Za-z]{3,}\b")
 _THANKS_RE = re.compile(r"\b(thanks?|thank you|great|awesome|love|appreciate|excellent|perfect|cheers)\b")
+# All cue gates and the thanks gate in one GateSet: one check per message instead of one per pattern.
+_GATES = GateSet([*(cue.gate for cue in CUES), word_gate(_THANKS_RE)])
+_CUE_BITS = tuple((1 << i, cue) for i, cue in enumerate(CUES))
+_THANKS_BIT = 1 << len(CUES)
 
 
 # Sentiment lexicon features. The valences come from the VADER lexicon (vaderSentiment 3.3.2, MIT licence,
@@ -169,34 +176,34 @@ NEGATIONS = frozenset(
         "aint",
     ]
 )
+_NT = ("n't", "n’t")  # a token ending so is a negation too
 LEXICON_FEATURES = ("lex_neg", "lex_pos", "lex_worst", "lex_negated", "questions", "length")
 
 
 def lexicon_features(toks: tuple[str, ...] | list[str], lexicon: dict[str, float]) -> dict[str, float]:
     """Summed negative / positive valence, the worst word, negated positives, questions and length."""
     neg = pos = worst = 0.0
-    negated = questions = 0
-    last_negation = -10
-    for i, tok in enumerate(toks):
-        if tok in NEGATIONS or tok.endswith("n't") or tok.endswith("n’t"):
-            last_negation = i
+    negated = 0
+    # Only lexicon words add valence, and a few per message are: visit just their positions (found in C)
+    # and look back three tokens for a negation, which is what the running "last negation" index did.
+    for i in compress(count(), map(lexicon.__contains__, toks)):
+        tok = toks[i]
+        if tok == "?" or tok in NEGATIONS or tok.endswith(_NT):  # as in the token loop: no valence
             continue
-        if tok == "?":
-            questions += 1
-            continue
-        value = lexicon.get(tok)
-        if value is None:
-            continue
-        if i - last_negation <= 3:
-            if value > 0:
-                negated += 1
-            value *= -0.74
+        value = lexicon[tok]
+        for before in toks[i - 3 if i > 3 else 0 : i]:
+            if before in NEGATIONS or before.endswith(_NT):
+                if value > 0:
+                    negated += 1
+                value *= -0.74
+                break
         if value < 0:
             neg -= value
             if -value > worst:
                 worst = -value
         else:
             pos += value
+    questions = toks.count("?")
     out: dict[str, float] = {"length": math.log1p(len(toks)) / 4}
     if neg:
         out["lex_neg"] = math.log1p(neg)
@@ -238,8 +245,9 @@ def cue_features(
         has_digit = any(ch.isdigit() for ch in lower)
     dense: dict[str, float] = {}
     reasons: list[str] = []
-    for cue in CUES:
-        if not cue.gate.open(words, lower, has_digit):
+    mask = _GATES.open_mask(words, lower, has_digit)
+    for bit, cue in _CUE_BITS:
+        if not mask & bit:
             continue
         hits = cue.pattern.findall(lower)
         if hits:
@@ -249,23 +257,25 @@ def cue_features(
                 first = hits[0]
             dense[cue.name] = float(min(len(hits), 3))
             reasons.append(f"{cue.label}: {first.strip()}")
-    dense.update(_style_features(text, lower))
+    dense.update(_style_features(text, lower, bool(mask & _THANKS_BIT)))
     if dense.get("shouting"):
         reasons.append("anger: shouting")
     return dense, reasons
 
 
-def _style_features(text: str, lower: str) -> dict[str, float]:
+def _style_features(text: str, lower: str, thanks_gate: bool = True) -> dict[str, float]:
     style: dict[str, float] = {}
-    if _EXCLAIM_RE.search(text):
+    # _EXCLAIM_RE needs "!!", "??" or a mixed run like "!?!"; plain substring tests rule most texts out.
+    if "!!" in text or "??" in text or (("!?" in text or "?!" in text) and _EXCLAIM_RE.search(text)):
         style["exclaim"] = 1.0
     head = text[:2000]
-    words = _WORD_RE.findall(head) if _CAPS_GATE_RE.search(head) else ()
-    if len(words) >= 4:
-        caps = sum(1 for w in _CAPS_WORD_RE.findall(text[:2000]))
-        if caps / len(words) > 0.3:
-            style["shouting"] = 1.0
-    if _THANKS_RE.search(lower):
+    if _CAPS_GATE_RE.search(head):
+        caps = len(_CAPS_WORD_RE.findall(head))
+        if caps:  # without an all-caps word the share is 0 whatever the word count: skip counting words
+            words = _WORD_RE.findall(head)
+            if len(words) >= 4 and caps / len(words) > 0.3:
+                style["shouting"] = 1.0
+    if thanks_gate and _THANKS_RE.search(lower):
         style["thanks"] = 1.0
     return style
 
@@ -274,10 +284,15 @@ def features(
     prepared: PreparedText, lexicon: dict[str, float] | None
 ) -> tuple[list[str], dict[str, float], list[str]]:
     """Model inputs for one prepared message: n-grams, dense features, agent-facing reasons."""
+    dense, reasons = _dense(prepared, lexicon)
+    return ngrams(list(prepared.toks)), dense, reasons
+
+
+def _dense(prepared: PreparedText, lexicon: dict[str, float] | None) -> tuple[dict[str, float], list[str]]:
     dense, reasons = cue_features(prepared.text, prepared.lower, prepared.words, prepared.has_digit)
     if lexicon is not None:
         dense.update(lexicon_features(prepared.toks, lexicon))
-    return ngrams(list(prepared.toks)), dense, reasons
+    return dense, reasons
 
 
 def _lexicon(linear: SparseLinearModel) -> dict[str, float] | None:
@@ -290,8 +305,8 @@ def score(text: str, prepared: PreparedText | None = None) -> IntensityResult:
     if not prepared.usable:
         return IntensityResult(0.0, [], 0.0)
     linear = model()
-    grams, dense, reasons = features(prepared, _lexicon(linear))
-    value = sigmoid(linear.logit(grams, dense))
+    dense, reasons = _dense(prepared, _lexicon(linear))
+    value = sigmoid(linear.logit_tokens(prepared.toks, dense))  # = logit(ngrams(toks)), without the list
     return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(prepared.toks)))
 
 
@@ -301,8 +316,8 @@ def logit(text: str, prepared: PreparedText | None = None) -> float:
     if not prepared.usable:
         return -5.0
     linear = model()
-    grams, dense, _ = features(prepared, _lexicon(linear))
-    return linear.logit(grams, dense)
+    dense, _ = _dense(prepared, _lexicon(linear))
+    return linear.logit_tokens(prepared.toks, dense)
 
 
 __all__ = ["CUES", "IntensityResult", "cue_features", "logit", "score", "sigmoid"]

@@ -10,9 +10,18 @@ import gzip
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+
+try:  # the C loop behind Counter.update: called directly, it skips Counter's Python-level set-up per call
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - a Python without it
+
+    def _count_elements(mapping: dict, iterable: Iterable) -> None:
+        for item in iterable:
+            mapping[item] = mapping.get(item, 0) + 1
 
 
 def ngrams(tokens: list[str]) -> list[str]:
@@ -33,6 +42,9 @@ class SparseLinearModel:
     sublinear_tf: bool = True
     extra: dict | None = None  # model-specific tables (e.g. the intensity lexicon)
     _table: dict[str, tuple[float, float]] | None = field(default=None, repr=False, compare=False)
+    _token_tables: (
+        tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]] | None
+    ) = field(default=None, repr=False, compare=False)
 
     def _lookup(self) -> dict[str, tuple[float, float]]:
         """gram -> (idf², weight), built once: one dict probe per gram on the hot path."""
@@ -40,6 +52,21 @@ class SparseLinearModel:
             weights = self.weights
             self._table = {g: (i * i, weights.get(g, 0.0)) for g, i in self.idf.items()}
         return self._table
+
+    def _by_tokens(self) -> tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]:
+        """The entries of :meth:`_lookup` split into unigrams and bigrams keyed by token pair: scoring builds
+        no "a b" strings, and the unigram probes hit a table a quarter of the size."""
+        if self._token_tables is None:
+            unigrams: dict[str, tuple[float, float]] = {}
+            pairs: dict[tuple[str, str], tuple[float, float]] = {}
+            for gram, entry in self._lookup().items():
+                first, space, second = gram.partition(" ")
+                if not space:
+                    unigrams[gram] = entry
+                elif " " not in second:
+                    pairs[first, second] = entry
+            self._token_tables = (unigrams, pairs)
+        return self._token_tables
 
     def logit(self, grams: Iterable[str], dense: dict[str, float]) -> float:
         table = self._table if self._table is not None else self._lookup()
@@ -57,6 +84,35 @@ class SparseLinearModel:
             tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
             norm_sq += tf * tf * entry[0]
             dot += tf * entry[1]
+        total = self.bias + (dot / math.sqrt(norm_sq) if norm_sq else 0.0)
+        for name, value in dense.items():
+            total += self.dense_weights.get(name, 0.0) * value
+        return total
+
+    def logit_tokens(self, tokens: Sequence[str], dense: dict[str, float]) -> float:
+        """``logit(ngrams(tokens), dense)``, bit for bit, without the n-gram list: tokens never contain a
+        space, so unigram i and bigram (i, i+1) are looked up directly, in the same order and with the same
+        counts as the Counter over ``ngrams`` would visit them (unigrams first, each at its first use)."""
+        norm_sq = 0.0
+        dot = 0.0
+        sublinear = self.sublinear_tf
+        uni, pairs = self._token_tables if self._token_tables is not None else self._by_tokens()
+        unigrams: dict = {}
+        bigrams: dict = {}
+        _count_elements(unigrams, tokens)
+        _count_elements(bigrams, pairwise(tokens))
+        for counts, get in ((unigrams, uni.get), (bigrams, pairs.get)):
+            for gram, count in counts.items():
+                entry = get(gram)
+                if entry is None:
+                    continue
+                if count == 1:
+                    norm_sq += entry[0]
+                    dot += entry[1]
+                    continue
+                tf = 1.0 + math.log(count) if sublinear else float(count)
+                norm_sq += tf * tf * entry[0]
+                dot += tf * entry[1]
         total = self.bias + (dot / math.sqrt(norm_sq) if norm_sq else 0.0)
         for name, value in dense.items():
             total += self.dense_weights.get(name, 0.0) * value

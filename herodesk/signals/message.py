@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from herodesk.signals import behaviours, intensity, promises
 from herodesk.signals.business_hours import BusinessHours
-from herodesk.signals.text import prepare
+from herodesk.signals.text import prepare_uncached
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +30,23 @@ def analyse_message(
     business_hours: BusinessHours | None = None,
 ) -> MessageAnalysis:
     """Intensity, behaviour flags and promises of one message, sharing one :func:`prepare`."""
-    prepared = prepare(text)
+    prepared = prepare_uncached(text)  # shared below, so prepare's cache would only cost
     return MessageAnalysis(
         intensity.score(text, prepared=prepared),
         behaviours.detect(text, prepared=prepared),
-        promises.detect(text, sent_at, tz, business_hours, prepared=prepared),
+        promises.detect(text, sent_at, tz, business_hours or _default_hours(tz), prepared=prepared),
     )
+
+
+def _default_hours(tz: str | None) -> BusinessHours | None:
+    """The hours ``promises.detect`` builds when none are given, built once per zone instead of per message
+    (BusinessHours is frozen and nothing mutates its week)."""
+    return _hours_for(tz or "UTC") if isinstance(tz, str | None) else None
+
+
+@lru_cache(maxsize=64)
+def _hours_for(tz: str) -> BusinessHours:
+    return BusinessHours(tz=tz)
 
 
 __all__ = ["MessageAnalysis", "analyse_message"]
