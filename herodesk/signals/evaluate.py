@@ -120,10 +120,12 @@ def _subset(part: train.IntensityExamples, idx: Sequence[int] | np.ndarray) -> t
 
 
 def _intensity_logit(model: object, text: str) -> float:
+    """What the shipped score ranks by: the model's logit, raised to the critical-moment floor."""
     from herodesk.signals.text import prepare
 
-    grams, dense, _ = intensity.features(prepare(text), (model.extra or {}).get("lexicon"))  # type: ignore[attr-defined]
-    return model.logit(grams, dense)  # type: ignore[attr-defined]
+    prepared = prepare(text)
+    grams, dense, _ = intensity.features(prepared, (model.extra or {}).get("lexicon"))  # type: ignore[attr-defined]
+    return intensity.with_critical_floor(model.logit(grams, dense), prepared)[0]  # type: ignore[attr-defined]
 
 
 def _tfidf_lr_scores(
@@ -173,8 +175,9 @@ def _intensity_cross_domain(
     ]
     stc = load_stc3(root)
     neg_s = np.array([-d.mean_s for d in stc])
+    shipped = intensity.model()
     ours_max = np.array(  # the shipped model never saw STC-3: cross-domain
-        [max(intensity.logit(t.text) for t in d.turns if t.sender == "customer") for d in stc]
+        [max(_intensity_logit(shipped, t.text) for t in d.turns if t.sender == "customer") for d in stc]
     )
     vader_max = np.array(
         [max(-vader_compound([t.text for t in d.turns if t.sender == "customer"])) for d in stc]

@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import compress, count
 from pathlib import Path
 
+from herodesk.signals import critical
 from herodesk.signals.linear import SparseLinearModel, ngrams, sigmoid
 from herodesk.signals.text import (
     GateSet,
@@ -306,8 +307,19 @@ def score(text: str, prepared: PreparedText | None = None) -> IntensityResult:
         return IntensityResult(0.0, [], 0.0)
     linear = model()
     dense, reasons = _dense(prepared, _lexicon(linear))
-    value = sigmoid(linear.logit_tokens(prepared.toks, dense))  # = logit(ngrams(toks)), without the list
-    return IntensityResult(round(value, 4), reasons, confidence_for(prepared, len(prepared.toks)))
+    raw = linear.logit_tokens(prepared.toks, dense)  # = logit(ngrams(toks)), without the list
+    floored, phrase = with_critical_floor(raw, prepared)
+    if phrase:
+        reasons = [f"critical: {phrase}", *reasons]
+    return IntensityResult(round(sigmoid(floored), 4), reasons, confidence_for(prepared, len(prepared.toks)))
+
+
+def with_critical_floor(raw_logit: float, prepared: PreparedText) -> tuple[float, str | None]:
+    """The logit raised to the critical-moment floor when the message names one (see critical.py)."""
+    phrase = critical.critical_phrase(prepared.lower, prepared.words, prepared.has_digit)
+    if phrase is None:
+        return raw_logit, None
+    return max(raw_logit, critical.FLOOR_LOGIT), phrase
 
 
 def logit(text: str, prepared: PreparedText | None = None) -> float:

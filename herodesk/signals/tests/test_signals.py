@@ -128,3 +128,16 @@ def test_clusters_are_named_by_top_terms():
     names = " ".join(p.name for p in proposals)
     assert "card" in names and "refund" in names
     assert reasons.cluster([]) == []
+
+
+def test_critical_moments_reach_the_hero_threshold_even_when_calm():
+    calm_but_critical = [
+        "My flight to Zagreb leaves in 40 minutes and the app says my booking does not exist.",
+        "Hello, I lost my passport yesterday, what can I do?",
+        "You charged me twice for the same order.",
+    ]
+    for text in calm_but_critical:
+        result = intensity.score(text)
+        assert result.score >= 0.65 and result.reasons[0].startswith("critical: "), (text, result)
+    ordinary = intensity.score("I need a train that leaves after 10:00 on Friday, please.")
+    assert ordinary.score < 0.65 and not any(r.startswith("critical") for r in ordinary.reasons)
