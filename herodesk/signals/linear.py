@@ -10,7 +10,7 @@ import gzip
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -55,53 +55,41 @@ class SparseLinearModel:
 
     def _by_tokens(self) -> tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]:
         """The entries of :meth:`_lookup` split into unigrams and bigrams keyed by token pair: scoring builds
-        no "a b" strings, and the unigram probes hit a table a quarter of the size."""
+        no "a b" strings, and the unigram probes hit a table a quarter of the size. A pair holds the unigram
+        table's own key strings, so comparing it reads memory the unigram probe has just read."""
         if self._token_tables is None:
-            unigrams: dict[str, tuple[float, float]] = {}
+            table = self._lookup()
+            unigrams = {gram: entry for gram, entry in table.items() if " " not in gram}
+            words = {gram: gram for gram in unigrams}
             pairs: dict[tuple[str, str], tuple[float, float]] = {}
-            for gram, entry in self._lookup().items():
+            for gram, entry in table.items():
                 first, space, second = gram.partition(" ")
-                if not space:
-                    unigrams[gram] = entry
-                elif " " not in second:
-                    pairs[first, second] = entry
+                if space and " " not in second:
+                    pairs[words.get(first, first), words.get(second, second)] = entry
             self._token_tables = (unigrams, pairs)
         return self._token_tables
 
     def logit(self, grams: Iterable[str], dense: dict[str, float]) -> float:
         table = self._table if self._table is not None else self._lookup()
-        norm_sq = 0.0
-        dot = 0.0
-        get = table.get
-        for gram, count in Counter(grams).items():
-            entry = get(gram)
-            if entry is None:
-                continue
-            if count == 1:
-                norm_sq += entry[0]
-                dot += entry[1]
-                continue
-            tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
-            norm_sq += tf * tf * entry[0]
-            dot += tf * entry[1]
-        total = self.bias + (dot / math.sqrt(norm_sq) if norm_sq else 0.0)
-        for name, value in dense.items():
-            total += self.dense_weights.get(name, 0.0) * value
-        return total
+        return self._combine(((Counter(grams), table.get),), dense)
 
     def logit_tokens(self, tokens: Sequence[str], dense: dict[str, float]) -> float:
         """``logit(ngrams(tokens), dense)``, bit for bit, without the n-gram list: tokens never contain a
         space, so unigram i and bigram (i, i+1) are looked up directly, in the same order and with the same
         counts as the Counter over ``ngrams`` would visit them (unigrams first, each at its first use)."""
-        norm_sq = 0.0
-        dot = 0.0
-        sublinear = self.sublinear_tf
         uni, pairs = self._token_tables if self._token_tables is not None else self._by_tokens()
         unigrams: dict = {}
         bigrams: dict = {}
         _count_elements(unigrams, tokens)
         _count_elements(bigrams, pairwise(tokens))
-        for counts, get in ((unigrams, uni.get), (bigrams, pairs.get)):
+        return self._combine(((unigrams, uni.get), (bigrams, pairs.get)), dense)
+
+    def _combine(self, sources: Iterable[tuple[dict, Callable]], dense: dict[str, float]) -> float:
+        """bias + w · l2norm(tf-idf) + dense part, from (gram -> count, gram -> (idf², weight)) sources."""
+        norm_sq = 0.0
+        dot = 0.0
+        sublinear = self.sublinear_tf
+        for counts, get in sources:
             for gram, count in counts.items():
                 entry = get(gram)
                 if entry is None:
