@@ -10,7 +10,7 @@ import re
 import re._constants as _c  # the stdlib regex parser: keyword gates are derived from the patterns
 import re._parser as _p
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # A customer message longer than this is almost always a pasted log or a quoted thread; the signal is
@@ -320,8 +320,17 @@ class WordGate:
     digit: bool  # ... or a digit
     always: bool  # the pattern cannot be gated: always scan
     ways: tuple[GateWay, ...] = ()  # finer: some way needs all of its keys (a lead above, and more)
+    index: GateSet | None = field(default=None, repr=False, compare=False)  # the ways, filed by word
 
     def open(self, words: frozenset[str], lower: str, has_digit: bool) -> bool:
+        if self.always:
+            return True
+        if self.index is not None:
+            return self.index.open_mask(words, lower, has_digit) != 0
+        return self.open_by_ways(words, lower, has_digit)
+
+    def open_by_ways(self, words: frozenset[str], lower: str, has_digit: bool) -> bool:
+        """:meth:`open` without the index: the lead keys first, then each way in turn."""
         if self.always:
             return True
         if self.words.isdisjoint(words) and not (self.digit and has_digit):
@@ -606,7 +615,8 @@ def _gate_for(source: str) -> WordGate:
         ways = tuple(sorted((_gate_way(keys) for keys in _minimal(walker.ways)), key=repr))
         words = frozenset(way.lead for way in ways if way.kind == "word")
         subs = tuple(sorted({way.lead for way in ways if way.kind == "sub"}, key=lambda w: (len(w), w)))
-        return WordGate(words, subs, any(way.kind == "digit" for way in ways), False, ways)
+        gate = WordGate(words, subs, any(way.kind == "digit" for way in ways), False, ways)
+        return WordGate(gate.words, gate.substrings, gate.digit, False, ways, GateSet([gate]))
     return _ALWAYS
 
 
