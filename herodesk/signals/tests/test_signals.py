@@ -106,16 +106,19 @@ def test_team_commitments_are_ownership_but_questions_and_pledges_are_not():
     assert behaviours.detect("Please wait for our reply.").clear_next_step.present
 
 
+# Two contact reasons, three ways each of saying them (also used by test_embeddings.py).
+REASON_EXAMPLES = [
+    ("where is my card", "card_arrival"),
+    ("my card has not arrived yet", "card_arrival"),
+    ("card still not delivered", "card_arrival"),
+    ("I want a refund", "refund"),
+    ("please refund my money", "refund"),
+    ("how do I get my money back", "refund"),
+]
+
+
 def test_reason_classifier_round_trips_through_bytes():
-    examples = [
-        ("where is my card", "card_arrival"),
-        ("my card has not arrived yet", "card_arrival"),
-        ("card still not delivered", "card_arrival"),
-        ("I want a refund", "refund"),
-        ("please refund my money", "refund"),
-        ("how do I get my money back", "refund"),
-    ]
-    model = reasons.train(examples)
+    model = reasons.train(REASON_EXAMPLES)
     restored = reasons.ReasonModel.from_bytes(model.to_bytes())
     assert restored.predict(["has my card arrived"])[0][0] == "card_arrival"
     assert restored.predict(["refund please"])[0][0] == "refund"
