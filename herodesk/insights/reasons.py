@@ -39,16 +39,39 @@ def conversation_text(conversation: Conversation, messages: list[Message] | None
             .values_list("text", flat=True)
             .first()
         ) or ""
-    return f"{conversation.subject}\n{first}"[:4000]
+    return _classifier_text(conversation.subject, first)
+
+
+def _classifier_text(subject: str, first_message: str) -> str:
+    return f"{subject}\n{first_message}"[:4000]
+
+
+def _first_texts(conversation_ids: list[int], chunk: int = 1000) -> dict[int, str]:
+    """The first non-note message of each conversation: one query per ``chunk`` conversations."""
+    first: dict[int, str] = {}
+    for start in range(0, len(conversation_ids), chunk):
+        rows = (
+            Message.objects.filter(conversation_id__in=conversation_ids[start : start + chunk])
+            .exclude(kind=Message.Kind.NOTE)
+            .order_by("conversation_id", "created_at", "id")
+            .values_list("conversation_id", "text")
+        )
+        for conversation_id, text in rows.iterator(chunk_size=2000):
+            first.setdefault(conversation_id, text)
+    return first
 
 
 def training_examples() -> list[tuple[str, str]]:
-    rows = (
+    rows = list(
         Conversation.objects.filter(contact_reason__isnull=False)
         .select_related("contact_reason")
         .order_by("-pk")[:MAX_TRAINING_CONVERSATIONS]
     )
-    examples = [(conversation_text(c), c.contact_reason.name) for c in rows]  # type: ignore[union-attr]
+    first_texts = _first_texts([c.pk for c in rows])  # not one query per conversation
+    examples = [
+        (_classifier_text(c.subject, first_texts.get(c.pk, "")), c.contact_reason.name)  # type: ignore[union-attr]
+        for c in rows
+    ]
     counts: dict[str, int] = {}
     for _, label in examples:
         counts[label] = counts.get(label, 0) + 1
@@ -118,25 +141,11 @@ def propose_new_reasons(conversations: QuerySet[Conversation], limit: int = 2000
         .order_by("-pk")[:limit]
     )
     first_texts = _first_texts([c.pk for c in untagged])
-    texts = [f"{c.subject}\n{first_texts.get(c.pk, '')}"[:4000] for c in untagged]
+    texts = [_classifier_text(c.subject, first_texts.get(c.pk, "")) for c in untagged]
     return [
         ProposedReasonView(p.name, p.top_terms, p.size, [untagged[i] for i in p.examples])
         for p in engine.cluster(texts)
     ]
-
-
-def _first_texts(conversation_ids: list[int]) -> dict[int, str]:
-    """The first non-note message of each conversation, in one query."""
-    first: dict[int, str] = {}
-    rows = (
-        Message.objects.filter(conversation_id__in=conversation_ids)
-        .exclude(kind=Message.Kind.NOTE)
-        .order_by("conversation_id", "created_at", "id")
-        .values_list("conversation_id", "text")
-    )
-    for conversation_id, text in rows.iterator(chunk_size=2000):
-        first.setdefault(conversation_id, text)
-    return first
 
 
 def model_status() -> ModelStatus:

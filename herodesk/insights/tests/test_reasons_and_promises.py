@@ -161,3 +161,18 @@ def test_hero_moments_say_why(agent_client, client, agent, support_team, custome
     assert escape("; ".join(reasons[:3])) in body
     moments = client.get("/api/v1/signals/hero-moments", **bearer(agent)).json()
     assert moments[0]["id"] == conversation.pk and moments[0]["why"]
+
+
+def test_training_examples_query_count_does_not_grow_with_history(
+    support_team, django_assert_max_num_queries
+):
+    billing = ContactReason.objects.create(name="Billing")
+    for i in range(6):
+        ConversationFactory(team=support_team, contact_reason=billing, first_message=f"invoice {i}")
+    with django_assert_max_num_queries(2):
+        assert len(reasons.training_examples()) == 6
+    for i in range(30):
+        ConversationFactory(team=support_team, contact_reason=billing, first_message=f"refund {i}")
+    with django_assert_max_num_queries(2):
+        examples = reasons.training_examples()
+    assert len(examples) == 36 and all(text.startswith("Question") for text, _ in examples)
