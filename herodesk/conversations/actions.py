@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from herodesk import after_commit
 from herodesk.accounts.models import Team, User
-from herodesk.conversations import queries, search
+from herodesk.conversations import hooks, queries, search
 from herodesk.conversations.models import (
     Attachment,
     Channel,
@@ -76,6 +76,8 @@ class IncomingMessage:
     references: str = ""
     created_at: datetime | None = None
     attachments: Sequence[AttachmentUpload] = ()
+    # Who wrote it when not the conversation's customer (a colleague of theirs in Cc); None: the customer.
+    customer: Customer | None = None
 
 
 @dataclass
@@ -149,10 +151,8 @@ def _store_attachments(message: Message, uploads: Iterable[AttachmentUpload]) ->
 
 
 def _after_commit(conversation: Conversation, message: Message | None = None) -> None:
-    """Queue the analysis of a new message and of the conversation's effort once the data is committed."""
-    from herodesk.insights import tasks as insight_tasks
-
-    insight_tasks.schedule_analysis(conversation.pk, message.pk if message else None)
+    """Tell the apps that follow changes (analysis of the message, effort), inside this transaction."""
+    hooks.conversation_changed(conversation.pk, message.pk if message else None)
 
 
 # --- Creating conversations and adding messages ----------------------------------------------------
@@ -198,7 +198,7 @@ def _add_customer_message(conversation: Conversation, incoming: IncomingMessage,
         direction=Message.Direction.IN,
         kind=Message.Kind.CUSTOMER,
         channel=incoming.channel,
-        customer=conversation.customer,
+        customer=incoming.customer or conversation.customer,
         text=text,
         html=incoming.html,
         full_text=incoming.full_text or text,
@@ -293,9 +293,11 @@ def do_add_reply(
         _set_status(conversation, author, Status.OPEN, at)
     if then_status and then_status != conversation.status:
         _set_status(conversation, author, then_status, at)
-    from herodesk.channels import outbound
-
-    outbound.queue_reply(message)
+    send = hooks.reply_sender(message)
+    if send is not None:
+        message.send_status = Message.SendStatus.QUEUED
+        message.save(update_fields=["send_status"])
+        transaction.on_commit(send)  # never from inside the request: the worker sends it
     search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
@@ -310,6 +312,74 @@ def do_add_note(
         raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = _add_agent_message(conversation, author, text, kind, _now())
+    search.schedule_index(conversation.pk)
+    _after_commit(conversation, message)
+    return message
+
+
+# --- Delivery of replies (written by the channel that sends them, through these) --------------------
+
+
+@transaction.atomic
+def do_set_outgoing_message_id(message_id: int, external_id: str) -> str:
+    """Give an outgoing reply its Message-ID once; returns the one it has (a retry keeps the first)."""
+    message = Message.objects.select_for_update().only("id", "external_id").get(pk=message_id)
+    if not message.external_id:
+        message.external_id = external_id[:998]
+        message.save(update_fields=["external_id"])
+    return message.external_id
+
+
+@transaction.atomic
+def do_mark_reply_sent(message_id: int) -> None:
+    Message.objects.filter(pk=message_id).update(
+        send_status=Message.SendStatus.SENT, send_error="", sent_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_record_send_failure(message_id: int, reason: str, final: bool = False, max_attempts: int = 1) -> bool:
+    """A delivery attempt failed (or the mail bounced later). Returns True when no retry will follow.
+
+    The last failure is recorded as an event, so the owner sees in the history that the customer
+    did not get the reply.
+    """
+    message = Message.objects.select_for_update().select_related("conversation").get(pk=message_id)
+    message.send_attempts += 1
+    final = final or message.send_attempts >= max_attempts
+    message.send_status = Message.SendStatus.FAILED if final else Message.SendStatus.QUEUED
+    message.send_error = reason[:1000]
+    message.save(update_fields=["send_attempts", "send_status", "send_error"])
+    if final:
+        _record(
+            message.conversation,
+            None,
+            Event.Kind.DELIVERY_FAILED,
+            _now(),
+            message=message.pk,
+            reason=reason[:300],
+        )
+    return final
+
+
+@transaction.atomic
+def do_add_system_message(
+    conversation: Conversation, text: str, channel: str, full_text: str = "", at: datetime | None = None
+) -> Message:
+    """A message the desk itself adds to the thread (e.g. a delivery report), visible to agents."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    at = _now(at)
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.IN,
+        kind=Message.Kind.SYSTEM,
+        channel=channel,
+        text=text,
+        full_text=full_text or text,
+        created_at=at,
+    )
+    conversation.last_activity_at = at
+    conversation.save(update_fields=["last_activity_at"])
     search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
@@ -389,11 +459,17 @@ def do_wake_due_snoozes(now: datetime | None = None) -> int:
     return woken
 
 
+@transaction.atomic
 def do_clear_snooze_reminder(conversation: Conversation, actor: User) -> None:
-    with transaction.atomic():
-        Conversation.objects.filter(pk=conversation.pk).exclude(status=Status.SNOOZED).update(
-            snoozed_until=None
-        )
+    """Forget the time of a snooze that has ended (it stays shown as a reminder until then)."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.status == Status.SNOOZED or conversation.snoozed_until is None:
+        return
+    _record(
+        conversation, actor, Event.Kind.SNOOZE_CLEARED, _now(), snoozed_until=_iso(conversation.snoozed_until)
+    )
+    conversation.snoozed_until = None
+    conversation.save(update_fields=["snoozed_until"])
 
 
 def _assign(conversation: Conversation, actor: User | None, owner: User | None, at: datetime) -> None:
@@ -475,6 +551,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 @transaction.atomic
 def do_set_tags(conversation: Conversation, actor: User, names: Iterable[str]) -> Conversation:
+    conversation = _locked(conversation)
     at = _now()
     wanted = {tag.name: tag for tag in _tags(names)}
     current = {tag.name: tag for tag in conversation.tags.all()}
@@ -489,6 +566,7 @@ def do_set_tags(conversation: Conversation, actor: User, names: Iterable[str]) -
 
 @transaction.atomic
 def do_set_priority(conversation: Conversation, actor: User, priority: int) -> Conversation:
+    conversation = _locked(conversation)
     if priority not in Conversation.Priority.values:
         raise ActionError("Unknown priority", {"priority": "Choose low, normal, high or urgent."})
     if conversation.priority != priority:
@@ -517,6 +595,7 @@ def do_create_contact_reason(actor: User, name: str, description: str = "") -> C
 def do_set_contact_reason(
     conversation: Conversation, actor: User, reason: ContactReason | None
 ) -> Conversation:
+    conversation = _locked(conversation)
     if conversation.contact_reason_id != (reason.pk if reason else None):
         _record(conversation, actor, Event.Kind.REASON, _now(), reason=reason.name if reason else None)
         conversation.contact_reason = reason
@@ -526,6 +605,7 @@ def do_set_contact_reason(
 
 @transaction.atomic
 def do_set_customer(conversation: Conversation, actor: User, customer: Customer) -> Conversation:
+    conversation = _locked(conversation)
     if conversation.customer_id != customer.pk:
         _record(
             conversation, actor, Event.Kind.CUSTOMER, _now(), old=conversation.customer_id, new=customer.pk
@@ -540,6 +620,7 @@ def do_set_customer(conversation: Conversation, actor: User, customer: Customer)
 
 @transaction.atomic
 def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Conversation:
+    conversation = _locked(conversation)
     subject = (subject or "").strip()[:300]
     if not subject:
         raise ActionError("Subject is required", {"subject": "This field is required."})
@@ -549,6 +630,11 @@ def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Con
         conversation.save(update_fields=["subject"])
         search.schedule_index(conversation.pk)
     return conversation
+
+
+def _locked(conversation: Conversation) -> Conversation:
+    """The row again, locked for this transaction: a concurrent change is never overwritten."""
+    return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
 def _iso(value: datetime | None) -> str | None:

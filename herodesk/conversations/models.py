@@ -241,6 +241,8 @@ class Event(models.Model):
         CUSTOMER_CHANGED = "customer_changed", "Customer changed"
         CUSTOMER_DELETED = "customer_deleted", "Customer deleted"
         CHANNEL_SWITCH = "channel_switch", "Customer switched channel"
+        DELIVERY_FAILED = "delivery_failed", "Reply not delivered"
+        SNOOZE_CLEARED = "snooze_cleared", "Snooze reminder cleared"
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,6 +74,22 @@ def do_find_or_create_customer(details: CustomerDetails) -> Customer:
 def _add_identity(customer: Customer, kind: str, value: str) -> None:
     if value:
         Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
+
+
+@transaction.atomic
+def do_mark_identities_bouncing(addresses: list[str], at: datetime) -> int:
+    """Mail to these addresses bounced: replies are not emailed to them until the customer writes again."""
+    return Identity.objects.filter(kind=Identity.Kind.EMAIL, value__in=addresses).update(
+        bouncing=True, bounced_at=at
+    )
+
+
+@transaction.atomic
+def do_mark_identity_working(address: str) -> None:
+    """The customer wrote from this address, which proves it works again."""
+    Identity.objects.filter(kind=Identity.Kind.EMAIL, value=address, bouncing=True).update(
+        bouncing=False, bounced_at=None
+    )
 
 
 @transaction.atomic

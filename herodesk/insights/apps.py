@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     name = "herodesk.insights"
     label = "insights"
+
+    def ready(self) -> None:
+        from herodesk.conversations import hooks
+        from herodesk.insights import tasks
+
+        # Every change to a conversation queues its analysis once the transaction commits.
+        hooks.register_change_listener(tasks.schedule_analysis)

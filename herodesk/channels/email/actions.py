@@ -1,6 +1,7 @@
-"""Writes of the email channel: storing and filing inbound mail, mailbox settings and poll health.
+"""Writes of the email channel: stored inbound mail and its outcome, mailbox settings and poll health.
 
-Every ``do_*`` runs in one transaction; sending (auto-acknowledgements) is queued with on_commit.
+Every ``do_*`` runs in one transaction. ``finish_inbound`` and ``fail_inbound`` run inside the filing
+transaction of ``filing.do_file_batch``, which decides what happens to each mail.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from herodesk.channels.email import credentials, queries, routing
+from herodesk.channels.email import credentials, queries
 from herodesk.channels.email.models import (
     InboundMail,
     Mailbox,
@@ -23,20 +24,13 @@ from herodesk.channels.email.models import (
     hash_webhook_token,
     new_webhook_token,
 )
-from herodesk.channels.email.parse import ParsedAttachment, ParsedMail
-from herodesk.conversations import actions as conversation_actions
-from herodesk.conversations import search
-from herodesk.conversations.actions import AttachmentUpload, IncomingMessage, NewConversation
-from herodesk.conversations.models import Channel, Conversation, Message
-from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer, normalize_email
-from herodesk.customers.models import Customer, Identity
+from herodesk.conversations.models import Conversation, Message
+from herodesk.customers.actions import normalize_email
 
 log = logging.getLogger(__name__)
 State = InboundMail.State
 POLL_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
-MAX_FULL_TEXT_CHARS = 1_000_000
-NO_TEXT = "(This mail has no text.)"
 # Never "raw": rewriting the stored bytes on every state change would double the cost of intake.
 FINISH_FIELDS = (
     "state",
@@ -101,7 +95,9 @@ def _new_inbound(mail: RawMail) -> InboundMail:
 def _refuse_if_too_large(inbound: InboundMail) -> None:
     limit = settings.MAX_EMAIL_BYTES
     if inbound.size > limit:
-        _finish(inbound, State.REJECTED, f"too large: {inbound.size:,} bytes, over the {limit:,}-byte limit")
+        finish_inbound(
+            inbound, State.REJECTED, f"too large: {inbound.size:,} bytes, over the {limit:,}-byte limit"
+        )
 
 
 def _header_block(raw: bytes) -> bytes:
@@ -115,7 +111,7 @@ def _header_block(raw: bytes) -> bytes:
 # --- Outcomes ---------------------------------------------------------------------------------------
 
 
-def _finish(
+def finish_inbound(
     inbound: InboundMail,
     state: str,
     reason: str,
@@ -134,6 +130,18 @@ def _finish(
     return inbound
 
 
+def lock_inbound(inbound_ids: Sequence[int]) -> dict[int, InboundMail]:
+    """Lock stored mails for filing (inside the filing transaction); by id, without their raw bytes."""
+    rows = (
+        InboundMail.objects.select_for_update(of=("self",))
+        .select_related("mailbox__team")
+        .defer("raw")
+        .filter(pk__in=inbound_ids)
+        .order_by()
+    )
+    return {row.pk: row for row in rows}
+
+
 def _locked(inbound_id: int) -> InboundMail:
     return (
         InboundMail.objects.select_for_update(of=("self",))
@@ -147,10 +155,10 @@ def _locked(inbound_id: int) -> InboundMail:
 def do_fail_inbound(inbound_id: int, reason: str) -> InboundMail:
     """Intake broke on this mail; the raw bytes stay and it is retried (see queries.pending_inbound)."""
     inbound = _locked(inbound_id)
-    return inbound if inbound.done else _fail(inbound, reason)
+    return inbound if inbound.done else fail_inbound(inbound, reason)
 
 
-def _fail(inbound: InboundMail, reason: str) -> InboundMail:
+def fail_inbound(inbound: InboundMail, reason: str) -> InboundMail:
     inbound.attempts += 1
     inbound.state = State.FAILED
     inbound.reason = " ".join(reason.split())[:1000]
@@ -172,273 +180,6 @@ def do_reopen_inbound(inbound_id: int) -> InboundMail:
 @transaction.atomic
 def do_mark_acknowledged(inbound_id: int) -> None:
     InboundMail.objects.filter(pk=inbound_id).update(acknowledged_at=timezone.now())
-
-
-# --- Filing -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Filing:
-    """One stored mail handed to ``do_file_batch``: what the parser made of it (outside the transaction)."""
-
-    inbound_id: int
-    parsed: ParsedMail | None = None
-    refused: str = ""  # not a mail: refused with this reason
-    failed: str = ""  # the parser broke: marked failed (and retried) with this reason
-
-
-@transaction.atomic
-def do_file_batch(filings: Sequence[Filing]) -> dict[int, InboundMail]:
-    """Refuse each mail, attach it as a bounce, or add it to its conversation (new or threaded).
-
-    The mails are filed in this one transaction, each in its own savepoint. A mail that fails rolls back
-    only its own savepoint and is marked failed (retried later); the others are filed. Anything that is
-    not an ``Exception`` (the process being stopped) rolls back the whole batch: its mails are still
-    ``received`` and the next run files them. Returns the rows by id.
-    """
-    rows = {
-        row.pk: row
-        for row in InboundMail.objects.select_for_update(of=("self",))
-        .select_related("mailbox__team")
-        .defer("raw")
-        .filter(pk__in=[filing.inbound_id for filing in filings])
-        .order_by()
-    }
-    todo = [(filing, rows[filing.inbound_id]) for filing in filings if filing.inbound_id in rows]
-    todo = [(filing, inbound) for filing, inbound in todo if not inbound.done]
-    lookups = queries.IntakeLookups(
-        [_batch_mail(inbound, filing.parsed) for filing, inbound in todo if filing.parsed is not None]
-    )
-    for filing, inbound in todo:
-        if filing.failed:
-            _fail(inbound, filing.failed)
-        elif filing.refused or filing.parsed is None:
-            _finish(inbound, State.REJECTED, filing.refused)
-            lookups.learn(inbound)
-        else:
-            _file_one(inbound, filing.parsed, lookups)
-    return rows
-
-
-def _batch_mail(inbound: InboundMail, parsed: ParsedMail) -> queries.BatchMail:
-    message_id, from_address = _header_values(parsed)
-    return queries.BatchMail(inbound, message_id, from_address, routing.thread_ids(parsed))
-
-
-def _file_one(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> None:
-    try:
-        with transaction.atomic():
-            _file(inbound, parsed, lookups)
-    except Exception as error:  # only this mail's savepoint is rolled back; it is retried later
-        log.exception("Filing inbound mail %s failed", inbound.pk)
-        lookups.discard()
-        inbound.refresh_from_db(fields=[*FINISH_FIELDS, "attempts"])
-        _fail(inbound, f"filing failed: {type(error).__name__}: {error}")
-    else:
-        lookups.learn(inbound)
-
-
-def _file(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> None:
-    _copy_headers(inbound, parsed)
-    refusal = routing.refusal_for(inbound, parsed, lookups)
-    if refusal is not None:
-        _finish(inbound, refusal.state, refusal.reason)
-        return
-    if parsed.bounce:
-        lookups.forget_senders()  # the bounce may mark identities as bouncing
-        _file_bounce(inbound, parsed)
-        return
-    route = routing.route_for(parsed, lookups)
-    sender = _sender(parsed, lookups)
-    if route.conversation is None:
-        conversation, message_id = _new_conversation(inbound, parsed, sender)
-    else:
-        message = _add_to_conversation(route.conversation, parsed, sender)
-        conversation, message_id = message.conversation, message.pk  # as locked and updated by the add
-    _finish(inbound, State.PROCESSED, f"filed ({route.rule})", conversation, message_id=message_id)
-    lookups.remember_message(inbound.message_id_header, conversation.pk)
-    if route.conversation is None and _should_acknowledge(inbound, parsed):
-        inbound_pk = inbound.pk
-        transaction.on_commit(lambda: _queue_acknowledgement(inbound_pk))
-
-
-def _header_values(parsed: ParsedMail) -> tuple[str, str]:
-    """The Message-ID and sender as stored on the InboundMail row."""
-    message_id = queries.bare_message_id(parsed.message_id or "")[:998]
-    return message_id, normalize_email(parsed.from_address)[:254]
-
-
-def _copy_headers(inbound: InboundMail, parsed: ParsedMail) -> None:
-    inbound.message_id_header, inbound.from_address = _header_values(parsed)
-    inbound.subject = parsed.subject[:300]
-    inbound.auto_submitted = parsed.auto_submitted
-
-
-def _sender(parsed: ParsedMail, lookups: queries.IntakeLookups) -> Customer:
-    address = normalize_email(parsed.from_address)
-    known = lookups.known_sender(address, parsed.from_name)
-    if known is not None:
-        return known  # finding them would change nothing, and the address is not marked bouncing
-    customer = do_find_or_create_customer(CustomerDetails(name=parsed.from_name, email=parsed.from_address))
-    # A customer writing from an address proves it works again.
-    Identity.objects.filter(kind=Identity.Kind.EMAIL, value=address, bouncing=True).update(
-        bouncing=False, bounced_at=None
-    )
-    lookups.remember_sender(address, customer)
-    return customer
-
-
-def _new_conversation(inbound: InboundMail, parsed: ParsedMail, sender: Customer) -> tuple[Conversation, int]:
-    draft = NewConversation(
-        subject=parsed.subject.strip() or "(no subject)",
-        channel=Channel.EMAIL,
-        customer=sender,
-        team=inbound.mailbox.team if inbound.mailbox else None,
-        first_message=incoming_message(parsed),
-    )
-    conversation = conversation_actions.do_create_conversation(draft)
-    message_id = conversation.messages.order_by("id").values_list("pk", flat=True).first()
-    assert message_id is not None
-    return conversation, message_id
-
-
-def _add_to_conversation(conversation: Conversation, parsed: ParsedMail, sender: Customer) -> Message:
-    message = conversation_actions.do_add_customer_message(conversation, incoming_message(parsed))
-    if message.customer_id != sender.pk:  # someone else on the thread (a colleague in Cc) wrote
-        Message.objects.filter(pk=message.pk).update(customer=sender)
-        message.customer = sender
-    return message
-
-
-def incoming_message(parsed: ParsedMail) -> IncomingMessage:
-    kept, notes = _attachments_within_limit(parsed.attachments)
-    text = _with_notes(parsed.text, notes)
-    full_text = _with_notes(parsed.full_text, notes)[:MAX_FULL_TEXT_CHARS]
-    if not text.strip() and not kept:
-        text = NO_TEXT
-    return IncomingMessage(
-        text=_fit(text),
-        channel=Channel.EMAIL,
-        html=parsed.html,
-        full_text=full_text,
-        external_id=queries.bare_message_id(parsed.message_id or ""),
-        in_reply_to=queries.bare_message_id(parsed.in_reply_to or ""),
-        references=" ".join(parsed.references),
-        attachments=kept,
-    )
-
-
-def _attachments_within_limit(
-    attachments: list[ParsedAttachment],
-) -> tuple[list[AttachmentUpload], list[str]]:
-    limit = settings.MAX_ATTACHMENT_BYTES
-    kept: list[AttachmentUpload] = []
-    notes: list[str] = []
-    for item in attachments:
-        if item.size > limit:
-            notes.append(
-                f"[Attachment {item.filename} ({_mb(item.size)}) was not kept: "
-                f"it is larger than the {_mb(limit)} limit.]"
-            )
-            continue
-        kept.append(
-            AttachmentUpload(
-                filename=item.filename or "attachment",
-                content_type=item.content_type,
-                content=item.content,
-                content_id=item.content_id or "",
-                inline=item.inline,
-            )
-        )
-    return kept, notes
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _with_notes(text: str, notes: list[str]) -> str:
-    return "\n\n".join([text.strip(), *notes]).strip() if notes else text
-
-
-def _fit(text: str) -> str:
-    limit = settings.MAX_MESSAGE_CHARS
-    if len(text.strip()) <= limit:
-        return text
-    note = "\n\n[The mail was cut here; the whole original is kept with it.]"
-    return text.strip()[: limit - len(note)] + note
-
-
-def _should_acknowledge(inbound: InboundMail, parsed: ParsedMail) -> bool:
-    mailbox = inbound.mailbox
-    return bool(
-        mailbox is not None
-        and mailbox.auto_ack
-        and mailbox.auto_ack_text.strip()
-        and not parsed.auto_submitted
-        and not parsed.bounce
-        and not queries.is_bouncing(parsed.from_address)
-    )
-
-
-def _queue_acknowledgement(inbound_id: int) -> None:
-    from herodesk.channels.email import tasks
-
-    tasks.send_auto_ack(inbound_id)
-
-
-# --- Bounces ----------------------------------------------------------------------------------------
-
-
-def _file_bounce(inbound: InboundMail, parsed: ParsedMail) -> InboundMail:
-    details = parsed.bounce_details
-    original_id = details.original_message_id if details else None
-    original = queries.message_by_external_id(original_id) if original_id else None
-    if original is None:
-        # Without one of our messages to point at, the report may be forged: nothing is marked.
-        return _finish(
-            inbound, State.REJECTED, f"bounce for a message this desk did not send ({original_id})"
-        )
-    recipients = [normalize_email(item) for item in (details.failed_recipients if details else [])]
-    now = timezone.now()
-    Identity.objects.filter(kind=Identity.Kind.EMAIL, value__in=recipients).update(
-        bouncing=True, bounced_at=now
-    )
-    status = details.status if details else None
-    _mark_send_failed(original, status)
-    message = _add_system_message(original.conversation, _bounce_text(recipients, status), parsed, now)
-    return _finish(inbound, State.PROCESSED, "bounce recorded", original.conversation, message)
-
-
-def _bounce_text(recipients: list[str], status: str | None) -> str:
-    who = ", ".join(recipients) or "the customer"
-    code = f" (status {status})" if status else ""
-    return (
-        f"Delivery to {who} failed{code}. The address is marked as bouncing: replies are not emailed to "
-        "it until the customer writes from it again."
-    )
-
-
-def _mark_send_failed(original: Message, status: str | None) -> None:
-    if original.direction == Message.Direction.OUT:
-        Message.objects.filter(pk=original.pk).update(
-            send_status=Message.SendStatus.FAILED, send_error=f"Bounced{f' ({status})' if status else ''}"
-        )
-
-
-def _add_system_message(conversation: Conversation, text: str, parsed: ParsedMail, at: datetime) -> Message:
-    message = Message.objects.create(
-        conversation=conversation,
-        direction=Message.Direction.IN,
-        kind=Message.Kind.SYSTEM,
-        channel=Channel.EMAIL,
-        text=text,
-        full_text=parsed.full_text[:MAX_FULL_TEXT_CHARS],
-        created_at=at,
-    )
-    Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=at)
-    search.schedule_index(conversation.pk)
-    return message
 
 
 # --- Mailboxes --------------------------------------------------------------------------------------

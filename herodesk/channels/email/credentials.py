@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from herodesk.channels.email.models import Mailbox, PasswordSource
+
 
 class CredentialError(Exception):
     """A password that cannot be read; the message says where it was looked for."""
@@ -66,3 +68,21 @@ def from_file(path: str) -> str:
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as error:
         raise CredentialError(f"cannot read password file {path}: {error.strerror or error}") from error
+
+
+def mailbox_password(mailbox: Mailbox) -> str:
+    """The IMAP password, from where the mailbox says it lives."""
+    if mailbox.password_source == PasswordSource.ENV:
+        return from_env(mailbox.password_env)
+    if mailbox.password_source == PasswordSource.FILE:
+        return from_file(mailbox.password_file)
+    return decrypt(mailbox.password_encrypted) if mailbox.password_encrypted else ""
+
+
+def smtp_password(mailbox: Mailbox) -> str:
+    """The SMTP password, or the IMAP one when SMTP logs in as the same user with none of its own."""
+    if mailbox.smtp_password_encrypted:
+        return decrypt(mailbox.smtp_password_encrypted)
+    if mailbox.smtp_user and mailbox.smtp_user == mailbox.imap_user:
+        return mailbox_password(mailbox)
+    return ""

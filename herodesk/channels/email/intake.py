@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
-from herodesk.channels.email import actions, credentials, imap, queries
-from herodesk.channels.email.models import InboundMail, Mailbox, PasswordSource
+from herodesk.channels.email import actions, credentials, filing, imap, queries
+from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.email.parse import NotAnEmail, parse_message
 
 log = logging.getLogger(__name__)
@@ -64,23 +64,23 @@ def _file_chunk(chunk: Sequence[InboundMail]) -> list[InboundMail]:
     if not filings:
         return list(chunk)
     try:
-        rows = actions.do_file_batch(filings)
+        rows = filing.do_file_batch(filings)
     except Exception as error:  # the batch as a whole (e.g. the database); the raw mails are kept
-        log.exception("Filing inbound mails %s failed", [filing.inbound_id for filing in filings])
+        log.exception("Filing inbound mails %s failed", [item.inbound_id for item in filings])
         reason = f"filing failed: {type(error).__name__}: {error}"
-        rows = {filing.inbound_id: actions.do_fail_inbound(filing.inbound_id, reason) for filing in filings}
+        rows = {item.inbound_id: actions.do_fail_inbound(item.inbound_id, reason) for item in filings}
     return [rows.get(inbound.pk, inbound) for inbound in chunk]
 
 
-def _parse(inbound: InboundMail) -> actions.Filing:
+def _parse(inbound: InboundMail) -> filing.Filing:
     try:
         parsed = parse_message(bytes(inbound.raw), max_size=settings.MAX_EMAIL_BYTES)
     except NotAnEmail as error:
-        return actions.Filing(inbound.pk, refused=f"not an email: {error.reason}")
+        return filing.Filing(inbound.pk, refused=f"not an email: {error.reason}")
     except Exception as error:  # the parser's promise is NotAnEmail; anything else is a bug to retry
         log.exception("Parsing inbound mail %s failed", inbound.pk)
-        return actions.Filing(inbound.pk, failed=f"parser error: {type(error).__name__}: {error}")
-    return actions.Filing(inbound.pk, parsed)
+        return filing.Filing(inbound.pk, failed=f"parser error: {type(error).__name__}: {error}")
+    return filing.Filing(inbound.pk, parsed)
 
 
 def process_pending(mailbox: Mailbox | None = None, stale_only: bool = False, source: str = "") -> int:
@@ -130,17 +130,9 @@ def imap_settings(mailbox: Mailbox) -> imap.ImapSettings:
         port=mailbox.imap_port,
         security=mailbox.imap_security,
         user=mailbox.imap_user,
-        password=mailbox_password(mailbox),
+        password=credentials.mailbox_password(mailbox),
         folder=mailbox.imap_folder or "INBOX",
     )
-
-
-def mailbox_password(mailbox: Mailbox) -> str:
-    if mailbox.password_source == PasswordSource.ENV:
-        return credentials.from_env(mailbox.password_env)
-    if mailbox.password_source == PasswordSource.FILE:
-        return credentials.from_file(mailbox.password_file)
-    return credentials.decrypt(mailbox.password_encrypted) if mailbox.password_encrypted else ""
 
 
 def poll(mailbox: Mailbox) -> PollResult:

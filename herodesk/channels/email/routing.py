@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from herodesk.channels.email import queries
+from herodesk.channels.email.lookups import IntakeLookups
 from herodesk.channels.email.models import InboundMail
 from herodesk.channels.email.parse import ParsedMail, reply_token_from, subject_ticket_number
 from herodesk.conversations.models import Conversation
+from herodesk.customers.actions import normalize_email
 
 LOOP_HEADER = "X-Herodesk-Loop"
 State = InboundMail.State
@@ -38,7 +40,7 @@ class Route:
     rule: str  # in-reply-to | reply-token | subject | new
 
 
-def refusal_for(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> Refusal | None:
+def refusal_for(inbound: InboundMail, parsed: ParsedMail, lookups: IntakeLookups) -> Refusal | None:
     """Why this mail must not be filed, or None. Checked in order: own, loop, duplicate, rate.
 
     ``lookups`` answers the duplicate and rate-limit questions for the whole batch being filed.
@@ -71,11 +73,11 @@ def _looped(inbound: InboundMail, parsed: ParsedMail) -> Refusal | None:
 
 
 def _looks_like_ours(message_id: str) -> bool:
-    """Our Message-IDs all carry "hd." (delivery.py); others need no database look-up."""
+    """Our Message-IDs all carry "hd." (send.new_message_id); others need no database look-up."""
     return message_id.startswith("hd.") or ".hd." in message_id
 
 
-def _duplicate(inbound: InboundMail, lookups: queries.IntakeLookups) -> Refusal | None:
+def _duplicate(inbound: InboundMail, lookups: IntakeLookups) -> Refusal | None:
     earlier = lookups.filed_duplicate(inbound)
     if earlier is None:
         return None
@@ -83,7 +85,7 @@ def _duplicate(inbound: InboundMail, lookups: queries.IntakeLookups) -> Refusal 
     return Refusal(State.DUPLICATE, f"duplicate: same {what} as inbound mail {earlier}")
 
 
-def _rate_limited(inbound: InboundMail, parsed: ParsedMail, lookups: queries.IntakeLookups) -> Refusal | None:
+def _rate_limited(inbound: InboundMail, parsed: ParsedMail, lookups: IntakeLookups) -> Refusal | None:
     if _is_backlog(parsed, inbound.received_at):
         return None  # old mail found in a newly connected mailbox is history, not a loop
     limit = sender_rate_limit()
@@ -108,19 +110,17 @@ def thread_ids(parsed: ParsedMail) -> list[str]:
     return [bare for bare in map(queries.bare_message_id, message_ids) if bare]
 
 
-def route_for(parsed: ParsedMail, lookups: queries.IntakeLookups) -> Route:
+def route_for(parsed: ParsedMail, lookups: IntakeLookups) -> Route:
     conversation = lookups.conversation_by_message_ids(thread_ids(parsed))
     if conversation is not None:
         return Route(conversation, "in-reply-to")
     token = reply_token_from(parsed)
-    conversation = queries.conversation_by_reply_token(token) if token else None
+    conversation = lookups.conversation_by_reply_token(token) if token else None
     if conversation is not None:
         return Route(conversation, "reply-token")
     number = subject_ticket_number(parsed.subject)
     if number is not None:
-        conversation = queries.conversation_of_customer(
-            number, queries.customer_by_email(parsed.from_address)
-        )
+        conversation = lookups.conversation_of_sender(number, normalize_email(parsed.from_address))
         if conversation is not None:
             return Route(conversation, "subject")
     return Route(None, "new")

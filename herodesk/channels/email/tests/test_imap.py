@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from herodesk.channels.email import actions, intake, tasks
+from herodesk.channels.email import actions, filing, intake, tasks
 from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.email.tests.mails import raw_mail
 from herodesk.conversations import actions as conversation_actions
@@ -94,7 +94,7 @@ def test_stop_between_storing_and_filing_is_resumed_by_the_next_poll(imap_mailbo
     def killed(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(actions.routing, "route_for", killed)
+    monkeypatch.setattr(filing.routing, "route_for", killed)
     with pytest.raises(KeyboardInterrupt):
         intake.poll(imap_mailbox)
     # The whole fetch batch is stored (one transaction) before any of it is filed; the stop rolled back

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import pytest
 from django.utils import timezone
 
-from herodesk.channels.email import delivery, intake
+from herodesk.channels.email import intake, send
 from herodesk.channels.email.models import InboundMail
 from herodesk.channels.email.tests.mails import bounce_for, raw_mail
 from herodesk.conversations import actions as conversation_actions
@@ -61,7 +61,7 @@ def test_mail_without_message_id_is_deduplicated_by_its_bytes(mailbox):
 def _reply(conversation: Conversation, agent) -> Message:
     """An agent's reply, sent (to the locmem outbox) as the worker would after the commit."""
     reply = conversation_actions.do_add_reply(conversation, agent, "We are on it.")
-    delivery.send_reply_now(reply.pk)
+    send.send_reply_now(reply.pk)
     reply.refresh_from_db()
     return reply
 
@@ -284,12 +284,12 @@ def test_failure_while_filing_keeps_the_raw_mail_and_a_retry_files_it_once(mailb
 
 
 def test_a_hard_stop_between_storing_and_filing_leaves_a_received_mail_for_the_next_run(mailbox, monkeypatch):
-    from herodesk.channels.email import actions
+    from herodesk.channels.email import filing
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # like the process being stopped: nothing of intake catches it
 
-    monkeypatch.setattr(actions.routing, "route_for", killed)
+    monkeypatch.setattr(filing.routing, "route_for", killed)
     with pytest.raises(KeyboardInterrupt):
         ingest(raw_mail(message_id="<killed@example.com>"), mailbox)
     stored = InboundMail.objects.get()
@@ -396,7 +396,7 @@ def test_a_mail_failing_in_a_batch_rolls_back_only_itself(mailbox, monkeypatch):
 
 
 def test_a_stop_in_the_middle_of_a_batch_files_none_of_it(mailbox, monkeypatch):
-    from herodesk.channels.email import actions
+    from herodesk.channels.email import filing
 
     calls = []
 
@@ -406,8 +406,8 @@ def test_a_stop_in_the_middle_of_a_batch_files_none_of_it(mailbox, monkeypatch):
             raise KeyboardInterrupt
         return original(parsed, lookups)
 
-    original = actions.routing.route_for
-    monkeypatch.setattr(actions.routing, "route_for", stopped_at_the_second)
+    original = filing.routing.route_for
+    monkeypatch.setattr(filing.routing, "route_for", stopped_at_the_second)
     with pytest.raises(KeyboardInterrupt):
         file_together(mailbox, raw_mail(), raw_mail(sender="bob@example.com"), raw_mail(sender="eve@x.org"))
     assert set(InboundMail.objects.values_list("state", flat=True)) == {State.RECEIVED}

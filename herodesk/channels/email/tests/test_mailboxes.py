@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from cryptography.fernet import Fernet
 
-from herodesk.channels.email import credentials, delivery, intake, send
+from herodesk.channels.email import credentials, intake, send
 from herodesk.channels.email.actions import MailboxSecrets, backoff, do_issue_webhook_token, do_save_mailbox
 from herodesk.channels.email.models import Mailbox, PasswordSource, hash_webhook_token
 from herodesk.channels.email.tests.mails import raw_mail
@@ -20,20 +20,20 @@ def test_stored_password_is_encrypted_and_readable_back(mailbox):
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="hunter2-imap", smtp_password="hunter2-smtp"))
     row = Mailbox.objects.get(pk=mailbox.pk)
     assert "hunter2" not in row.password_encrypted and "hunter2" not in row.smtp_password_encrypted
-    assert intake.mailbox_password(row) == "hunter2-imap"
-    assert send.smtp_password(row) == "hunter2-smtp"
+    assert credentials.mailbox_password(row) == "hunter2-imap"
+    assert credentials.smtp_password(row) == "hunter2-smtp"
 
 
 def test_leaving_the_password_blank_keeps_the_stored_one(mailbox):
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="first"))
     do_save_mailbox(mailbox, MailboxSecrets(imap_password=None))
-    assert intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "first"
+    assert credentials.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "first"
 
 
 def test_configured_key_is_used_and_old_derived_passwords_still_read(mailbox, settings):
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="before-key"))
     settings.MAILBOX_ENCRYPTION_KEY = Fernet.generate_key().decode()
-    assert intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "before-key"
+    assert credentials.mailbox_password(Mailbox.objects.get(pk=mailbox.pk)) == "before-key"
     token = credentials.encrypt("with-key")
     assert Fernet(settings.MAILBOX_ENCRYPTION_KEY.encode()).decrypt(token.encode()) == b"with-key"
 
@@ -42,7 +42,7 @@ def test_another_secret_key_cannot_read_the_password(mailbox, settings):
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="secret"))
     settings.SECRET_KEY = "another-secret-key-entirely-0123456789"
     with pytest.raises(credentials.CredentialError, match="cannot be decrypted"):
-        intake.mailbox_password(Mailbox.objects.get(pk=mailbox.pk))
+        credentials.mailbox_password(Mailbox.objects.get(pk=mailbox.pk))
 
 
 def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path):
@@ -50,14 +50,14 @@ def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path):
     mailbox.password_source, mailbox.password_env = PasswordSource.ENV, "SUPPORT_IMAP_PASSWORD"
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="ignored"))
     assert mailbox.password_encrypted == ""
-    assert intake.mailbox_password(mailbox) == "from-env"
+    assert credentials.mailbox_password(mailbox) == "from-env"
     secret = tmp_path / "imap-password"
     secret.write_text("from-file\n")
     mailbox.password_source, mailbox.password_file = PasswordSource.FILE, str(secret)
-    assert intake.mailbox_password(mailbox) == "from-file"
+    assert credentials.mailbox_password(mailbox) == "from-file"
     mailbox.password_file = str(tmp_path / "missing")
     with pytest.raises(credentials.CredentialError, match="cannot read password file"):
-        intake.mailbox_password(mailbox)
+        credentials.mailbox_password(mailbox)
 
 
 def test_webhook_token_is_stored_as_a_hash(mailbox):
@@ -80,7 +80,7 @@ def test_backoff_doubles_up_to_an_hour():
 def test_reply_to_a_mailbox_conversation_is_sent_from_that_mailbox(mailbox, agent, mailoutbox):
     conversation = intake.ingest(raw_mail(message_id="<q@example.com>"), mailbox).conversation
     reply = conversation_actions.do_add_reply(conversation, agent, "On it.")
-    assert delivery.send_reply_now(reply.pk)
+    assert send.send_reply_now(reply.pk)
     sent = mailoutbox[-1]
     assert sent.from_email == "Support <support@desk.example>"
     assert sent.extra_headers["In-Reply-To"] == "<q@example.com>"
@@ -91,7 +91,7 @@ def test_reply_to_a_mailbox_conversation_is_sent_from_that_mailbox(mailbox, agen
 
 def test_reply_without_a_mailbox_uses_the_global_sender(conversation, agent, mailoutbox):
     reply = conversation_actions.do_add_reply(conversation, agent, "On it.")
-    assert delivery.send_reply_now(reply.pk)
+    assert send.send_reply_now(reply.pk)
     assert mailoutbox[-1].from_email == "help@desk.example"
     assert mailoutbox[-1].extra_headers["Reply-To"].startswith("help+hd-")
 
@@ -99,8 +99,8 @@ def test_reply_without_a_mailbox_uses_the_global_sender(conversation, agent, mai
 def test_reply_ids_are_unique_per_message(conversation, agent, mailoutbox):
     first = conversation_actions.do_add_reply(conversation, agent, "One.")
     second = conversation_actions.do_add_reply(conversation, agent, "Two.")
-    delivery.send_reply_now(first.pk)
-    delivery.send_reply_now(second.pk)
+    send.send_reply_now(first.pk)
+    send.send_reply_now(second.pk)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.external_id != second.external_id

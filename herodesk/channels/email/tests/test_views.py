@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from herodesk.channels.email import intake
+from herodesk.channels.email import credentials, intake
 from herodesk.channels.email.actions import do_issue_webhook_token
 from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.email.tests.mails import raw_mail
@@ -73,7 +73,7 @@ def test_admin_creates_a_mailbox_and_the_password_is_never_shown_back(admin_clie
     assert mailbox.password_encrypted and "s3cret" not in mailbox.password_encrypted
     page = admin_client.get(reverse("email_channel:mailbox_edit", args=[mailbox.pk])).content.decode()
     assert "s3cret-imap-pass" not in page and mailbox.password_encrypted not in page
-    assert intake.mailbox_password(mailbox) == "s3cret-imap-pass"
+    assert credentials.mailbox_password(mailbox) == "s3cret-imap-pass"
 
 
 def test_form_requires_the_variable_name_for_env_passwords(admin_client):
