@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("mail/", include("herodesk.channels.email.urls")),
     path("", include("herodesk.channels.webform.urls")),
+    path("", include("herodesk.channels.phone.urls")),
     path("", include("herodesk.conversations.urls")),
 ]

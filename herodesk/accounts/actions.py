@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from herodesk.accounts.models import ApiToken, User, hash_token
 
@@ -32,3 +33,10 @@ def do_create_admin(username: str, email: str, password: str) -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+def do_note_token_use(token: ApiToken) -> None:
+    """Record when a token was last used, at most once a minute (one write, not one per request)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

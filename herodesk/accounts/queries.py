@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from herodesk.accounts.actions import do_note_token_use
 from herodesk.accounts.models import ApiToken, Team, User, hash_token
 
 
@@ -15,10 +15,14 @@ def user_for_token(raw: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    do_note_token_use(token)
     return token.user
+
+
+def default_team(user: User | None = None) -> Team | None:
+    """Where new work lands when nobody chose a team: the user's first team, else the desk's first team."""
+    team = user.teams.order_by("pk").first() if user is not None else None
+    return team or Team.objects.order_by("pk").first()
 
 
 def active_agents() -> QuerySet[User]:

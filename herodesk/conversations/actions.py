@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from herodesk import after_commit
 from herodesk.accounts.models import Team, User
+from herodesk.accounts.queries import default_team
 from herodesk.conversations import hooks, queries, search
 from herodesk.conversations.models import (
     Attachment,
@@ -27,6 +28,7 @@ from herodesk.conversations.models import (
     Message,
     Tag,
 )
+from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Customer
 
 Status = Conversation.Status
@@ -189,6 +191,46 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
     search.schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return conversation
+
+
+@dataclass
+class PhoneCall:
+    """A call as the agent logged it: notes typed while the customer talked, the rest filled in after."""
+
+    notes: str
+    subject: str = ""
+    customer: CustomerDetails = field(default_factory=CustomerDetails)
+    contact_reason: ContactReason | None = None
+    tags: Sequence[str] = ()
+    priority: int = Conversation.Priority.NORMAL
+    resolve: bool = False  # resolved during the call: required fields are checked now
+
+
+@transaction.atomic
+def do_log_call(agent: User, call: PhoneCall) -> Conversation:
+    """One transaction: a missing required field on "resolved during the call" rolls the whole call back."""
+    details = call.customer
+    customer = do_find_or_create_customer(details) if details.email or details.phone else None
+    draft = NewConversation(
+        subject=call.subject or _call_subject(call.notes),
+        channel=Channel.PHONE,
+        customer=customer,
+        team=default_team(agent),
+        owner=agent,
+        priority=call.priority,
+        tags=call.tags,
+        contact_reason=call.contact_reason,
+        phone_notes=call.notes,
+    )
+    conversation = do_create_conversation(draft, actor=agent)
+    if call.resolve:
+        conversation = do_change_status(conversation, agent, Status.RESOLVED)
+    return conversation
+
+
+def _call_subject(notes: str) -> str:
+    first_line = notes.strip().splitlines()[0] if notes.strip() else "Phone call"
+    return ("Call: " + first_line)[:120]
 
 
 def _add_customer_message(conversation: Conversation, incoming: IncomingMessage, at: datetime) -> Message:
@@ -385,6 +427,33 @@ def do_add_system_message(
     return message
 
 
+# --- Signals cached on conversations and messages (computed by insights, written here) ---------------
+
+
+@transaction.atomic
+def do_store_message_signals(messages: Sequence[Message]) -> None:
+    """Each message's own signals (intensity, reasons, behaviours), as the analysis set them."""
+    Message.objects.bulk_update(messages, ["intensity", "signals"])
+
+
+@transaction.atomic
+def do_cache_signals(conversation: Conversation) -> None:
+    """The conversation's cached intensity, hero-moment flag and effort, for the inbox to sort on."""
+    Conversation.objects.filter(pk=conversation.pk).update(
+        intensity=conversation.intensity,
+        awaiting_relief=conversation.awaiting_relief,
+        effort=conversation.effort,
+    )
+
+
+@transaction.atomic
+def do_suggest_reason(conversation_id: int, reason: ContactReason | None, confidence: float | None) -> None:
+    """The reason model's suggestion, which an agent confirms by setting the contact reason."""
+    Conversation.objects.filter(pk=conversation_id).update(
+        suggested_reason=reason, suggested_reason_confidence=confidence
+    )
+
+
 # --- Status, snooze, ownership ----------------------------------------------------------------------
 
 
@@ -532,6 +601,42 @@ def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> 
         to_team=conversation.team_id,
     )
     _after_commit(conversation)
+    return conversation
+
+
+@dataclass
+class ConversationChange:
+    """Several changes at once (the API's PATCH): all of them or none. Unset fields stay as they are."""
+
+    to_team: Team | None = None  # a transfer, with ``handoff_note`` and ``owner`` as the new owner
+    handoff_note: str = ""
+    change_owner: bool = False
+    owner: User | None = None
+    tags: Sequence[str] | None = None
+    priority: int | None = None
+    status: str | None = None
+    snoozed_until: datetime | None = None
+
+
+@transaction.atomic
+def do_update_conversation(
+    conversation: Conversation, actor: User, change: ConversationChange
+) -> Conversation:
+    if change.to_team is not None:
+        owner = change.owner if change.change_owner else None
+        do_transfer(
+            conversation, actor, Transfer(note=change.handoff_note, to_owner=owner, to_team=change.to_team)
+        )
+    elif change.change_owner:
+        do_assign(conversation, actor, change.owner)
+    if change.tags is not None:
+        do_set_tags(conversation, actor, change.tags)
+    if change.priority is not None:
+        do_set_priority(conversation, actor, change.priority)
+    if change.status is not None:
+        do_change_status(conversation, actor, change.status)
+    if change.snoozed_until is not None:
+        do_snooze(conversation, actor, change.snoozed_until)
     return conversation
 
 

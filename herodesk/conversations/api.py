@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from herodesk.accounts.models import Team, User
+from herodesk.accounts.queries import default_team
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions, queries
 from herodesk.conversations.models import Channel, Conversation, Message
@@ -192,7 +193,7 @@ def create_conversation(request: HttpRequest, payload: ConversationCreate):  # t
 
 def _team(user: User, team_id: int | None) -> Team | None:
     if team_id is None:
-        return user.teams.order_by("pk").first() or Team.objects.order_by("pk").first()
+        return default_team(user)
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise actions.ActionError("Unknown team", {"team_id": "No team with this id."})
@@ -214,37 +215,27 @@ def get_conversation(request: HttpRequest, conversation_id: int):  # type: ignor
 def update_conversation(request: HttpRequest, conversation_id: int, payload: ConversationUpdate):  # type: ignore[no-untyped-def]
     user = _agent(request)
     conversation = queries.conversation_for_agent(user, conversation_id)
-    _apply_update(user, conversation, payload)
+    actions.do_update_conversation(conversation, user, _change(user, payload))
     return queries.conversation_for_agent(user, conversation_id)
 
 
-def _apply_update(user: User, conversation: Conversation, payload: ConversationUpdate) -> None:
-    from django.db import transaction
-
-    with transaction.atomic():  # all of the changes or none of them
-        if payload.team_id is not None:
-            owner = (
-                User.objects.filter(pk=payload.owner_id, is_active=True).first() if payload.owner_id else None
-            )
-            transfer = actions.Transfer(
-                note=payload.handoff_note or "", to_owner=owner, to_team=_team(user, payload.team_id)
-            )
-            actions.do_transfer(conversation, user, transfer)
-        elif payload.owner_id is not None:
-            owner = None
-            if payload.owner_id:
-                owner = User.objects.filter(pk=payload.owner_id, is_active=True).first()
-                if owner is None:
-                    raise actions.ActionError("Unknown agent", {"owner_id": "No active agent with this id."})
-            actions.do_assign(conversation, user, owner)
-        if payload.tags is not None:
-            actions.do_set_tags(conversation, user, payload.tags)
-        if payload.priority is not None:
-            actions.do_set_priority(conversation, user, payload.priority)
-        if payload.status is not None:
-            actions.do_change_status(conversation, user, payload.status)
-        if payload.snoozed_until is not None:
-            actions.do_snooze(conversation, user, payload.snoozed_until)
+def _change(user: User, payload: ConversationUpdate) -> actions.ConversationChange:
+    """The PATCH body as one change; ids are looked up here, so the action gets real records."""
+    owner = None
+    if payload.owner_id:
+        owner = User.objects.filter(pk=payload.owner_id, is_active=True).first()
+        if owner is None:
+            raise actions.ActionError("Unknown agent", {"owner_id": "No active agent with this id."})
+    return actions.ConversationChange(
+        to_team=_team(user, payload.team_id) if payload.team_id is not None else None,
+        handoff_note=payload.handoff_note or "",
+        change_owner=payload.owner_id is not None,
+        owner=owner,
+        tags=payload.tags,
+        priority=payload.priority,
+        status=payload.status,
+        snoozed_until=payload.snoozed_until,
+    )
 
 
 @router.get(

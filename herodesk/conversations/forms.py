@@ -86,22 +86,4 @@ class CustomerForm(forms.Form):
         return data
 
 
-class PhoneCallForm(forms.Form):
-    """Log a call: notes first; everything else may be filled in afterwards (required only at resolve)."""
-
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10, "autofocus": True}))
-    subject = forms.CharField(max_length=300, required=False)
-    name = forms.CharField(max_length=200, required=False)
-    phone = forms.CharField(max_length=40, required=False)
-    email = forms.EmailField(required=False)
-    contact_reason = forms.ModelChoiceField(
-        queryset=ContactReason.objects.filter(active=True), required=False, empty_label="—"
-    )
-    tags = forms.CharField(required=False, max_length=500)
-    priority = forms.TypedChoiceField(
-        choices=Conversation.Priority.choices, coerce=int, initial=Conversation.Priority.NORMAL
-    )
-    resolve = forms.BooleanField(required=False, help_text="Resolved during the call")
-
-
 CHANNEL_CHOICES = [("", "Any channel"), *Channel.choices]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from herodesk.conversations.views import calls, detail, inbox, search
+from herodesk.conversations.views import detail, inbox, search
 
 app_name = "conversations"
 urlpatterns = [
@@ -18,6 +18,5 @@ urlpatterns = [
     path("c/<int:pk>/reason/", detail.reason, name="reason"),
     path("c/<int:pk>/customer/", detail.customer, name="customer"),
     path("attachments/<int:pk>/", detail.attachment, name="attachment"),
-    path("calls/new/", calls.new_call, name="new_call"),
     path("search/", search.search, name="search"),
 ]

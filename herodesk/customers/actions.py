@@ -93,6 +93,12 @@ def do_mark_identity_working(address: str) -> None:
 
 
 @transaction.atomic
+def do_cache_effort(customer_id: int, effort: float | None) -> None:
+    """The customer's effort over all their conversations (computed by insights), for lists and badges."""
+    Customer.objects.filter(pk=customer_id).update(effort=effort)
+
+
+@transaction.atomic
 def do_update_customer(customer: Customer, actor: User | None, details: CustomerDetails) -> Customer:
     changed = {}
     if details.name is not None and details.name.strip() != customer.name:

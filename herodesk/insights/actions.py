@@ -11,11 +11,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import Conversation, Event, Message
-from herodesk.customers.models import Customer
+from herodesk.customers import actions as customer_actions
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
-from herodesk.signals import behaviours, effort, intensity, promises
+from herodesk.signals import effort, promises
+from herodesk.signals.message import BEHAVIOURS, INTENSITY, PROMISES, analyse_message
 
 # A customer message at or above this intensity makes a hero moment until an agent relieves it.
 RELIEF_THRESHOLD = 0.6
@@ -25,20 +27,24 @@ AGENT_ACTIONS = signals_bridge.AGENT_ACTIONS
 def score_message(message: Message, team_hours: signals_bridge.BusinessHours) -> list[promises.Promise]:
     """Fill the message's own signals; return the promises found in an agent reply."""
     if message.kind == Message.Kind.CUSTOMER:
-        result = intensity.score(message.text)
+        result = analyse_message(message.text, wanted={INTENSITY}).intensity
+        assert result is not None
         message.intensity = result.score
         message.signals = {"reasons": result.reasons, "confidence": result.confidence}
         return []
     if message.kind not in AGENT_ACTIONS:
         return []
-    found = behaviours.detect(message.text)
+    wanted = {BEHAVIOURS, PROMISES} if message.kind == Message.Kind.REPLY else {BEHAVIOURS}
+    analysis = analyse_message(
+        message.text, sent_at=message.created_at, business_hours=team_hours, wanted=wanted
+    )
+    found = analysis.behaviours
+    assert found is not None
     message.signals = {
         "behaviours": [name for name, present in found.flags().items() if present],
         "confidence": found.confidence,
     }
-    if message.kind != Message.Kind.REPLY:
-        return []
-    return promises.detect(message.text, sent_at=message.created_at, business_hours=team_hours)
+    return analysis.promises or []
 
 
 def _new_promises(message: Message, found: list[promises.Promise]) -> list[Promise]:
@@ -102,11 +108,7 @@ def refresh_conversation(
         and conversation.status in Conversation.OPEN_STATUSES
     )
     conversation.effort = signals_bridge.effort_of(conversation, messages, events, now).score
-    Conversation.objects.filter(pk=conversation.pk).update(
-        intensity=conversation.intensity,
-        awaiting_relief=conversation.awaiting_relief,
-        effort=conversation.effort,
-    )
+    conversation_actions.do_cache_signals(conversation)
 
 
 def refresh_customer(customer_id: int) -> None:
@@ -115,7 +117,7 @@ def refresh_customer(customer_id: int) -> None:
     )
     results = [effort.EffortResult(int(score)) for score in rows if score is not None]
     combined = effort.aggregate(results).score if results else None
-    Customer.objects.filter(pk=customer_id).update(effort=combined)
+    customer_actions.do_cache_effort(customer_id, combined)
 
 
 def _score_pending(
@@ -136,7 +138,7 @@ def _score_pending(
         created.extend(fresh)
         kept.extend(keep_promises(message, tracked))
         tracked.extend(fresh)
-    Message.objects.bulk_update(scored, ["intensity", "signals"])
+    conversation_actions.do_store_message_signals(scored)
     Promise.objects.bulk_create(created)
     Promise.objects.bulk_update([p for p in kept if p.pk], ["state", "kept_at"])
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 
+from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import ContactReason, Conversation, Message
 from herodesk.signals import reasons as engine
 
@@ -110,9 +111,7 @@ def suggest_for(conversation: Conversation, messages: list[Message] | None = Non
         return
     label, confidence = model.predict([conversation_text(conversation, messages)])[0]
     reason = ContactReason.objects.filter(name=label).first()
-    Conversation.objects.filter(pk=conversation.pk).update(
-        suggested_reason=reason, suggested_reason_confidence=confidence if reason else None
-    )
+    conversation_actions.do_suggest_reason(conversation.pk, reason, confidence if reason else None)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from herodesk.accounts.models import Team
+from herodesk.accounts.queries import default_team
 from herodesk.channels.webform.models import CustomerLink, Submission, hash_link_token
 from herodesk.conversations import actions
 from herodesk.conversations.models import Channel, Conversation
@@ -46,7 +46,7 @@ def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
         subject=submission.subject,
         channel=Channel.WEBFORM,
         customer=customer,
-        team=Team.objects.order_by("pk").first(),
+        team=default_team(),
         first_message=actions.IncomingMessage(
             text=submission.message, channel=Channel.WEBFORM, attachments=submission.attachments
         ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from herodesk.conversations import actions
 from herodesk.conversations.models import Channel, ContactReason, Conversation, Event, Message
-from herodesk.conversations.views.calls import log_call
+from herodesk.customers.actions import CustomerDetails
 
 pytestmark = pytest.mark.django_db
 Status = Conversation.Status
@@ -76,7 +76,9 @@ def test_oversized_message_is_refused_and_nothing_is_written(conversation, setti
 
 
 def test_phone_call_notes_first_and_fields_later(agent):
-    conversation = log_call(agent, {"notes": "Customer's card was charged twice for order 1234", "tags": ""})
+    conversation = actions.do_log_call(
+        agent, actions.PhoneCall("Customer's card was charged twice for order 1234")
+    )
     assert conversation.channel == Channel.PHONE
     assert conversation.customer is None
     message = conversation.messages.get()
@@ -87,21 +89,26 @@ def test_phone_call_notes_first_and_fields_later(agent):
 def test_phone_call_resolved_without_reason_rolls_back_entirely(agent):
     before = Conversation.objects.count()
     with pytest.raises(actions.ActionError) as error:
-        log_call(agent, {"notes": "Quick question", "phone": "+44 20 7946 0000", "resolve": True})
+        actions.do_log_call(
+            agent,
+            actions.PhoneCall(
+                "Quick question", customer=CustomerDetails(phone="+44 20 7946 0000"), resolve=True
+            ),
+        )
     assert set(error.value.fields) == {"contact_reason"}
     assert Conversation.objects.count() == before
 
 
 def test_phone_call_with_required_fields_can_be_resolved_at_once(agent):
     reason = ContactReason.objects.create(name="Billing")
-    conversation = log_call(
+    conversation = actions.do_log_call(
         agent,
-        {
-            "notes": "Explained the bill",
-            "phone": "+44 20 7946 0000",
-            "contact_reason": reason,
-            "resolve": True,
-        },
+        actions.PhoneCall(
+            "Explained the bill",
+            customer=CustomerDetails(phone="+44 20 7946 0000"),
+            contact_reason=reason,
+            resolve=True,
+        ),
     )
     assert conversation.status == Status.RESOLVED
     assert conversation.customer.identities.get().value == "+442079460000"

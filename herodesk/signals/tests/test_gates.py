@@ -66,3 +66,5 @@ def test_analyse_message_equals_separate_calls():
         assert both.intensity == intensity.score(text)
         assert both.behaviours == behaviours.detect(text)
         assert both.promises == promises.detect(text, at, "Europe/London")
+        alone = analyse_message(text, at, "Europe/London", wanted={"intensity"})
+        assert alone.intensity == both.intensity and alone.behaviours is None and alone.promises is None

@@ -1,0 +1,27 @@
+"""Log a call: the agent types notes while the customer talks and fills in the rest afterwards."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from herodesk.channels.phone.forms import PhoneCallForm
+from herodesk.conversations import actions
+from herodesk.customers.actions import CustomerError
+
+
+@login_required
+def new_call(request: HttpRequest) -> HttpResponse:
+    form = PhoneCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = actions.do_log_call(request.user, form.call())  # type: ignore[arg-type]
+        except (actions.ActionError, CustomerError) as error:
+            for field, message in error.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Call logged.")
+            return redirect("conversations:detail", pk=conversation.pk)
+    return render(request, "phone/call.html", {"form": form})
