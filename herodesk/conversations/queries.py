@@ -312,15 +312,6 @@ def active_reasons() -> list[ContactReason]:
     return list(ContactReason.objects.filter(active=True).order_by("name"))
 
 
-def signal_context(
-    conversation: Conversation, thread: list[Message], events: list[Event]
-) -> dict[str, object]:
-    """Signals shown on the conversation screen, from the thread and events the screen already loaded."""
-    from herodesk.insights import queries as insight_queries
-
-    return insight_queries.conversation_signals(conversation, thread, events)
-
-
 def keyset_slice(
     qs: QuerySet[Conversation], cursor: str | None, limit: int
 ) -> tuple[list[Conversation], str | None]:

@@ -16,6 +16,7 @@ from herodesk.accounts.models import User
 from herodesk.conversations import actions, forms, queries
 from herodesk.conversations.models import Attachment, Conversation
 from herodesk.conversations.views.common import report_error, report_form_errors
+from herodesk.insights import queries as insight_queries
 from herodesk.customers.actions import CustomerDetails, CustomerError, do_find_or_create_customer
 
 
@@ -49,7 +50,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing_on_resolve": actions.required_on_resolve(conversation),
         "now": timezone.now(),
     }
-    context.update(queries.signal_context(conversation, thread, events))
+    context.update(insight_queries.conversation_signals(conversation, thread, events))
     return render(request, "conversations/detail.html", context)
 
 
