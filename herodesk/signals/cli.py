@@ -172,14 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         score_lines(args.kind, stdin, sys.stdout)
         return 0
     if args.command == "eval":
-        from herodesk.signals import evaluate
+        from herodesk.signals.quality import evaluate
 
         return evaluate.main(args.data, args.only)
     if args.command == "train":
-        from herodesk.signals import train
+        from herodesk.signals.quality import train
 
         return train.main(args.data)
-    from herodesk.signals import bench
+    from herodesk.signals.quality import bench
 
     return bench.main(args.data, args.seconds)
 

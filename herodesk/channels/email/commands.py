@@ -138,7 +138,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from herodesk.channels.email.bench_intake import main as bench_main
+    from herodesk.bench.mail_intake import main as bench_main
 
     return bench_main(args.rest)
 

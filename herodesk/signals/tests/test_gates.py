@@ -30,7 +30,7 @@ def _data_texts() -> list[str]:
     root = Path("../shared/data")
     if not (root / "complaints" / "complaints_dev.csv").exists():
         return []
-    from herodesk.signals.data import load_complaints, load_stc3, load_uss
+    from herodesk.signals.quality.data import load_complaints, load_stc3, load_uss
 
     texts = [t.text for d in load_stc3(root) for t in d.turns]
     texts += [r[0] for r in load_complaints(root)]

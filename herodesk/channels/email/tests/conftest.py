@@ -29,17 +29,17 @@ def dovecot_server():
     import os
     from pathlib import Path
 
-    from herodesk.channels.email import testservers
+    from herodesk.bench import mailservers
 
-    if not Path(testservers.DOVECOT).exists():
+    if not Path(mailservers.DOVECOT).exists():
         message = (
-            f"{testservers.DOVECOT} is missing: install dovecot-imapd (scripts/install-system-packages.sh)"
+            f"{mailservers.DOVECOT} is missing: install dovecot-imapd (scripts/install-system-packages.sh)"
         )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     # Not pytest's tmp_path: its parents are private to us, and Dovecot's own users must read the files.
-    server = testservers.start_dovecot()
+    server = mailservers.start_dovecot()
     yield server
     server.stop()
     server.remove()
@@ -55,7 +55,7 @@ def imap_server(dovecot_server):
 
 @pytest.fixture(scope="session")
 def smtp_server():
-    from herodesk.channels.email.testservers import SmtpSink
+    from herodesk.bench.mailservers import SmtpSink
 
     sink = SmtpSink().start()
     yield sink

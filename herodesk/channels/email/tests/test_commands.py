@@ -77,7 +77,7 @@ def test_poll_without_imap_mailboxes_does_nothing(mailbox, capsys):
 
 
 def test_poll_reports_an_unreachable_server(mailbox, capsys):
-    from herodesk.channels.email.testservers import free_port
+    from herodesk.bench.mailservers import free_port
 
     mailbox.imap_host, mailbox.imap_port, mailbox.imap_user = "127.0.0.1", free_port(), "x"
     mailbox.imap_security = "none"

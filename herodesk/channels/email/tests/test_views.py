@@ -88,7 +88,7 @@ def test_form_requires_the_variable_name_for_env_passwords(admin_client):
 
 
 def test_test_connection_reports_an_unreachable_server(admin_client, mailbox):
-    from herodesk.channels.email.testservers import free_port
+    from herodesk.bench.mailservers import free_port
 
     Mailbox.objects.filter(pk=mailbox.pk).update(
         imap_host="127.0.0.1", imap_port=free_port(), imap_user="u", imap_security="none"
@@ -99,7 +99,7 @@ def test_test_connection_reports_an_unreachable_server(admin_client, mailbox):
 
 
 def test_poll_now_polls_and_records_the_outcome(admin_client, mailbox):
-    from herodesk.channels.email.testservers import free_port
+    from herodesk.bench.mailservers import free_port
 
     Mailbox.objects.filter(pk=mailbox.pk).update(
         imap_host="127.0.0.1", imap_port=free_port(), imap_user="u", imap_security="none"

@@ -162,10 +162,11 @@ def _states() -> dict[str, int]:
 
 
 def bench_imap(count: int) -> float:
-    from herodesk.channels.email import intake, testservers
+    from herodesk.bench import mailservers
+    from herodesk.channels.email import intake
     from herodesk.channels.email.models import InboundMail, Security
 
-    server = testservers.start_dovecot()
+    server = mailservers.start_dovecot()
     try:
         mails = generate(count, seed=1)
         started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Parsing throughput on the real mail corpus: ``python -m herodesk.channels.email.bench_parse [DATA_DIR]``.
+"""Parsing throughput on the real mail corpus: ``python -m herodesk.bench.mail_parse [DATA_DIR]``.
 
 Not a test: it parses every corpus file again and again for about five seconds and prints mails/second.
 """
@@ -20,7 +20,7 @@ def default_data_dir() -> Path:
     override = os.environ.get("HERODESK_SHARED_DATA")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+    return Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
 def corpus(data_dir: Path) -> list[bytes]:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from herodesk.signals import behaviours, effort, intensity, promises
-from herodesk.signals.data import data_dir, load_complaints, load_stc3
 from herodesk.signals.message import analyse_message
-from herodesk.signals.train import stc_turns
+from herodesk.signals.quality.data import data_dir, load_complaints, load_stc3
+from herodesk.signals.quality.train import stc_turns
 
 SENT_AT = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
 

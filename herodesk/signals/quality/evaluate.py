@@ -22,8 +22,9 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from herodesk.signals import behaviours, effort, embeddings, intensity, promises, reasons, train
-from herodesk.signals.data import (
+from herodesk.signals import behaviours, effort, embeddings, intensity, promises, reasons
+from herodesk.signals.quality import train
+from herodesk.signals.quality.data import (
     StcDialogue,
     data_dir,
     load_banking77,

@@ -18,11 +18,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from herodesk.signals import effort, intensity
-from herodesk.signals.data import StcDialogue, data_dir, load_complaints, load_stc3, load_uss
 from herodesk.signals.linear import SparseLinearModel, ngrams
+from herodesk.signals.quality.data import StcDialogue, data_dir, load_complaints, load_stc3, load_uss
 from herodesk.signals.text import prepare, tokens
 
-MODELS_DIR = Path(__file__).parent / "models"
+MODELS_DIR = Path(__file__).parent.parent / "models"
 INTENSITY_DENSE = (
     "anger",
     "profanity",
