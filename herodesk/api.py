@@ -13,7 +13,6 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from herodesk.accounts.queries import user_for_token
 from herodesk.conversations.actions import ActionError
-from herodesk.customers.actions import CustomerError
 
 
 class TokenAuth(HttpBearer):
@@ -64,11 +63,6 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(ActionError)
 def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
-    return error_response(request, 422, exc.message, exc.fields)
-
-
-@api.exception_handler(CustomerError)
-def on_customer_error(request: HttpRequest, exc: CustomerError) -> HttpResponse:
     return error_response(request, 422, exc.message, exc.fields)
 
 

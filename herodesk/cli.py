@@ -220,6 +220,10 @@ def _passthrough(command: str, rest: list[str]) -> int:
         from herodesk.bench.cli import main as bench_main
 
         return bench_main(rest)
+    if rest[:1] == ["bench"]:  # `herodesk mail bench`: intake throughput, with the benchmarks
+        from herodesk.bench.mail_intake import main as mail_bench_main
+
+        return mail_bench_main(list(rest[1:]))
     from herodesk.channels.email.commands import main as mail_main
 
     return mail_main(rest)

@@ -28,19 +28,12 @@ from herodesk.conversations.models import (
     Message,
     Tag,
 )
+from herodesk.customers import actions as customer_actions
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Customer
+from herodesk.errors import ActionError
 
 Status = Conversation.Status
-
-
-class ActionError(Exception):
-    """A change that cannot be made; ``fields`` maps field names to messages for forms and the API."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
 
 
 @dataclass
@@ -735,6 +728,58 @@ def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Con
         conversation.save(update_fields=["subject"])
         search.schedule_index(conversation.pk)
     return conversation
+
+
+# --- Customers, with the conversations and audit trail they carry ----------------------------------
+
+
+@transaction.atomic
+def do_update_customer(customer: Customer, actor: User | None, details: CustomerDetails) -> Customer:
+    changed = customer_actions.do_update_customer_details(customer, details)
+    if changed:
+        _record(None, actor, Event.Kind.CUSTOMER_CHANGED, _now(), customer=customer, fields=changed)
+    return customer
+
+
+@transaction.atomic
+def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | None) -> Customer:
+    """Move everything of ``duplicate`` onto ``survivor``; nothing of the history is lost."""
+    if survivor.pk == duplicate.pk:
+        raise ActionError("A customer cannot be merged into itself", {"other": "Choose another customer."})
+    at = _now()
+    moved = list(Conversation.objects.filter(customer=duplicate).values_list("pk", flat=True))
+    Conversation.objects.filter(customer=duplicate).update(customer=survivor)
+    Message.objects.filter(customer=duplicate).update(customer=survivor)
+    customer_actions.do_merge_customer_records(survivor, duplicate)
+    _record(None, actor, Event.Kind.MERGED, at, customer=survivor, merged=duplicate.pk, conversations=moved)
+    for pk in moved:
+        Event.objects.create(
+            conversation_id=pk,
+            customer=survivor,
+            actor=actor,
+            kind=Event.Kind.MERGED,
+            created_at=at,
+            data={"from_customer": duplicate.pk, "to_customer": survivor.pk},
+        )
+        search.schedule_index(pk)
+    return survivor
+
+
+@transaction.atomic
+def do_erase_customer(customer: Customer, actor: User | None) -> int:
+    """Erase a customer and their conversations (right to erasure). Returns conversations deleted."""
+    ids = list(Conversation.objects.filter(customer=customer).values_list("pk", flat=True))
+    for pk in ids:
+        search.remove_conversation(pk)
+    Conversation.objects.filter(pk__in=ids).delete()
+    Event.objects.create(  # not linked to the customer, who is gone; the count stays for the audit
+        actor=actor,
+        kind=Event.Kind.CUSTOMER_DELETED,
+        created_at=_now(),
+        data={"customer": customer.pk, "conversations": len(ids)},
+    )
+    customer_actions.do_erase_customer_records(customer)
+    return len(ids)
 
 
 def _locked(conversation: Conversation) -> Conversation:

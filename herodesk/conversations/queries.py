@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
@@ -13,8 +14,8 @@ from django.http import Http404
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
-from herodesk.conversations.models import ContactReason, Conversation, Event, Message, Tag
-from herodesk.customers.models import Identity
+from herodesk.conversations.models import ContactReason, Conversation, Message, Tag
+from herodesk.customers.models import Customer, Identity
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -329,3 +330,40 @@ def keyset_slice(
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].last_activity_at, rows[-1].pk)
+
+
+# --- A customer's conversations --------------------------------------------------------------------
+
+
+def customer_conversations(user: User, customer: Customer, limit: int = 50) -> list[Conversation]:
+    return list(
+        Conversation.objects.filter(customer=customer)
+        .filter(access_filter(user))
+        .select_related("owner", "contact_reason")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def export_customer(customer: Customer) -> dict[str, Any]:
+    """Everything we hold about a customer, for a data-access request."""
+    conversations = Conversation.objects.filter(customer=customer).prefetch_related("messages")
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "notes": customer.notes,
+        "identities": [{"kind": i.kind, "value": i.value} for i in customer.identities.all()],
+        "conversations": [
+            {
+                "id": c.pk,
+                "subject": c.subject,
+                "status": c.status,
+                "created_at": c.created_at.isoformat(),
+                "messages": [
+                    {"kind": m.kind, "created_at": m.created_at.isoformat(), "text": m.text}
+                    for m in c.messages.all()
+                    if m.kind != Message.Kind.NOTE
+                ],
+            }
+            for c in conversations
+        ],
+    }

@@ -7,18 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
-from herodesk.accounts.models import User
-from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.customers.models import Customer, Identity
-
-
-class CustomerError(Exception):
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
+from herodesk.errors import ActionError
 
 
 def normalize_email(value: str) -> str:
@@ -55,7 +46,7 @@ def do_find_or_create_customer(details: CustomerDetails) -> Customer:
     """The customer who owns this email or phone; a new one if nobody does."""
     email, phone = normalize_email(details.email), normalize_phone(details.phone)
     if not email and not phone:
-        raise CustomerError(
+        raise ActionError(
             "An email address or phone number is required", {"email": "Give an email or phone."}
         )
     customer = (email and find_by_identity(Identity.Kind.EMAIL, email)) or (
@@ -99,7 +90,8 @@ def do_cache_effort(customer_id: int, effort: float | None) -> None:
 
 
 @transaction.atomic
-def do_update_customer(customer: Customer, actor: User | None, details: CustomerDetails) -> Customer:
+def do_update_customer_details(customer: Customer, details: CustomerDetails) -> list[str]:
+    """Change name, notes and identities; returns the names of what changed (for the audit trail)."""
     changed = {}
     if details.name is not None and details.name.strip() != customer.name:
         changed["name"] = True
@@ -115,32 +107,18 @@ def do_update_customer(customer: Customer, actor: User | None, details: Customer
             continue
         owner = Identity.objects.filter(kind=kind, value=value).exclude(customer=customer).first()
         if owner is not None:
-            raise CustomerError(
+            raise ActionError(
                 "That identity belongs to another customer", {kind: "Merge the customers instead."}
             )
         _add_identity(customer, kind, value)
         changed[kind] = True
     customer.save()
-    if changed:
-        Event.objects.create(
-            customer=customer,
-            actor=actor,
-            kind=Event.Kind.CUSTOMER_CHANGED,
-            data={"fields": sorted(changed)},
-            created_at=timezone.now(),
-        )
-    return customer
+    return sorted(changed)
 
 
 @transaction.atomic
-def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | None) -> Customer:
-    """Move everything of ``duplicate`` onto ``survivor``; nothing of the history is lost."""
-    if survivor.pk == duplicate.pk:
-        raise CustomerError("A customer cannot be merged into itself", {"other": "Choose another customer."})
-    now = timezone.now()
-    moved = list(Conversation.objects.filter(customer=duplicate).values_list("pk", flat=True))
-    Conversation.objects.filter(customer=duplicate).update(customer=survivor)
-    Message.objects.filter(customer=duplicate).update(customer=survivor)
+def do_merge_customer_records(survivor: Customer, duplicate: Customer) -> None:
+    """The customer side of a merge (conversations.actions.do_merge_customers moves the conversations)."""
     Identity.objects.filter(customer=duplicate).update(customer=survivor)
     if duplicate.notes:
         survivor.notes = (survivor.notes + "\n\n" + duplicate.notes).strip()
@@ -149,44 +127,10 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
     survivor.save()
     duplicate.merged_into = survivor
     duplicate.save(update_fields=["merged_into"])
-    Event.objects.create(
-        customer=survivor,
-        actor=actor,
-        kind=Event.Kind.MERGED,
-        created_at=now,
-        data={"merged": duplicate.pk, "conversations": moved},
-    )
-    for pk in moved:
-        Event.objects.create(
-            conversation_id=pk,
-            customer=survivor,
-            actor=actor,
-            kind=Event.Kind.MERGED,
-            created_at=now,
-            data={"from_customer": duplicate.pk, "to_customer": survivor.pk},
-        )
-    from herodesk.conversations import search
-
-    for conversation in Conversation.objects.filter(pk__in=moved).select_related("customer"):
-        search.schedule_index(conversation.pk)
-    return survivor
 
 
 @transaction.atomic
-def do_delete_customer(customer: Customer, actor: User | None) -> int:
-    """Erase a customer and their conversations (right to erasure). Returns conversations deleted."""
-    from herodesk.conversations import search
-
-    ids = list(Conversation.objects.filter(customer=customer).values_list("pk", flat=True))
-    for pk in ids:
-        search.remove_conversation(pk)
-    Conversation.objects.filter(pk__in=ids).delete()
-    Event.objects.create(
-        actor=actor,
-        kind=Event.Kind.CUSTOMER_DELETED,
-        created_at=timezone.now(),
-        data={"customer": customer.pk, "conversations": len(ids)},
-    )
+def do_erase_customer_records(customer: Customer) -> None:
+    """Delete the customer, their identities and the records merged into them (after their conversations)."""
     Customer.objects.filter(merged_into=customer).delete()
     customer.delete()
-    return len(ids)

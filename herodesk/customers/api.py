@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from herodesk.accounts.models import User
 from herodesk.api_schema import WRITE_ERRORS
+from herodesk.conversations import actions as conversation_actions
 from herodesk.customers import actions, queries
 from herodesk.customers.models import Customer, Identity
 
@@ -76,7 +77,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn):  # type: ignore[
             actions.CustomerDetails(name=payload.name, email=payload.email or "", phone=payload.phone or "")
         )
         if payload.notes is not None:
-            actions.do_update_customer(
+            conversation_actions.do_update_customer(
                 customer, _agent(request), actions.CustomerDetails(notes=payload.notes, name=customer.name)
             )
     return 201, queries.customer_for_agent(_agent(request), customer.pk)
@@ -100,7 +101,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerIn)
         phone=payload.phone or "",
         notes=payload.notes,
     )
-    actions.do_update_customer(customer, _agent(request), details)
+    conversation_actions.do_update_customer(customer, _agent(request), details)
     return queries.customer_for_agent(_agent(request), customer_id)
 
 
@@ -115,5 +116,5 @@ def delete_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-
     user = _agent(request)
     if not user.is_admin:
         raise HttpError(403, "Only admins can erase customers.")
-    actions.do_delete_customer(queries.customer_for_agent(user, customer_id), user)
+    conversation_actions.do_erase_customer(queries.customer_for_agent(user, customer_id), user)
     return 204, None

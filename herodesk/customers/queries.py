@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import User
-from herodesk.conversations.models import Conversation, Message
-from herodesk.conversations.queries import access_filter
 from herodesk.customers.models import Customer, Identity
 
 
@@ -49,37 +45,3 @@ def customers_by_identity_prefix(user: User, query: str, limit: int = 5) -> list
         value__gte=value, value__lt=value + "\uffff", kind__in=["email", "phone"]
     ).values_list("customer_id", flat=True)[:limit]
     return list(customers_for_agent(user).filter(pk__in=list(ids)).prefetch_related("identities"))
-
-
-def conversations_of(user: User, customer: Customer, limit: int = 50) -> list[Conversation]:
-    return list(
-        Conversation.objects.filter(customer=customer)
-        .filter(access_filter(user))
-        .select_related("owner", "contact_reason")
-        .order_by("-created_at")[:limit]
-    )
-
-
-def export_customer(customer: Customer) -> dict[str, Any]:
-    """Everything we hold about a customer, for a data-access request."""
-    conversations = Conversation.objects.filter(customer=customer).prefetch_related("messages")
-    return {
-        "id": customer.pk,
-        "name": customer.name,
-        "notes": customer.notes,
-        "identities": [{"kind": i.kind, "value": i.value} for i in customer.identities.all()],
-        "conversations": [
-            {
-                "id": c.pk,
-                "subject": c.subject,
-                "status": c.status,
-                "created_at": c.created_at.isoformat(),
-                "messages": [
-                    {"kind": m.kind, "created_at": m.created_at.isoformat(), "text": m.text}
-                    for m in c.messages.all()
-                    if m.kind != Message.Kind.NOTE
-                ],
-            }
-            for c in conversations
-        ],
-    }

@@ -9,8 +9,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from herodesk.conversations import actions as conversation_actions
+from herodesk.conversations import queries as conversation_queries
 from herodesk.customers import actions, queries
 from herodesk.customers.forms import CustomerEditForm, MergeForm
+from herodesk.errors import ActionError
 
 
 @login_required
@@ -39,8 +42,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             name=data["name"], email=data["email"], phone=data["phone"], notes=data["notes"]
         )
         try:
-            actions.do_update_customer(customer, request.user, details)  # type: ignore[arg-type]
-        except actions.CustomerError as error:
+            conversation_actions.do_update_customer(customer, request.user, details)  # type: ignore[arg-type]
+        except ActionError as error:
             messages.error(request, f"{error.message}. {'; '.join(error.fields.values())}")
         else:
             messages.success(request, "Customer saved.")
@@ -51,7 +54,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "form": form,
-            "conversations": queries.conversations_of(request.user, customer),  # type: ignore[arg-type]
+            "conversations": conversation_queries.customer_conversations(request.user, customer),  # type: ignore[arg-type]
             "merge_form": MergeForm(),
         },
     )
@@ -65,8 +68,8 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
         try:
-            actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
-        except actions.CustomerError as error:
+            conversation_actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
+        except ActionError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Merged customer {duplicate.pk} into this one.")
@@ -76,7 +79,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, pk: int) -> JsonResponse:
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    response = JsonResponse(queries.export_customer(customer), json_dumps_params={"indent": 2})
+    response = JsonResponse(conversation_queries.export_customer(customer), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
     return response
 
@@ -87,6 +90,6 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_admin:  # type: ignore[union-attr]
         raise PermissionDenied("Only admins can erase customers.")
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    count = actions.do_delete_customer(customer, request.user)  # type: ignore[arg-type]
+    count = conversation_actions.do_erase_customer(customer, request.user)  # type: ignore[arg-type]
     messages.success(request, f"Customer and {count} conversations erased.")
     return redirect("customers:list")

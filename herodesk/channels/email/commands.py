@@ -137,12 +137,6 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return code
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from herodesk.bench.mail_intake import main as bench_main
-
-    return bench_main(args.rest)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="herodesk mail", description="herodesk email channel tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,8 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess = sub.add_parser("reprocess", help="file stored mails again (failed or refused ones)")
     reprocess.add_argument("ids", nargs="*", type=int)
     reprocess.add_argument("--failed", action="store_true", help="every mail whose filing failed")
-    bench = sub.add_parser("bench", help="measure intake throughput", add_help=False)
-    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    # `herodesk mail bench` (intake throughput) is dispatched by herodesk.cli to herodesk.bench.mail_intake.
     return parser
 
 
@@ -165,14 +158,11 @@ HANDLERS = {
     "ingest": cmd_ingest,
     "poll": cmd_poll,
     "reprocess": cmd_reprocess,
-    "bench": cmd_bench,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:  # its own options (--count, --only) go straight to the bench
-        return cmd_bench(argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     return HANDLERS[args.command](args)
 

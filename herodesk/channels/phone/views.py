@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 
 from herodesk.channels.phone.forms import PhoneCallForm
 from herodesk.conversations import actions
-from herodesk.customers.actions import CustomerError
 
 
 @login_required
@@ -18,7 +17,7 @@ def new_call(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             conversation = actions.do_log_call(request.user, form.call())  # type: ignore[arg-type]
-        except (actions.ActionError, CustomerError) as error:
+        except actions.ActionError as error:
             for field, message in error.fields.items():
                 form.add_error(field if field in form.fields else None, message)
         else:

@@ -52,7 +52,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         try:
             actions.do_customer_reply(conversation, form.cleaned_data["message"])
         except ActionError as error:
-            form.add_error("message", "; ".join(error.fields.values()) or error.message)
+            form.add_error("message", error.summary())
         else:
             messages.success(request, "Thank you, your message was added.")
             return redirect("webform:status", token=token)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest
 
-from herodesk.conversations.actions import ActionError
+from herodesk.errors import ActionError
 
 
 def report_error(request: HttpRequest, error: ActionError) -> None:
-    details = "; ".join(error.fields.values())
-    messages.error(request, f"{error.message}. {details}".strip())
+    messages.error(request, error.summary() if error.fields else f"{error.message}.")
 
 
 def report_form_errors(request: HttpRequest, form) -> None:  # type: ignore[no-untyped-def]

@@ -16,8 +16,8 @@ from herodesk.accounts.models import User
 from herodesk.conversations import actions, forms, queries
 from herodesk.conversations.models import Attachment, Conversation
 from herodesk.conversations.views.common import report_error, report_form_errors
+from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.insights import queries as insight_queries
-from herodesk.customers.actions import CustomerDetails, CustomerError, do_find_or_create_customer
 
 
 def _back(request: HttpRequest, conversation: Conversation) -> HttpResponse:
@@ -69,7 +69,7 @@ def conversation_action(
             return _back(request, conversation)
         try:
             run(request, conversation, form.cleaned_data)
-        except (actions.ActionError, CustomerError) as error:
+        except actions.ActionError as error:
             report_error(request, error)  # type: ignore[arg-type]
         else:
             messages.success(request, success)

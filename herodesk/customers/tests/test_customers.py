@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import Conversation, Event
 from herodesk.customers import actions
 from herodesk.customers.models import Customer, Identity
@@ -24,7 +25,7 @@ def test_merge_keeps_every_conversation_and_identity(agent, support_team):
     duplicate = CustomerFactory(name="Samuel", email="samuel@work.example")
     ConversationFactory(customer=survivor, team=support_team)
     ConversationFactory(customer=duplicate, team=support_team)
-    actions.do_merge_customers(survivor, duplicate, agent)
+    conversation_actions.do_merge_customers(survivor, duplicate, agent)
     assert Conversation.objects.filter(customer=survivor).count() == 2
     assert set(Identity.objects.filter(customer=survivor).values_list("value", flat=True)) == {
         "sam@example.com",
