@@ -6,6 +6,33 @@ from django import forms
 
 from herodesk.channels.email.models import Mailbox, PasswordSource
 
+# How the form is laid out; the model fields it edits are these minus the write-only passwords.
+FIELDSETS = (
+    ("Mailbox", ("name", "address", "team", "active")),
+    (
+        "IMAP (incoming)",
+        (
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_user",
+            "imap_folder",
+            "password_source",
+            "password_env",
+            "password_file",
+            "imap_password",
+            "poll_interval_minutes",
+            "move_to_folder",
+        ),
+    ),
+    ("Auto-acknowledgement", ("auto_ack", "auto_ack_text")),
+    (
+        "SMTP (outgoing; leave the host empty for the desk's global settings)",
+        ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password"),
+    ),
+)
+PASSWORD_FIELDS = ("imap_password", "smtp_password")
+
 
 class MailboxForm(forms.ModelForm):
     imap_password = forms.CharField(
@@ -23,57 +50,11 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = [
-            "name",
-            "address",
-            "team",
-            "active",
-            "imap_host",
-            "imap_port",
-            "imap_security",
-            "imap_user",
-            "imap_folder",
-            "password_source",
-            "password_env",
-            "password_file",
-            "poll_interval_minutes",
-            "move_to_folder",
-            "auto_ack",
-            "auto_ack_text",
-            "smtp_host",
-            "smtp_port",
-            "smtp_security",
-            "smtp_user",
-        ]
+        fields = [name for _, names in FIELDSETS for name in names if name not in PASSWORD_FIELDS]
         widgets = {"auto_ack_text": forms.Textarea(attrs={"rows": 3})}
 
-    FIELDSETS = (
-        ("Mailbox", ("name", "address", "team", "active")),
-        (
-            "IMAP (incoming)",
-            (
-                "imap_host",
-                "imap_port",
-                "imap_security",
-                "imap_user",
-                "imap_folder",
-                "password_source",
-                "password_env",
-                "password_file",
-                "imap_password",
-                "poll_interval_minutes",
-                "move_to_folder",
-            ),
-        ),
-        ("Auto-acknowledgement", ("auto_ack", "auto_ack_text")),
-        (
-            "SMTP (outgoing; leave the host empty for the desk's global settings)",
-            ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password"),
-        ),
-    )
-
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
 
     def clean_poll_interval_minutes(self) -> int:
         value = self.cleaned_data["poll_interval_minutes"]
