@@ -60,14 +60,21 @@ def conversations_of(user: User, customer: Customer, limit: int = 50) -> list[Co
     )
 
 
-def export_customer(customer: Customer) -> dict[str, Any]:
-    """Everything we hold about a customer, for a data-access request."""
-    conversations = Conversation.objects.filter(customer=customer).prefetch_related("messages")
+def export_customer(user: User, customer: Customer) -> dict[str, Any]:
+    """What the agent may see of a customer, for a data-access request; an admin's export is complete.
+
+    Conversations of teams the agent is not in are left out and only counted, so an export never
+    shows more than the agent could open in the desk.
+    """
+    everything = Conversation.objects.filter(customer=customer)
+    conversations = everything.filter(access_filter(user)).prefetch_related("messages").order_by("pk")
+    exported = list(conversations)
     return {
         "id": customer.pk,
         "name": customer.name,
         "notes": customer.notes,
         "identities": [{"kind": i.kind, "value": i.value} for i in customer.identities.all()],
+        "conversations_not_included": everything.count() - len(exported),
         "conversations": [
             {
                 "id": c.pk,
@@ -80,6 +87,6 @@ def export_customer(customer: Customer) -> dict[str, Any]:
                     if m.kind != Message.Kind.NOTE
                 ],
             }
-            for c in conversations
+            for c in exported
         ],
     }

@@ -76,7 +76,8 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, pk: int) -> JsonResponse:
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    response = JsonResponse(queries.export_customer(customer), json_dumps_params={"indent": 2})
+    document = queries.export_customer(request.user, customer)  # type: ignore[arg-type]
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
     return response
 
