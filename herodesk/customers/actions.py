@@ -112,10 +112,22 @@ def do_update_customer(customer: Customer, actor: User | None, details: Customer
 @transaction.atomic
 def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | None) -> Customer:
     """Move everything of ``duplicate`` onto ``survivor``; nothing of the history is lost."""
+    if actor is not None and not actor.is_lead:
+        raise CustomerError("Only team leads and admins can merge customers", {"other": "Ask a team lead."})
     if survivor.pk == duplicate.pk:
         raise CustomerError("A customer cannot be merged into itself", {"other": "Choose another customer."})
     now = timezone.now()
     moved = list(Conversation.objects.filter(customer=duplicate).values_list("pk", flat=True))
+    # What an undo needs: which rows moved, and the survivor's fields as they were.
+    undo = {
+        "messages": list(Message.objects.filter(customer=duplicate).values_list("pk", flat=True)),
+        "identities": list(Identity.objects.filter(customer=duplicate).values_list("pk", flat=True)),
+        "survivor_before": {
+            "name": survivor.name,
+            "notes": survivor.notes,
+            "organization": survivor.organization_id,
+        },
+    }
     Conversation.objects.filter(customer=duplicate).update(customer=survivor)
     Message.objects.filter(customer=duplicate).update(customer=survivor)
     Identity.objects.filter(customer=duplicate).update(customer=survivor)
@@ -131,7 +143,7 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
         actor=actor,
         kind=Event.Kind.MERGED,
         created_at=now,
-        data={"merged": duplicate.pk, "conversations": moved},
+        data={"merged": duplicate.pk, "conversations": moved, **undo},
     )
     for pk in moved:
         Event.objects.create(

@@ -11,4 +11,7 @@ class CustomerEditForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    other = forms.IntegerField(help_text="Id of the duplicate customer to merge into this one")
+    other = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of the duplicate customer to merge into this one"
+    )
+    confirm = forms.BooleanField(required=False)

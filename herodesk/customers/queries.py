@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -57,6 +58,24 @@ def conversations_of(user: User, customer: Customer, limit: int = 50) -> list[Co
         .filter(access_filter(user))
         .select_related("owner", "contact_reason")
         .order_by("-created_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """One customer as the merge preview shows it."""
+
+    customer: Customer
+    identities: list[Identity]
+    conversations: int
+
+
+def merge_side(customer: Customer) -> MergeSide:
+    # The count covers every team: a merge moves all of them, and a lead must see what it will touch.
+    return MergeSide(
+        customer=customer,
+        identities=list(customer.identities.all()),
+        conversations=Conversation.objects.filter(customer=customer).count(),
     )
 
 

@@ -58,18 +58,25 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET previews the merge of customer ``other`` into this one; a POST with ``confirm`` does it."""
+    if not request.user.is_lead:  # type: ignore[union-attr]
+        raise PermissionDenied("Only team leads and admins can merge customers.")
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    form = MergeForm(request.POST)
-    if form.is_valid():
-        duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
-        try:
-            actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
-        except actions.CustomerError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Merged customer {duplicate.pk} into this one.")
+    form = MergeForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, "Give the id of the duplicate customer to merge into this one.")
+        return redirect("customers:detail", pk=customer.pk)
+    duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
+    if request.method != "POST" or not form.cleaned_data["confirm"]:
+        preview = {"survivor": queries.merge_side(customer), "duplicate": queries.merge_side(duplicate)}
+        return render(request, "customers/merge.html", preview)
+    try:
+        actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
+    except actions.CustomerError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Merged customer {duplicate.pk} into this one.")
     return redirect("customers:detail", pk=customer.pk)
 
 
