@@ -13,6 +13,7 @@ from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions, queries
 from herodesk.conversations.models import Channel, Conversation, Message
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
+from herodesk.params import MAX_ID
 
 router = Router(tags=["conversations"])
 
@@ -86,13 +87,15 @@ class ConversationCreate(Schema):
     channel: ChannelName = "api"
     priority: int = Field(2, ge=1, le=4)
     tags: list[str] = []
-    team_id: int | None = None
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ConversationUpdate(Schema):
     status: Literal["open", "pending", "resolved", "closed"] | None = None
-    owner_id: int | None = Field(None, description="Assign to this agent (0 to unassign).")
-    team_id: int | None = Field(None, description="Transfer to this team; needs handoff_note.")
+    owner_id: int | None = Field(None, ge=0, le=MAX_ID, description="Assign to this agent (0 to unassign).")
+    team_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Transfer to this team; needs handoff_note."
+    )
     handoff_note: str | None = Field(None, max_length=5000)
     tags: list[str] | None = None
     priority: int | None = Field(None, ge=1, le=4)
@@ -124,9 +127,9 @@ class ListFilters(Schema):
     channel: ChannelName | None = None
     tag: str | None = None
     priority: int | None = Field(None, ge=1, le=4)
-    owner_id: int | None = None
-    customer_id: int | None = None
-    cursor: str | None = None
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    cursor: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=100)
 
 

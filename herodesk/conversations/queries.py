@@ -15,6 +15,7 @@ from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
 from herodesk.conversations.models import ContactReason, Conversation, Event, Message, Tag
 from herodesk.customers.models import Identity
+from herodesk.params import MAX_ID
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -173,14 +174,28 @@ def encode_cursor(value: object, pk: int) -> str:
 
 
 def decode_cursor(cursor: str, field_name: str) -> tuple[object, int]:
+    """The (sort value, id) a cursor carries; a cursor that encode_cursor could not have made is a 404."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
+        padded = cursor[:200] + "=" * (-len(cursor[:200]) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if field_name == "last_activity_at":
             value = datetime.fromisoformat(value)
-        return value, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            if value.tzinfo is None:
+                raise ValueError("naive time")
+        elif value is not None and not _in_range(value, float if field_name == "intensity" else int):
+            raise ValueError("sort value out of range")
+        if not _in_range(pk, int) or pk < 1:
+            raise ValueError("id out of range")
+        return value, pk
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError) as exc:
         raise Http404("Bad page cursor") from exc
+
+
+def _in_range(value: object, kind: type) -> bool:
+    """A JSON number the database can compare: no bool, NaN, infinity or more than 64 bits."""
+    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+        return False
+    return -MAX_ID <= value <= MAX_ID  # NaN fails every comparison
 
 
 def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> Q:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from herodesk.params import MAX_ID
+
 
 class CustomerEditForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
@@ -12,6 +14,6 @@ class CustomerEditForm(forms.Form):
 
 class MergeForm(forms.Form):
     other = forms.IntegerField(
-        min_value=1, max_value=2**63 - 1, help_text="Id of the duplicate customer to merge into this one"
+        min_value=1, max_value=MAX_ID, help_text="Id of the duplicate customer to merge into this one"
     )
     confirm = forms.BooleanField(required=False)

@@ -11,15 +11,13 @@ from django.views.decorators.http import require_POST
 
 from herodesk.customers import actions, queries
 from herodesk.customers.forms import CustomerEditForm, MergeForm
+from herodesk.params import query_int
 
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    try:
-        after = int(request.GET.get("after", "0")) or None
-    except ValueError:
-        after = None
+    after = query_int(request.GET, "after")
     customers = queries.search_customers(request.user, query, limit=51, after_id=after)  # type: ignore[arg-type]
     next_after = customers[49].pk if len(customers) > 50 else None
     return render(
