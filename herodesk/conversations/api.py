@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from herodesk.accounts.models import Team, User
 from herodesk.api_schema import WRITE_ERRORS
@@ -170,6 +172,13 @@ def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # ty
 )
 def create_conversation(request: HttpRequest, payload: ConversationCreate):  # type: ignore[no-untyped-def]
     user = _agent(request)
+    team = _own_team(user, payload.team_id)  # before anything is written
+    with transaction.atomic():
+        conversation = _create(user, team, payload)
+    return 201, queries.conversation_for_agent(user, conversation.pk)
+
+
+def _create(user: User, team: Team | None, payload: ConversationCreate) -> Conversation:
     customer = None
     if payload.customer_email or payload.customer_phone:
         customer = do_find_or_create_customer(
@@ -179,7 +188,6 @@ def create_conversation(request: HttpRequest, payload: ConversationCreate):  # t
                 phone=payload.customer_phone or "",
             )
         )
-    team = _team(user, payload.team_id)
     draft = actions.NewConversation(
         subject=payload.subject,
         channel=payload.channel,
@@ -189,8 +197,20 @@ def create_conversation(request: HttpRequest, payload: ConversationCreate):  # t
         tags=payload.tags,
         first_message=actions.IncomingMessage(text=payload.text, channel=payload.channel or Channel.API),
     )
-    conversation = actions.do_create_conversation(draft, actor=user)
-    return 201, queries.conversation_for_agent(user, conversation.pk)
+    return actions.do_create_conversation(draft, actor=user)
+
+
+def _own_team(user: User, team_id: int | None) -> Team | None:
+    """The team a new conversation goes to: one of the agent's own (admins: any), so they can open it."""
+    if user.is_admin:
+        return _team(user, team_id)
+    teams = user.teams.order_by("pk")
+    team = teams.first() if team_id is None else teams.filter(pk=team_id).first()
+    if team is None:
+        if team_id is None or Team.objects.filter(pk=team_id).exists():
+            raise HttpError(403, "You can only create conversations in your own teams.")
+        raise actions.ActionError("Unknown team", {"team_id": "No team with this id."})
+    return team
 
 
 def _team(user: User, team_id: int | None) -> Team | None:
@@ -218,12 +238,14 @@ def update_conversation(request: HttpRequest, conversation_id: int, payload: Con
     user = _agent(request)
     conversation = queries.conversation_for_agent(user, conversation_id)
     _apply_update(user, conversation, payload)
-    return queries.conversation_for_agent(user, conversation_id)
+    # Access was checked before the change. A transfer (or handing one's own conversation to someone
+    # else) can take it out of the agent's sight; they still get what they just wrote, not a 404.
+    return Conversation.objects.select_related("customer", "contact_reason", "suggested_reason").get(
+        pk=conversation.pk
+    )
 
 
 def _apply_update(user: User, conversation: Conversation, payload: ConversationUpdate) -> None:
-    from django.db import transaction
-
     with transaction.atomic():  # all of the changes or none of them
         if payload.team_id is not None:
             owner = (
