@@ -304,14 +304,22 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     return [by_id[i] for i in ids if i in by_id]
 
 
-def customer_history(conversation: Conversation, limit: int = 20) -> list[Conversation]:
+@dataclass
+class CustomerHistory:
+    """The customer's earlier conversations the agent may open, and how many others exist."""
+
+    conversations: list[Conversation] = field(default_factory=list)
+    hidden: int = 0
+
+
+def customer_history(user: User, conversation: Conversation, limit: int = 20) -> CustomerHistory:
     if conversation.customer_id is None:
-        return []
-    return list(
-        Conversation.objects.filter(customer_id=conversation.customer_id)
-        .exclude(pk=conversation.pk)
-        .select_related("contact_reason")
-        .order_by("-created_at")[:limit]
+        return CustomerHistory()
+    others = Conversation.objects.filter(customer_id=conversation.customer_id).exclude(pk=conversation.pk)
+    visible = others.filter(access_filter(user))
+    return CustomerHistory(
+        conversations=list(visible.select_related("contact_reason").order_by("-created_at")[:limit]),
+        hidden=others.count() - visible.count(),
     )
 
 

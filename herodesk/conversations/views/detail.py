@@ -36,7 +36,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conversation": conversation,
         "thread": thread,
         "events": events,
-        "history": queries.customer_history(conversation),
+        "history": queries.customer_history(user, conversation),
         "reply_form": forms.ReplyForm(),
         "note_form": forms.NoteForm(),
         "transfer_form": forms.TransferForm(),
