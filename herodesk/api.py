@@ -5,6 +5,8 @@ Every error body is ``{"error": {"status": int, "message": str, "fields": {field
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -13,6 +15,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from herodesk.accounts.queries import user_for_token
 from herodesk.conversations.actions import ActionError
+
+logger = logging.getLogger("herodesk.api")
 
 
 class TokenAuth(HttpBearer):
@@ -84,6 +88,13 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug is still a bug (logged with its traceback), but the client gets the one error format."""
+    logger.error("Unexpected API error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(request, 500, "Something went wrong on our side; it has been logged.")
 
 
 def _register_routers() -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from herodesk import env
+from herodesk import datadir, env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.get_str("HERODESK_DATA_DIR", "herodesk-data") or "herodesk-data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+datadir.prepare(DATA_DIR)  # owner-only: 0700 dirs, 0600 files (umask 077)
 
 
 def _secret_key() -> str:
@@ -184,6 +184,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = datadir.PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = datadir.PRIVATE_DIR
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -106,6 +106,11 @@ class DovecotServer:
             gid=gid,
         )
         (self.root / "dovecot.conf").write_text(config, encoding="utf-8")
+        # Dovecot's auth and login processes run as other users; the desk's umask (077) would hide these.
+        for sub in ("run", "state"):
+            (self.root / sub).chmod(0o755)
+        for name in ("users", "dovecot.conf"):
+            (self.root / name).chmod(0o644)
         self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=subprocess.DEVNULL,

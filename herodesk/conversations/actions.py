@@ -80,6 +80,8 @@ class NewConversation:
     subject: str
     channel: str
     customer: Customer | None = None
+    # Found or created in the same transaction when no ``customer`` is given (needs an email or phone).
+    customer_details: CustomerDetails | None = None
     team: Team | None = None
     owner: User | None = None
     priority: int = Conversation.Priority.NORMAL
@@ -161,9 +163,13 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
     if draft.channel not in Channel.values:
         raise ActionError("Unknown channel", {"channel": f"Choose one of {', '.join(Channel.values)}."})
     at = _now(draft.created_at)
+    customer = draft.customer
+    details = draft.customer_details
+    if customer is None and details is not None and (details.email or details.phone):
+        customer = do_find_or_create_customer(details)
     conversation = Conversation.objects.create(
         subject=subject,
-        customer=draft.customer,
+        customer=customer,
         team=draft.team,
         owner=draft.owner,
         channel=draft.channel,
@@ -202,12 +208,10 @@ class PhoneCall:
 @transaction.atomic
 def do_log_call(agent: User, call: PhoneCall) -> Conversation:
     """One transaction: a missing required field on "resolved during the call" rolls the whole call back."""
-    details = call.customer
-    customer = do_find_or_create_customer(details) if details.email or details.phone else None
     draft = NewConversation(
         subject=call.subject or _call_subject(call.notes),
         channel=Channel.PHONE,
-        customer=customer,
+        customer_details=call.customer,
         team=default_team(agent),
         owner=agent,
         priority=call.priority,
@@ -744,14 +748,35 @@ def do_update_customer(customer: Customer, actor: User | None, details: Customer
 @transaction.atomic
 def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | None) -> Customer:
     """Move everything of ``duplicate`` onto ``survivor``; nothing of the history is lost."""
+    if actor is not None and not actor.is_lead:
+        raise ActionError("Only team leads and admins can merge customers", {"other": "Ask a team lead."})
     if survivor.pk == duplicate.pk:
         raise ActionError("A customer cannot be merged into itself", {"other": "Choose another customer."})
     at = _now()
     moved = list(Conversation.objects.filter(customer=duplicate).values_list("pk", flat=True))
+    # What an undo needs: which rows moved, and the survivor's fields as they were.
+    undo = {
+        "messages": list(Message.objects.filter(customer=duplicate).values_list("pk", flat=True)),
+        "identities": list(duplicate.identities.values_list("pk", flat=True)),
+        "survivor_before": {
+            "name": survivor.name,
+            "notes": survivor.notes,
+            "organization": survivor.organization_id,
+        },
+    }
     Conversation.objects.filter(customer=duplicate).update(customer=survivor)
     Message.objects.filter(customer=duplicate).update(customer=survivor)
     customer_actions.do_merge_customer_records(survivor, duplicate)
-    _record(None, actor, Event.Kind.MERGED, at, customer=survivor, merged=duplicate.pk, conversations=moved)
+    _record(
+        None,
+        actor,
+        Event.Kind.MERGED,
+        at,
+        customer=survivor,
+        merged=duplicate.pk,
+        conversations=moved,
+        **undo,
+    )
     for pk in moved:
         Event.objects.create(
             conversation_id=pk,

@@ -7,13 +7,15 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.queries import default_team
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions, queries
 from herodesk.conversations.models import Channel, Conversation, Message
-from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
+from herodesk.customers.actions import CustomerDetails
+from herodesk.params import MAX_ID
 
 router = Router(tags=["conversations"])
 
@@ -87,13 +89,15 @@ class ConversationCreate(Schema):
     channel: ChannelName = "api"
     priority: int = Field(2, ge=1, le=4)
     tags: list[str] = []
-    team_id: int | None = None
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ConversationUpdate(Schema):
     status: Literal["open", "pending", "resolved", "closed"] | None = None
-    owner_id: int | None = Field(None, description="Assign to this agent (0 to unassign).")
-    team_id: int | None = Field(None, description="Transfer to this team; needs handoff_note.")
+    owner_id: int | None = Field(None, ge=0, le=MAX_ID, description="Assign to this agent (0 to unassign).")
+    team_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Transfer to this team; needs handoff_note."
+    )
     handoff_note: str | None = Field(None, max_length=5000)
     tags: list[str] | None = None
     priority: int | None = Field(None, ge=1, le=4)
@@ -125,9 +129,9 @@ class ListFilters(Schema):
     channel: ChannelName | None = None
     tag: str | None = None
     priority: int | None = Field(None, ge=1, le=4)
-    owner_id: int | None = None
-    customer_id: int | None = None
-    cursor: str | None = None
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    cursor: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=100)
 
 
@@ -168,27 +172,38 @@ def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # ty
 )
 def create_conversation(request: HttpRequest, payload: ConversationCreate):  # type: ignore[no-untyped-def]
     user = _agent(request)
-    customer = None
-    if payload.customer_email or payload.customer_phone:
-        customer = do_find_or_create_customer(
-            CustomerDetails(
-                name=payload.customer_name,
-                email=payload.customer_email or "",
-                phone=payload.customer_phone or "",
-            )
-        )
-    team = _team(user, payload.team_id)
-    draft = actions.NewConversation(
+    team = _own_team(user, payload.team_id)  # before anything is written
+    conversation = actions.do_create_conversation(_draft(team, payload), actor=user)
+    return 201, queries.conversation_for_agent(user, conversation.pk)
+
+
+def _draft(team: Team | None, payload: ConversationCreate) -> actions.NewConversation:
+    return actions.NewConversation(
         subject=payload.subject,
         channel=payload.channel,
-        customer=customer,
+        customer_details=CustomerDetails(
+            name=payload.customer_name,
+            email=payload.customer_email or "",
+            phone=payload.customer_phone or "",
+        ),
         team=team,
         priority=payload.priority,
         tags=payload.tags,
         first_message=actions.IncomingMessage(text=payload.text, channel=payload.channel or Channel.API),
     )
-    conversation = actions.do_create_conversation(draft, actor=user)
-    return 201, queries.conversation_for_agent(user, conversation.pk)
+
+
+def _own_team(user: User, team_id: int | None) -> Team | None:
+    """The team a new conversation goes to: one of the agent's own (admins: any), so they can open it."""
+    if user.is_admin:
+        return _team(user, team_id)
+    teams = user.teams.order_by("pk")
+    team = teams.first() if team_id is None else teams.filter(pk=team_id).first()
+    if team is None:
+        if team_id is None or Team.objects.filter(pk=team_id).exists():
+            raise HttpError(403, "You can only create conversations in your own teams.")
+        raise actions.ActionError("Unknown team", {"team_id": "No team with this id."})
+    return team
 
 
 def _team(user: User, team_id: int | None) -> Team | None:
@@ -216,7 +231,11 @@ def update_conversation(request: HttpRequest, conversation_id: int, payload: Con
     user = _agent(request)
     conversation = queries.conversation_for_agent(user, conversation_id)
     actions.do_update_conversation(conversation, user, _change(user, payload))
-    return queries.conversation_for_agent(user, conversation_id)
+    # Access was checked before the change. A transfer (or handing one's own conversation to someone
+    # else) can take it out of the agent's sight; they still get what they just wrote, not a 404.
+    return Conversation.objects.select_related("customer", "contact_reason", "suggested_reason").get(
+        pk=conversation.pk
+    )
 
 
 def _change(user: User, payload: ConversationUpdate) -> actions.ConversationChange:

@@ -16,6 +16,7 @@ from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
 from herodesk.conversations.models import ContactReason, Conversation, Message, Tag
 from herodesk.customers.models import Customer, Identity
+from herodesk.params import MAX_ID
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -174,14 +175,28 @@ def encode_cursor(value: object, pk: int) -> str:
 
 
 def decode_cursor(cursor: str, field_name: str) -> tuple[object, int]:
+    """The (sort value, id) a cursor carries; a cursor that encode_cursor could not have made is a 404."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
+        padded = cursor[:200] + "=" * (-len(cursor[:200]) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if field_name == "last_activity_at":
             value = datetime.fromisoformat(value)
-        return value, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            if value.tzinfo is None:
+                raise ValueError("naive time")
+        elif value is not None and not _in_range(value, float if field_name == "intensity" else int):
+            raise ValueError("sort value out of range")
+        if not _in_range(pk, int) or pk < 1:
+            raise ValueError("id out of range")
+        return value, pk
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError) as exc:
         raise Http404("Bad page cursor") from exc
+
+
+def _in_range(value: object, kind: type) -> bool:
+    """A JSON number the database can compare: no bool, NaN, infinity or more than 64 bits."""
+    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+        return False
+    return -MAX_ID <= value <= MAX_ID  # NaN fails every comparison
 
 
 def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> Q:
@@ -290,14 +305,22 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     return [by_id[i] for i in ids if i in by_id]
 
 
-def customer_history(conversation: Conversation, limit: int = 20) -> list[Conversation]:
+@dataclass
+class CustomerHistory:
+    """The customer's earlier conversations the agent may open, and how many others exist."""
+
+    conversations: list[Conversation] = field(default_factory=list)
+    hidden: int = 0
+
+
+def customer_history(user: User, conversation: Conversation, limit: int = 20) -> CustomerHistory:
     if conversation.customer_id is None:
-        return []
-    return list(
-        Conversation.objects.filter(customer_id=conversation.customer_id)
-        .exclude(pk=conversation.pk)
-        .select_related("contact_reason")
-        .order_by("-created_at")[:limit]
+        return CustomerHistory()
+    others = Conversation.objects.filter(customer_id=conversation.customer_id).exclude(pk=conversation.pk)
+    visible = others.filter(access_filter(user))
+    return CustomerHistory(
+        conversations=list(visible.select_related("contact_reason").order_by("-created_at")[:limit]),
+        hidden=others.count() - visible.count(),
     )
 
 
@@ -344,14 +367,39 @@ def customer_conversations(user: User, customer: Customer, limit: int = 50) -> l
     )
 
 
-def export_customer(customer: Customer) -> dict[str, Any]:
-    """Everything we hold about a customer, for a data-access request."""
-    conversations = Conversation.objects.filter(customer=customer).prefetch_related("messages")
+@dataclass(frozen=True)
+class MergeSide:
+    """One customer as the merge preview shows it."""
+
+    customer: Customer
+    identities: list[Identity]
+    conversations: int
+
+
+def merge_side(customer: Customer) -> MergeSide:
+    # The count covers every team: a merge moves all of them, and a lead must see what it will touch.
+    return MergeSide(
+        customer=customer,
+        identities=list(customer.identities.all()),
+        conversations=Conversation.objects.filter(customer=customer).count(),
+    )
+
+
+def export_customer(user: User, customer: Customer) -> dict[str, Any]:
+    """What the agent may see of a customer, for a data-access request; an admin's export is complete.
+
+    Conversations of teams the agent is not in are left out and only counted, so an export never
+    shows more than the agent could open in the desk.
+    """
+    everything = Conversation.objects.filter(customer=customer)
+    conversations = everything.filter(access_filter(user)).prefetch_related("messages").order_by("pk")
+    exported = list(conversations)
     return {
         "id": customer.pk,
         "name": customer.name,
         "notes": customer.notes,
         "identities": [{"kind": i.kind, "value": i.value} for i in customer.identities.all()],
+        "conversations_not_included": everything.count() - len(exported),
         "conversations": [
             {
                 "id": c.pk,
@@ -364,6 +412,6 @@ def export_customer(customer: Customer) -> dict[str, Any]:
                     if m.kind != Message.Kind.NOTE
                 ],
             }
-            for c in conversations
+            for c in exported
         ],
     }

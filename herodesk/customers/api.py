@@ -14,6 +14,7 @@ from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions as conversation_actions
 from herodesk.customers import actions, queries
 from herodesk.customers.models import Customer, Identity
+from herodesk.params import MAX_ID
 
 router = Router(tags=["customers"])
 
@@ -51,7 +52,7 @@ class CustomerIn(Schema):
 
 class CustomerSearch(Schema):
     q: str = Field("", max_length=200)
-    after_id: int | None = None
+    after_id: int | None = Field(None, ge=1, le=MAX_ID)
     limit: int = Field(50, ge=1, le=100)
 
 

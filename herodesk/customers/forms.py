@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from herodesk.params import MAX_ID
+
 
 class CustomerEditForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
@@ -11,4 +13,7 @@ class CustomerEditForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    other = forms.IntegerField(help_text="Id of the duplicate customer to merge into this one")
+    other = forms.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of the duplicate customer to merge into this one"
+    )
+    confirm = forms.BooleanField(required=False)

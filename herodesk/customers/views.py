@@ -14,15 +14,13 @@ from herodesk.conversations import queries as conversation_queries
 from herodesk.customers import actions, queries
 from herodesk.customers.forms import CustomerEditForm, MergeForm
 from herodesk.errors import ActionError
+from herodesk.params import query_int
 
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    try:
-        after = int(request.GET.get("after", "0")) or None
-    except ValueError:
-        after = None
+    after = query_int(request.GET, "after")
     customers = queries.search_customers(request.user, query, limit=51, after_id=after)  # type: ignore[arg-type]
     next_after = customers[49].pk if len(customers) > 50 else None
     return render(
@@ -61,25 +59,36 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET previews the merge of customer ``other`` into this one; a POST with ``confirm`` does it."""
+    if not request.user.is_lead:  # type: ignore[union-attr]
+        raise PermissionDenied("Only team leads and admins can merge customers.")
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    form = MergeForm(request.POST)
-    if form.is_valid():
-        duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
-        try:
-            conversation_actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Merged customer {duplicate.pk} into this one.")
+    form = MergeForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, "Give the id of the duplicate customer to merge into this one.")
+        return redirect("customers:detail", pk=customer.pk)
+    duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
+    if request.method != "POST" or not form.cleaned_data["confirm"]:
+        preview = {
+            "survivor": conversation_queries.merge_side(customer),
+            "duplicate": conversation_queries.merge_side(duplicate),
+        }
+        return render(request, "customers/merge.html", preview)
+    try:
+        conversation_actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Merged customer {duplicate.pk} into this one.")
     return redirect("customers:detail", pk=customer.pk)
 
 
 @login_required
 def export(request: HttpRequest, pk: int) -> JsonResponse:
     customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    response = JsonResponse(conversation_queries.export_customer(customer), json_dumps_params={"indent": 2})
+    document = conversation_queries.export_customer(request.user, customer)  # type: ignore[arg-type]
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
     return response
 

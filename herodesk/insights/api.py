@@ -15,6 +15,7 @@ from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent, visible_conversations
 from herodesk.insights import reasons, signals_bridge
 from herodesk.insights.queries import hero_moments, promise_stats
+from herodesk.params import MAX_ID
 from herodesk.signals import promises
 
 router = Router(tags=["signals"])
@@ -29,7 +30,7 @@ class PromiseOut(Schema):
 
 class DraftIn(Schema):
     text: str = Field(..., max_length=100_000)
-    conversation_id: int | None = None
+    conversation_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class DraftPromises(Schema):

@@ -14,6 +14,7 @@ from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import ContactReason
 from herodesk.conversations.queries import visible_conversations
 from herodesk.insights import queries, reasons, tasks
+from herodesk.params import query_int
 
 
 @login_required
@@ -23,10 +24,7 @@ def hero_moments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def promises(request: HttpRequest) -> HttpResponse:
-    try:
-        owner_id = int(request.GET.get("owner", "")) or None
-    except ValueError:
-        owner_id = None
+    owner_id = query_int(request.GET, "owner")
     return render(request, "insights/promises.html", queries.promises_page(request.user, owner_id))  # type: ignore[arg-type]
 
 

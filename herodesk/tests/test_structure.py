@@ -18,6 +18,9 @@ FLOORS: dict[str, int] = {
     "herodesk.signals": 0,  # the engine: no Django, imports nothing of the desk
     "herodesk.env": 0,
     "herodesk.errors": 0,
+    "herodesk.params": 0,
+    "herodesk.datadir": 0,
+    "herodesk.csp": 1,
     "herodesk.after_commit": 0,
     "herodesk.api_schema": 0,
     "herodesk.sqlite": 0,

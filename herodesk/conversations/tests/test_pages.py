@@ -158,3 +158,17 @@ def test_times_are_shown_in_the_agents_team_time_zone(agent_client, support_team
     actions.do_snooze(conversation, agent, until)
     body = agent_client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
     assert "09:30" in body  # 00:30 UTC is 09:30 in Tokyo
+
+
+def test_earlier_conversations_show_only_what_the_agent_may_open_and_count_the_rest(
+    agent_client, conversation, customer, support_team, billing_team
+):
+    """GIVEN Carla wrote to Support and twice to Billing WHEN Ada (Support) opens the Support conversation
+    THEN the sidebar lists the Support one by subject, and only counts the two she cannot open."""
+    mine = ConversationFactory(customer=customer, team=support_team, subject="Earlier delivery question")
+    ConversationFactory(customer=customer, team=billing_team, subject="Card charged twice")
+    ConversationFactory(customer=customer, team=billing_team, subject="Refund to IBAN")
+    body = agent_client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    assert mine.subject in body
+    assert "Card charged twice" not in body and "Refund to IBAN" not in body
+    assert "2 more in teams you are not in" in body

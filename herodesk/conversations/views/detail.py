@@ -37,7 +37,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conversation": conversation,
         "thread": thread,
         "events": events,
-        "history": queries.customer_history(conversation),
+        "history": queries.customer_history(user, conversation),
         "reply_form": forms.ReplyForm(),
         "note_form": forms.NoteForm(),
         "transfer_form": forms.TransferForm(),
@@ -140,10 +140,27 @@ reason = conversation_action(forms.ReasonForm, _reason, "Contact reason saved.")
 customer = conversation_action(forms.CustomerForm, _customer, "Customer set.")
 
 
+# Customer files come from strangers. Only these raster types may show in the browser; everything else
+# (HTML, SVG, XHTML, text named .htm, ...) is a download, and nothing may run in the desk's origin.
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = Attachment.objects.select_related("message").filter(pk=pk).first()
     if item is None:
         raise Http404("No such attachment")
     queries.conversation_for_agent(request.user, item.message.conversation_id)  # type: ignore[arg-type]
-    return FileResponse(item.file.open("rb"), as_attachment=not item.inline, filename=item.filename)
+    content_type = item.content_type.split(";")[0].strip().lower()
+    if content_type in INLINE_IMAGE_TYPES:
+        response = FileResponse(item.file.open("rb"), filename=item.filename, content_type=content_type)
+    else:
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.filename,
+            content_type="application/octet-stream",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

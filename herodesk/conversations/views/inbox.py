@@ -10,13 +10,7 @@ from herodesk.conversations import queries
 from herodesk.conversations.forms import CHANNEL_CHOICES
 from herodesk.conversations.models import Conversation, Tag
 from herodesk.conversations.rows import render_rows
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from herodesk.params import query_int
 
 
 def filters_from(request: HttpRequest) -> queries.InboxFilters:
@@ -24,8 +18,8 @@ def filters_from(request: HttpRequest) -> queries.InboxFilters:
     return queries.InboxFilters(
         tag=request.GET.get("tag", "")[:50],
         channel=request.GET.get("channel", "")[:10],
-        priority=_int_or_none(request.GET.get("priority")),
-        owner_id=_int_or_none(request.GET.get("owner")),
+        priority=query_int(request.GET, "priority", maximum=4),
+        owner_id=query_int(request.GET, "owner"),
         sort=sort if sort in queries.SORTS else "recent",
     )
 

@@ -9,15 +9,13 @@ from django.shortcuts import render
 from herodesk.conversations import queries
 from herodesk.conversations.rows import render_rows
 from herodesk.customers.queries import customers_by_identity_prefix
+from herodesk.params import MAX_PAGE, query_int
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
+    page = query_int(request.GET, "page", maximum=MAX_PAGE) or 1
     results = queries.search_conversations(request.user, query, page) if query else []  # type: ignore[arg-type]
     customers = customers_by_identity_prefix(request.user, query) if query and page == 1 else []  # type: ignore[arg-type]
     return render(

@@ -20,12 +20,12 @@ def test_same_address_in_any_case_finds_the_same_customer():
     assert first.pk == again.pk
 
 
-def test_merge_keeps_every_conversation_and_identity(agent, support_team):
+def test_merge_keeps_every_conversation_and_identity(lead, support_team):
     survivor = CustomerFactory(name="Sam", email="sam@example.com")
     duplicate = CustomerFactory(name="Samuel", email="samuel@work.example")
     ConversationFactory(customer=survivor, team=support_team)
     ConversationFactory(customer=duplicate, team=support_team)
-    conversation_actions.do_merge_customers(survivor, duplicate, agent)
+    conversation_actions.do_merge_customers(survivor, duplicate, lead)
     assert Conversation.objects.filter(customer=survivor).count() == 2
     assert set(Identity.objects.filter(customer=survivor).values_list("value", flat=True)) == {
         "sam@example.com",
