@@ -30,7 +30,7 @@ def _pending() -> dict[str, list[Any]]:
     wrapper = connections[DEFAULT_DB_ALIAS]
     if not hasattr(wrapper, _ATTRIBUTE):
         setattr(wrapper, _ATTRIBUTE, {})
-    return getattr(wrapper, _ATTRIBUTE)  # type: ignore[no-any-return]
+    return getattr(wrapper, _ATTRIBUTE)
 
 
 def _flush(key: str, flush: Callable[[list[Any]], None]) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.queries import default_team
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions, queries
 from herodesk.conversations.models import Channel, Conversation, Message
@@ -62,9 +62,9 @@ class ConversationOut(Schema):
 
     @staticmethod
     def resolve_suggested_reason(obj: Conversation) -> str | None:
-        if obj.contact_reason_id or not obj.suggested_reason_id:
+        if obj.contact_reason_id or obj.suggested_reason is None:
             return None
-        return obj.suggested_reason.name  # type: ignore[union-attr]
+        return obj.suggested_reason.name
 
     @staticmethod
     def resolve_suggested_reason_confidence(obj: Conversation) -> float | None:
@@ -135,11 +135,7 @@ class ListFilters(Schema):
     limit: int = Field(50, ge=1, le=100)
 
 
-def _agent(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _list_queryset(user: User, filters: ListFilters):  # type: ignore[no-untyped-def]
+def _list_queryset(user: User, filters: ListFilters):
     qs = queries.visible_conversations(user)
     if filters.view:
         qs = queries.in_view(user, filters.view, qs)
@@ -159,8 +155,8 @@ def _list_queryset(user: User, filters: ListFilters):  # type: ignore[no-untyped
 @router.get(
     "", response={200: ConversationPage, **WRITE_ERRORS}, summary="List conversations (newest activity first)"
 )
-def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # type: ignore[no-untyped-def]
-    qs = _list_queryset(_agent(request), filters)
+def list_conversations(request: AuthedRequest, filters: Query[ListFilters]):
+    qs = _list_queryset(request.user, filters)
     rows, next_cursor = queries.keyset_slice(qs, filters.cursor, filters.limit)
     return {"items": rows, "next_cursor": next_cursor}
 
@@ -170,8 +166,8 @@ def list_conversations(request: HttpRequest, filters: Query[ListFilters]):  # ty
     response={201: ConversationOut, **WRITE_ERRORS},
     summary="Create a conversation with its first message",
 )
-def create_conversation(request: HttpRequest, payload: ConversationCreate):  # type: ignore[no-untyped-def]
-    user = _agent(request)
+def create_conversation(request: AuthedRequest, payload: ConversationCreate):
+    user = request.user
     team = _own_team(user, payload.team_id)  # before anything is written
     conversation = actions.do_create_conversation(_draft(team, payload), actor=user)
     return 201, queries.conversation_for_agent(user, conversation.pk)
@@ -218,8 +214,8 @@ def _team(user: User, team_id: int | None) -> Team | None:
 @router.get(
     "/{conversation_id}", response={200: ConversationOut, **WRITE_ERRORS}, summary="Read one conversation"
 )
-def get_conversation(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
-    return queries.conversation_for_agent(_agent(request), conversation_id)
+def get_conversation(request: AuthedRequest, conversation_id: int):
+    return queries.conversation_for_agent(request.user, conversation_id)
 
 
 @router.patch(
@@ -227,8 +223,8 @@ def get_conversation(request: HttpRequest, conversation_id: int):  # type: ignor
     response={200: ConversationOut, **WRITE_ERRORS},
     summary="Change status, owner, team, tags, priority",
 )
-def update_conversation(request: HttpRequest, conversation_id: int, payload: ConversationUpdate):  # type: ignore[no-untyped-def]
-    user = _agent(request)
+def update_conversation(request: AuthedRequest, conversation_id: int, payload: ConversationUpdate):
+    user = request.user
     conversation = queries.conversation_for_agent(user, conversation_id)
     actions.do_update_conversation(conversation, user, _change(user, payload))
     # Access was checked before the change. A transfer (or handing one's own conversation to someone
@@ -262,8 +258,8 @@ def _change(user: User, payload: ConversationUpdate) -> actions.ConversationChan
     response={200: list[MessageOut], **WRITE_ERRORS},
     summary="The conversation's messages",
 )
-def list_messages(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
-    conversation = queries.conversation_for_agent(_agent(request), conversation_id)
+def list_messages(request: AuthedRequest, conversation_id: int):
+    conversation = queries.conversation_for_agent(request.user, conversation_id)
     return list(conversation.messages.order_by("created_at", "id")[:1000])
 
 
@@ -272,8 +268,8 @@ def list_messages(request: HttpRequest, conversation_id: int):  # type: ignore[n
     response={201: MessageOut, **WRITE_ERRORS},
     summary="Add a reply or an internal note",
 )
-def add_message(request: HttpRequest, conversation_id: int, payload: MessageCreate):  # type: ignore[no-untyped-def]
-    user = _agent(request)
+def add_message(request: AuthedRequest, conversation_id: int, payload: MessageCreate):
+    user = request.user
     conversation = queries.conversation_for_agent(user, conversation_id)
     if payload.kind == "reply":
         message = actions.do_add_reply(conversation, user, payload.text)

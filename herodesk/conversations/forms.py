@@ -48,7 +48,7 @@ class TransferForm(forms.Form):
     to_team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Hand-off note")
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if not data.get("to_owner") and not data.get("to_team"):
             raise forms.ValidationError("Choose an agent or a team to hand the conversation to.")
@@ -79,7 +79,7 @@ class CustomerForm(forms.Form):
     email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=40, required=False)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean() or {}
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError("Give the customer's email address or phone number.")

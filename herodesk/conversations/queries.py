@@ -235,7 +235,7 @@ LIST_PREFETCH = (
 )
 
 
-def _order(field_name: str, descending: bool):  # type: ignore[no-untyped-def]
+def _order(field_name: str, descending: bool):
     # NULLS LAST only where a column can be null: it stops SQLite from reading an index in order.
     if field_name not in NULLABLE_SORT_FIELDS:
         return F(field_name).desc() if descending else F(field_name).asc()

@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from herodesk.accounts.models import User
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations import actions as conversation_actions
 from herodesk.customers import actions, queries
@@ -56,15 +55,11 @@ class CustomerSearch(Schema):
     limit: int = Field(50, ge=1, le=100)
 
 
-def _agent(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "", response={200: list[CustomerOut], **WRITE_ERRORS}, summary="Search customers by name, email or phone"
 )
-def list_customers(request: HttpRequest, params: Query[CustomerSearch]):  # type: ignore[no-untyped-def]
-    return queries.search_customers(_agent(request), params.q, params.limit, params.after_id)
+def list_customers(request: AuthedRequest, params: Query[CustomerSearch]):
+    return queries.search_customers(request.user, params.q, params.limit, params.after_id)
 
 
 @router.post(
@@ -72,21 +67,21 @@ def list_customers(request: HttpRequest, params: Query[CustomerSearch]):  # type
     response={201: CustomerOut, **WRITE_ERRORS},
     summary="Create a customer (or return the one owning the identity)",
 )
-def create_customer(request: HttpRequest, payload: CustomerIn):  # type: ignore[no-untyped-def]
+def create_customer(request: AuthedRequest, payload: CustomerIn):
     with transaction.atomic():
         customer = actions.do_find_or_create_customer(
             actions.CustomerDetails(name=payload.name, email=payload.email or "", phone=payload.phone or "")
         )
         if payload.notes is not None:
             conversation_actions.do_update_customer(
-                customer, _agent(request), actions.CustomerDetails(notes=payload.notes, name=customer.name)
+                customer, request.user, actions.CustomerDetails(notes=payload.notes, name=customer.name)
             )
-    return 201, queries.customer_for_agent(_agent(request), customer.pk)
+    return 201, queries.customer_for_agent(request.user, customer.pk)
 
 
 @router.get("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS}, summary="Read one customer")
-def get_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
-    return queries.customer_for_agent(_agent(request), customer_id)
+def get_customer(request: AuthedRequest, customer_id: int):
+    return queries.customer_for_agent(request.user, customer_id)
 
 
 @router.patch(
@@ -94,16 +89,16 @@ def get_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-unt
     response={200: CustomerOut, **WRITE_ERRORS},
     summary="Update name and notes, or add an identity",
 )
-def update_customer(request: HttpRequest, customer_id: int, payload: CustomerIn):  # type: ignore[no-untyped-def]
-    customer = queries.customer_for_agent(_agent(request), customer_id)
+def update_customer(request: AuthedRequest, customer_id: int, payload: CustomerIn):
+    customer = queries.customer_for_agent(request.user, customer_id)
     details = actions.CustomerDetails(
         name=payload.name or customer.name,
         email=payload.email or "",
         phone=payload.phone or "",
         notes=payload.notes,
     )
-    conversation_actions.do_update_customer(customer, _agent(request), details)
-    return queries.customer_for_agent(_agent(request), customer_id)
+    conversation_actions.do_update_customer(customer, request.user, details)
+    return queries.customer_for_agent(request.user, customer_id)
 
 
 @router.delete(
@@ -111,10 +106,10 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerIn)
     response={204: None, **WRITE_ERRORS},
     summary="Erase a customer and their conversations (admins)",
 )
-def delete_customer(request: HttpRequest, customer_id: int):  # type: ignore[no-untyped-def]
+def delete_customer(request: AuthedRequest, customer_id: int):
     from ninja.errors import HttpError
 
-    user = _agent(request)
+    user = request.user
     if not user.is_admin:
         raise HttpError(403, "Only admins can erase customers.")
     conversation_actions.do_erase_customer(queries.customer_for_agent(user, customer_id), user)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations import queries as conversation_queries
 from herodesk.customers import actions, queries
@@ -18,10 +19,10 @@ from herodesk.params import query_int
 
 
 @login_required
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     after = query_int(request.GET, "after")
-    customers = queries.search_customers(request.user, query, limit=51, after_id=after)  # type: ignore[arg-type]
+    customers = queries.search_customers(request.user, query, limit=51, after_id=after)
     next_after = customers[49].pk if len(customers) > 50 else None
     return render(
         request,
@@ -31,8 +32,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    customer = queries.customer_for_agent(request.user, pk)
     form = CustomerEditForm(request.POST or None, initial={"name": customer.name, "notes": customer.notes})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -40,7 +41,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             name=data["name"], email=data["email"], phone=data["phone"], notes=data["notes"]
         )
         try:
-            conversation_actions.do_update_customer(customer, request.user, details)  # type: ignore[arg-type]
+            conversation_actions.do_update_customer(customer, request.user, details)
         except ActionError as error:
             messages.error(request, f"{error.message}. {'; '.join(error.fields.values())}")
         else:
@@ -52,23 +53,23 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "form": form,
-            "conversations": conversation_queries.customer_conversations(request.user, customer),  # type: ignore[arg-type]
+            "conversations": conversation_queries.customer_conversations(request.user, customer),
             "merge_form": MergeForm(),
         },
     )
 
 
 @login_required
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET previews the merge of customer ``other`` into this one; a POST with ``confirm`` does it."""
-    if not request.user.is_lead:  # type: ignore[union-attr]
+    if not request.user.is_lead:
         raise PermissionDenied("Only team leads and admins can merge customers.")
-    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
+    customer = queries.customer_for_agent(request.user, pk)
     form = MergeForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "Give the id of the duplicate customer to merge into this one.")
         return redirect("customers:detail", pk=customer.pk)
-    duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])  # type: ignore[arg-type]
+    duplicate = queries.customer_for_agent(request.user, form.cleaned_data["other"])
     if request.method != "POST" or not form.cleaned_data["confirm"]:
         preview = {
             "survivor": conversation_queries.merge_side(customer),
@@ -76,7 +77,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return render(request, "customers/merge.html", preview)
     try:
-        conversation_actions.do_merge_customers(customer, duplicate, request.user)  # type: ignore[arg-type]
+        conversation_actions.do_merge_customers(customer, duplicate, request.user)
     except ActionError as error:
         messages.error(request, error.message)
     else:
@@ -85,9 +86,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> JsonResponse:
-    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    document = conversation_queries.export_customer(request.user, customer)  # type: ignore[arg-type]
+def export(request: AuthedRequest, pk: int) -> JsonResponse:
+    customer = queries.customer_for_agent(request.user, pk)
+    document = conversation_queries.export_customer(request.user, customer)
     response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
     return response
@@ -95,10 +96,10 @@ def export(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_admin:  # type: ignore[union-attr]
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not request.user.is_admin:
         raise PermissionDenied("Only admins can erase customers.")
-    customer = queries.customer_for_agent(request.user, pk)  # type: ignore[arg-type]
-    count = conversation_actions.do_erase_customer(customer, request.user)  # type: ignore[arg-type]
+    customer = queries.customer_for_agent(request.user, pk)
+    count = conversation_actions.do_erase_customer(customer, request.user)
     messages.success(request, f"Customer and {count} conversations erased.")
     return redirect("customers:list")

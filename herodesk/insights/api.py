@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from herodesk.accounts.models import User
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent, visible_conversations
 from herodesk.insights import reasons, signals_bridge
@@ -87,19 +86,15 @@ class AgentPromiseStats(Schema):
     rate: float | None = Field(None, description="kept / (kept + broken + overdue); null before any is due")
 
 
-def _agent(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.post(
     "/promises", response={200: DraftPromises, **WRITE_ERRORS}, summary="Find promises in a draft reply"
 )
-def check_draft(request: HttpRequest, payload: DraftIn):  # type: ignore[no-untyped-def]
+def check_draft(request: AuthedRequest, payload: DraftIn):
     """Used by the compose box to flag vague promises before the reply is sent."""
     team = None
     if payload.conversation_id:
-        team = conversation_for_agent(_agent(request), payload.conversation_id).team
-    hours = signals_bridge.business_hours_for(team or _agent(request).teams.first())
+        team = conversation_for_agent(request.user, payload.conversation_id).team
+    hours = signals_bridge.business_hours_for(team or request.user.teams.first())
     found = promises.detect(payload.text, sent_at=timezone.now(), business_hours=hours)
     return {
         "promises": [
@@ -113,8 +108,8 @@ def check_draft(request: HttpRequest, payload: DraftIn):  # type: ignore[no-unty
     response={200: ConversationSignals, **WRITE_ERRORS},
     summary="Intensity, effort with drivers, and promises of a conversation",
 )
-def conversation_signals(request: HttpRequest, conversation_id: int):  # type: ignore[no-untyped-def]
-    conversation = conversation_for_agent(_agent(request), conversation_id)
+def conversation_signals(request: AuthedRequest, conversation_id: int):
+    conversation = conversation_for_agent(request.user, conversation_id)
     result = signals_bridge.effort_for(conversation, timezone.now())
     return {
         "conversation_id": conversation.pk,
@@ -129,8 +124,8 @@ def conversation_signals(request: HttpRequest, conversation_id: int):  # type: i
 @router.get(
     "/hero-moments", response={200: list[HeroMoment], **WRITE_ERRORS}, summary="Customers needing relief now"
 )
-def list_hero_moments(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return hero_moments(_agent(request))
+def list_hero_moments(request: AuthedRequest):
+    return hero_moments(request.user)
 
 
 @router.get(
@@ -138,8 +133,8 @@ def list_hero_moments(request: HttpRequest):  # type: ignore[no-untyped-def]
     response={200: list[AgentPromiseStats], **WRITE_ERRORS},
     summary="Promises per agent: open, overdue, kept, broken and the kept rate",
 )
-def list_promise_stats(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return promise_stats(_agent(request))
+def list_promise_stats(request: AuthedRequest):
+    return promise_stats(request.user)
 
 
 @router.get(
@@ -147,8 +142,8 @@ def list_promise_stats(request: HttpRequest):  # type: ignore[no-untyped-def]
     response={200: list[ProposedReasonOut], **WRITE_ERRORS},
     summary="Clusters of untagged conversations that might need a new contact reason (leads)",
 )
-def list_proposed_reasons(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = _agent(request)
+def list_proposed_reasons(request: AuthedRequest):
+    user = request.user
     if not user.is_lead:
         raise HttpError(403, "Only team leads and admins see proposed contact reasons.")
     return [

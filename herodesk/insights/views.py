@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import ContactReason
 from herodesk.conversations.queries import visible_conversations
@@ -18,23 +19,23 @@ from herodesk.params import query_int
 
 
 @login_required
-def hero_moments(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/hero_moments.html", {"moments": queries.hero_moments(request.user)})  # type: ignore[arg-type]
+def hero_moments(request: AuthedRequest) -> HttpResponse:
+    return render(request, "insights/hero_moments.html", {"moments": queries.hero_moments(request.user)})
 
 
 @login_required
-def promises(request: HttpRequest) -> HttpResponse:
+def promises(request: AuthedRequest) -> HttpResponse:
     owner_id = query_int(request.GET, "owner")
-    return render(request, "insights/promises.html", queries.promises_page(request.user, owner_id))  # type: ignore[arg-type]
+    return render(request, "insights/promises.html", queries.promises_page(request.user, owner_id))
 
 
-def _require_lead(request: HttpRequest) -> None:
-    if not request.user.is_lead:  # type: ignore[union-attr]
+def _require_lead(request: AuthedRequest) -> None:
+    if not request.user.is_lead:
         raise PermissionDenied("Only team leads and admins manage contact reasons.")
 
 
 @login_required
-def contact_reasons(request: HttpRequest) -> HttpResponse:
+def contact_reasons(request: AuthedRequest) -> HttpResponse:
     """The reason model's state and clusters of untagged conversations that might need a new reason."""
     _require_lead(request)
     return render(
@@ -42,7 +43,7 @@ def contact_reasons(request: HttpRequest) -> HttpResponse:
         "insights/reasons.html",
         {
             "status": reasons.model_status(),
-            "proposals": reasons.propose_new_reasons(visible_conversations(request.user)),  # type: ignore[arg-type]
+            "proposals": reasons.propose_new_reasons(visible_conversations(request.user)),
             "existing": ContactReason.objects.order_by("name"),
         },
     )
@@ -50,11 +51,11 @@ def contact_reasons(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_contact_reason(request: HttpRequest) -> HttpResponse:
+def create_contact_reason(request: AuthedRequest) -> HttpResponse:
     _require_lead(request)
     try:
         reason = conversation_actions.do_create_contact_reason(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             request.POST.get("name", ""),
             request.POST.get("description", ""),
         )
@@ -69,7 +70,7 @@ def create_contact_reason(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def retrain_contact_reasons(request: HttpRequest) -> HttpResponse:
+def retrain_contact_reasons(request: AuthedRequest) -> HttpResponse:
     _require_lead(request)
     tasks.retrain_reasons_now()
     messages.success(request, "Retraining the contact-reason model in the background.")

@@ -436,7 +436,7 @@ def _non_word_class(op: object, av: object) -> bool:
     if op is _c.LITERAL:
         return not _is_word_char(av)  # type: ignore[arg-type]
     if op is _c.IN:
-        for sub_op, sub_av in av:  # type: ignore[union-attr,attr-defined]
+        for sub_op, sub_av in av:  # type: ignore[attr-defined]
             if sub_op is _c.LITERAL and not _is_word_char(sub_av):
                 continue
             if sub_op is _c.CATEGORY and sub_av is _c.CATEGORY_SPACE:

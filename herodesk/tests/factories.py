@@ -1,6 +1,12 @@
-"""factory-boy factories shared by every app's tests."""
+"""factory-boy factories shared by every app's tests.
+
+Calling a factory returns the saved model instance (factory-boy's metaclass does that); the ``__new__``
+seen only by the type checker says so, and post-generation hooks receive that instance as ``self``.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 import factory
 from django.utils import timezone
@@ -12,7 +18,11 @@ from herodesk.customers.models import Customer, Identity
 PASSWORD = "correct-horse-battery-staple"
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Team: ...  # type: ignore[misc]
+
     class Meta:
         model = Team
         django_get_or_create = ("name",)
@@ -20,7 +30,11 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class AgentFactory(factory.django.DjangoModelFactory):
+class AgentFactory(factory.django.DjangoModelFactory[User]):
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> User: ...  # type: ignore[misc]
+
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -33,13 +47,18 @@ class AgentFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):
+        user = cast(User, self)
         if create and extracted:
-            self.teams.set(extracted)
+            user.teams.set(extracted)
         if create:
-            self.save()
+            user.save()
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Customer: ...  # type: ignore[misc]
+
     class Meta:
         model = Customer
         skip_postgeneration_save = True
@@ -49,10 +68,15 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def email(self, create, extracted, **kwargs):
         if create and extracted:
-            Identity.objects.create(customer=self, kind=Identity.Kind.EMAIL, value=extracted.lower())
+            customer = cast(Customer, self)
+            Identity.objects.create(customer=customer, kind=Identity.Kind.EMAIL, value=extracted.lower())
 
 
-class ConversationFactory(factory.django.DjangoModelFactory):
+class ConversationFactory(factory.django.DjangoModelFactory[Conversation]):
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Conversation: ...  # type: ignore[misc]
+
     """A conversation with one customer message, indexed for search like a real one."""
 
     class Meta:
@@ -71,16 +95,17 @@ class ConversationFactory(factory.django.DjangoModelFactory):
             return
         from herodesk.conversations import queries, search
 
-        text = extracted or f"Hello, about {self.subject}."
+        conversation = cast(Conversation, self)
+        text = extracted or f"Hello, about {conversation.subject}."
         Message.objects.create(
-            conversation=self,
+            conversation=conversation,
             direction=Message.Direction.IN,
             kind=Message.Kind.CUSTOMER,
-            channel=self.channel,
-            customer=self.customer,
+            channel=conversation.channel,
+            customer=conversation.customer,
             text=text,
             full_text=text,
-            created_at=self.created_at,
+            created_at=conversation.created_at,
         )
-        search.index_conversation(self)
+        search.index_conversation(conversation)
         queries.counts_changed()  # as every action that creates a conversation does

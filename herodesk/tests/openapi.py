@@ -31,7 +31,7 @@ def _match_path(doc: dict[str, Any], path: str) -> str:
     raise AssertionError(f"{path} is not in the OpenAPI document")
 
 
-def assert_matches_schema(method: str, path: str, response) -> None:  # type: ignore[no-untyped-def]
+def assert_matches_schema(method: str, path: str, response) -> None:
     """The response's status is documented and its JSON body validates against the documented schema."""
     doc = document()
     operation = doc["paths"][_match_path(doc, path)][method.lower()]

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def real_on_commit(monkeypatch, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def real_on_commit(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.undo()  # the suite normally runs after-commit work at once; here we want Django's own
     return django_capture_on_commit_callbacks
 

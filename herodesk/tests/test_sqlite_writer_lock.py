@@ -13,7 +13,7 @@ from herodesk.sqlite.base import DatabaseWrapper
 pytestmark = pytest.mark.django_db  # lets these tests open their own connections
 
 
-def wrapper_for(path):  # type: ignore[no-untyped-def]
+def wrapper_for(path):
     settings = {**connections["default"].settings_dict, "ENGINE": "herodesk.sqlite", "NAME": str(path)}
     settings["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
     wrapper = DatabaseWrapper(settings, alias="lock-test")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.channels.email import actions, credentials, imap, intake, queries, send, tasks
 from herodesk.channels.email.forms import MailboxForm
 from herodesk.channels.email.models import InboundMail, Mailbox, hash_webhook_token
@@ -18,23 +19,23 @@ TOKEN_HEADER = "X-Herodesk-Token"  # noqa: S105 - a header name, not a secret
 
 
 @login_required
-def mailbox_list(request: HttpRequest) -> HttpResponse:
-    mailboxes = queries.mailboxes_for_admin(request.user)  # type: ignore[arg-type]
+def mailbox_list(request: AuthedRequest) -> HttpResponse:
+    mailboxes = queries.mailboxes_for_admin(request.user)
     return render(request, "email_channel/mailbox_list.html", {"mailboxes": mailboxes})
 
 
 @login_required
-def mailbox_create(request: HttpRequest) -> HttpResponse:
-    queries.require_admin(request.user)  # type: ignore[arg-type]
+def mailbox_create(request: AuthedRequest) -> HttpResponse:
+    queries.require_admin(request.user)
     return _mailbox_form(request, Mailbox())
 
 
 @login_required
-def mailbox_edit(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    return _mailbox_form(request, queries.mailbox_for_admin(request.user, mailbox_id))  # type: ignore[arg-type]
+def mailbox_edit(request: AuthedRequest, mailbox_id: int) -> HttpResponse:
+    return _mailbox_form(request, queries.mailbox_for_admin(request.user, mailbox_id))
 
 
-def _mailbox_form(request: HttpRequest, mailbox: Mailbox) -> HttpResponse:
+def _mailbox_form(request: AuthedRequest, mailbox: Mailbox) -> HttpResponse:
     form = MailboxForm(request.POST or None, instance=mailbox)
     if request.method == "POST" and form.is_valid():
         secrets = actions.MailboxSecrets(
@@ -51,8 +52,8 @@ def _mailbox_form(request: HttpRequest, mailbox: Mailbox) -> HttpResponse:
 
 @login_required
 @require_POST
-def mailbox_test(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)  # type: ignore[arg-type]
+def mailbox_test(request: AuthedRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)
     for check in (_check_imap, _check_smtp):
         ok, text = check(mailbox)
         (messages.success if ok else messages.error)(request, text)
@@ -81,8 +82,8 @@ def _check_smtp(mailbox: Mailbox) -> tuple[bool, str]:
 
 @login_required
 @require_POST
-def mailbox_poll(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)  # type: ignore[arg-type]
+def mailbox_poll(request: AuthedRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)
     if not mailbox.uses_imap:
         messages.error(request, "This mailbox has no IMAP server to poll.")
     else:
@@ -94,8 +95,8 @@ def mailbox_poll(request: HttpRequest, mailbox_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mailbox_webhook_token(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)  # type: ignore[arg-type]
+def mailbox_webhook_token(request: AuthedRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_for_admin(request.user, mailbox_id)
     token = actions.do_issue_webhook_token(mailbox)
     url = request.build_absolute_uri(reverse("email_channel:inbound", args=[mailbox.pk]))
     context = {"mailbox": mailbox, "token": token, "url": url, "header": TOKEN_HEADER}
@@ -104,8 +105,8 @@ def mailbox_webhook_token(request: HttpRequest, mailbox_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def inbound_reprocess(request: HttpRequest, inbound_id: int) -> HttpResponse:
-    queries.require_admin(request.user)  # type: ignore[arg-type]
+def inbound_reprocess(request: AuthedRequest, inbound_id: int) -> HttpResponse:
+    queries.require_admin(request.user)
     inbound = get_object_or_404(InboundMail.objects.defer("raw"), pk=inbound_id)
     result = intake.reprocess(inbound.pk)
     messages.info(request, f"Inbound mail {result.pk}: {result.get_state_display()} {result.reason}")
@@ -117,7 +118,7 @@ def inbound_reprocess(request: HttpRequest, inbound_id: int) -> HttpResponse:
 # --- Webhook ----------------------------------------------------------------------------------------
 
 
-def _presented_token(request: HttpRequest) -> str:
+def _presented_token(request: AuthedRequest) -> str:
     token = request.headers.get(TOKEN_HEADER, "")
     authorization = request.headers.get("Authorization", "")
     if not token and authorization.lower().startswith("bearer "):
@@ -127,7 +128,7 @@ def _presented_token(request: HttpRequest) -> str:
 
 @csrf_exempt
 @require_POST
-def inbound_webhook(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+def inbound_webhook(request: AuthedRequest, mailbox_id: int) -> HttpResponse:
     """Raw MIME in the body. 200 once stored (see ``state``), 202 when filing failed and will be retried."""
     token = _presented_token(request)
     mailbox = queries.mailbox_for_webhook(mailbox_id, hash_webhook_token(token) if token else "")

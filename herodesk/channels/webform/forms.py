@@ -13,7 +13,7 @@ class ContactForm(forms.Form):
     # Honeypot: hidden from people by CSS; bots fill every field.
     website = forms.CharField(required=False, label="Leave this empty")
 
-    def clean_attachment(self):  # type: ignore[no-untyped-def]
+    def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload and upload.size > settings.MAX_ATTACHMENT_BYTES:
             limit = settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)

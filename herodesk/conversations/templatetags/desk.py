@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):  # type: ignore[no-untyped-def]
+def get_item(mapping, key):
     try:
         return mapping[key]
     except (KeyError, TypeError):
@@ -16,7 +16,7 @@ def get_item(mapping, key):  # type: ignore[no-untyped-def]
 
 
 @register.filter
-def badge_level(value, kind="intensity"):  # type: ignore[no-untyped-def]
+def badge_level(value, kind="intensity"):
     """red / amber / green for intensity (0..1) and effort (0..100) badges."""
     if value is None:
         return ""
@@ -26,6 +26,6 @@ def badge_level(value, kind="intensity"):  # type: ignore[no-untyped-def]
 
 
 @register.filter
-def humanize_name(value):  # type: ignore[no-untyped-def]
+def humanize_name(value):
     """'apology_or_empathy' -> 'Apology or empathy' for signal names shown to agents."""
     return str(value).replace("_", " ").capitalize()

@@ -20,7 +20,7 @@ def api(client, agent):
     return client
 
 
-def call(api, method, path, body=None):  # type: ignore[no-untyped-def]
+def call(api, method, path, body=None):
     kwargs = {"content_type": "application/json", "data": body} if body is not None else {}
     response = getattr(api, method.lower())(path, **kwargs)
     assert_matches_schema(method, path, response)

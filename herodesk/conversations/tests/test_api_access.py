@@ -13,7 +13,7 @@ from herodesk.tests.openapi import assert_matches_schema
 pytestmark = pytest.mark.django_db
 
 
-def _call(client, user, method, path, body):  # type: ignore[no-untyped-def]
+def _call(client, user, method, path, body):
     _, raw = do_create_token(user, "tests")
     response = getattr(client, method.lower())(
         path, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"

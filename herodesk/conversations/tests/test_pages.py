@@ -118,7 +118,7 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_rows(
 ):
     from herodesk.tests.factories import CustomerFactory
 
-    def make(n):  # type: ignore[no-untyped-def]
+    def make(n):
         for i in range(n):
             ConversationFactory(
                 team=support_team, customer=CustomerFactory(name="", email=f"c{i}-{n}@example.com")

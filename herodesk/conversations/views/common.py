@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.errors import ActionError
 
 
-def report_error(request: HttpRequest, error: ActionError) -> None:
+def report_error(request: AuthedRequest, error: ActionError) -> None:
     messages.error(request, error.summary() if error.fields else f"{error.message}.")
 
 
-def report_form_errors(request: HttpRequest, form) -> None:  # type: ignore[no-untyped-def]
+def report_form_errors(request: AuthedRequest, form) -> None:
     for field, errors in form.errors.items():
         label = (
             ""

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts.models import User
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions, forms, queries
 from herodesk.conversations.models import Attachment, Conversation
 from herodesk.conversations.views.common import report_error, report_form_errors
@@ -20,16 +21,16 @@ from herodesk.customers.actions import CustomerDetails, do_find_or_create_custom
 from herodesk.insights import queries as insight_queries
 
 
-def _back(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+def _back(request: AuthedRequest, conversation: Conversation) -> HttpResponse:
     """Back to the conversation; to the inbox when the change (e.g. a transfer) took it out of sight."""
-    if not queries.visible_conversations(request.user).filter(pk=conversation.pk).exists():  # type: ignore[arg-type]
+    if not queries.visible_conversations(request.user).filter(pk=conversation.pk).exists():
         return redirect("conversations:inbox", view="mine")
     return redirect("conversations:detail", pk=conversation.pk)
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user: User = request.user
     conversation = queries.conversation_for_agent(user, pk)
     thread = list(queries.thread(conversation))
     events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
@@ -55,14 +56,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def conversation_action(
-    form_class: type, run: Callable[[HttpRequest, Conversation, dict], object], success: str
-) -> Callable[[HttpRequest, int], HttpResponse]:
+    form_class: type, run: Callable[[AuthedRequest, Conversation, dict], object], success: str
+) -> Callable[[AuthedRequest, int], HttpResponse]:
     """Build a POST view: load with access check, validate the form, run the action, report, go back."""
 
     @login_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        conversation = queries.conversation_for_agent(request.user, pk)  # type: ignore[arg-type]
+    def view(request: AuthedRequest, pk: int) -> HttpResponse:
+        conversation = queries.conversation_for_agent(request.user, pk)
         form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             report_form_errors(request, form)
@@ -70,7 +71,7 @@ def conversation_action(
         try:
             run(request, conversation, form.cleaned_data)
         except actions.ActionError as error:
-            report_error(request, error)  # type: ignore[arg-type]
+            report_error(request, error)
         else:
             messages.success(request, success)
         return _back(request, conversation)
@@ -78,54 +79,54 @@ def conversation_action(
     return view
 
 
-def _reply(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+def _reply(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
     uploads = [actions.AttachmentUpload.from_uploaded(data["attachment"])] if data.get("attachment") else []
-    actions.do_add_reply(conversation, request.user, data["text"], uploads, data.get("then_status") or None)  # type: ignore[arg-type]
+    actions.do_add_reply(conversation, request.user, data["text"], uploads, data.get("then_status") or None)
 
 
-def _note(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    actions.do_add_note(conversation, request.user, data["text"], data["kind"])  # type: ignore[arg-type]
+def _note(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_add_note(conversation, request.user, data["text"], data["kind"])
 
 
-def _status(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    actions.do_change_status(conversation, request.user, data["status"])  # type: ignore[arg-type]
+def _status(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_change_status(conversation, request.user, data["status"])
 
 
-def _snooze(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+def _snooze(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
     until: datetime = data["until"]
     if timezone.is_naive(until):
         until = timezone.make_aware(until)
-    actions.do_snooze(conversation, request.user, until)  # type: ignore[arg-type]
+    actions.do_snooze(conversation, request.user, until)
 
 
-def _assign(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    actions.do_assign(conversation, request.user, data.get("owner"))  # type: ignore[arg-type]
+def _assign(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_assign(conversation, request.user, data.get("owner"))
 
 
-def _transfer(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+def _transfer(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
     transfer = actions.Transfer(note=data["note"], to_owner=data.get("to_owner"), to_team=data.get("to_team"))
-    actions.do_transfer(conversation, request.user, transfer)  # type: ignore[arg-type]
+    actions.do_transfer(conversation, request.user, transfer)
 
 
-def _tags(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+def _tags(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
     names = [t.strip() for t in data["tags"].split(",") if t.strip()]
-    actions.do_set_tags(conversation, request.user, names)  # type: ignore[arg-type]
+    actions.do_set_tags(conversation, request.user, names)
 
 
-def _priority(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    actions.do_set_priority(conversation, request.user, data["priority"])  # type: ignore[arg-type]
+def _priority(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_set_priority(conversation, request.user, data["priority"])
 
 
-def _reason(request: HttpRequest, conversation: Conversation, data: dict) -> None:
-    actions.do_set_contact_reason(conversation, request.user, data.get("contact_reason"))  # type: ignore[arg-type]
+def _reason(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
+    actions.do_set_contact_reason(conversation, request.user, data.get("contact_reason"))
 
 
-def _customer(request: HttpRequest, conversation: Conversation, data: dict) -> None:
+def _customer(request: AuthedRequest, conversation: Conversation, data: dict) -> None:
     details = CustomerDetails(
         name=data.get("name", ""), email=data.get("email", ""), phone=data.get("phone", "")
     )
     customer = do_find_or_create_customer(details)
-    actions.do_set_customer(conversation, request.user, customer)  # type: ignore[arg-type]
+    actions.do_set_customer(conversation, request.user, customer)
 
 
 reply = conversation_action(forms.ReplyForm, _reply, "Reply sent.")
@@ -146,11 +147,11 @@ INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/w
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     item = Attachment.objects.select_related("message").filter(pk=pk).first()
     if item is None:
         raise Http404("No such attachment")
-    queries.conversation_for_agent(request.user, item.message.conversation_id)  # type: ignore[arg-type]
+    queries.conversation_for_agent(request.user, item.message.conversation_id)
     content_type = item.content_type.split(";")[0].strip().lower()
     if content_type in INLINE_IMAGE_TYPES:
         response = FileResponse(item.file.open("rb"), filename=item.filename, content_type=content_type)

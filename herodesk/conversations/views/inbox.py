@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import queries
 from herodesk.conversations.forms import CHANNEL_CHOICES
 from herodesk.conversations.models import Conversation, Tag
@@ -13,7 +14,7 @@ from herodesk.conversations.rows import render_rows
 from herodesk.params import query_int
 
 
-def filters_from(request: HttpRequest) -> queries.InboxFilters:
+def filters_from(request: AuthedRequest) -> queries.InboxFilters:
     sort = request.GET.get("sort", "recent")
     return queries.InboxFilters(
         tag=request.GET.get("tag", "")[:50],
@@ -25,14 +26,14 @@ def filters_from(request: HttpRequest) -> queries.InboxFilters:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     return redirect("conversations:inbox", view="mine")
 
 
 @login_required
-def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
+def inbox(request: AuthedRequest, view: str = "mine") -> HttpResponse:
     filters = filters_from(request)
-    page = queries.inbox_page(request.user, view, filters, request.GET.get("cursor"))  # type: ignore[arg-type]
+    page = queries.inbox_page(request.user, view, filters, request.GET.get("cursor"))
     context = {
         "view": view,
         "page": page,
@@ -40,7 +41,7 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
         "filters": filters,
         "querystring": _querystring(request),
     }
-    if request.htmx and request.GET.get("cursor"):  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("cursor"):
         return render(request, "conversations/_inbox_rows.html", context)
     context.update(
         {
@@ -54,7 +55,7 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
     return render(request, "conversations/inbox.html", context)
 
 
-def _querystring(request: HttpRequest) -> str:
+def _querystring(request: AuthedRequest) -> str:
     params = request.GET.copy()
     params.pop("cursor", None)
     return params.urlencode()

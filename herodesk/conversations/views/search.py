@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import queries
 from herodesk.conversations.rows import render_rows
 from herodesk.customers.queries import customers_by_identity_prefix
@@ -13,11 +14,11 @@ from herodesk.params import MAX_PAGE, query_int
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     page = query_int(request.GET, "page", maximum=MAX_PAGE) or 1
-    results = queries.search_conversations(request.user, query, page) if query else []  # type: ignore[arg-type]
-    customers = customers_by_identity_prefix(request.user, query) if query and page == 1 else []  # type: ignore[arg-type]
+    results = queries.search_conversations(request.user, query, page) if query else []
+    customers = customers_by_identity_prefix(request.user, query) if query and page == 1 else []
     return render(
         request,
         "conversations/search.html",

@@ -22,7 +22,7 @@ FURIOUS = (
 )
 
 
-def new_conversation(support_team, customer, text):  # type: ignore[no-untyped-def]
+def new_conversation(support_team, customer, text):
     draft = actions.NewConversation(
         subject="Charged twice",
         channel=Channel.EMAIL,
@@ -84,6 +84,7 @@ def test_customer_reply_never_cancels_a_promise(agent, conversation):
 def test_promise_not_kept_before_its_due_time_is_broken(agent, conversation):
     actions.do_add_reply(conversation, agent, "You'll get an update from me within 24 hours.")
     promise = Promise.objects.get()
+    assert promise.due_at is not None
     with time_machine.travel(promise.due_at + timedelta(minutes=1)):
         assert insight_actions.do_mark_broken_promises() == 1
     promise.refresh_from_db()
@@ -147,7 +148,7 @@ def test_reason_is_suggested_from_tagged_history(support_team, customer, setting
     fresh = ConversationFactory(team=support_team, first_message="my parcel is late, where is the courier")
     reasons.suggest_for(fresh)
     fresh.refresh_from_db()
-    assert fresh.suggested_reason == delivery and fresh.suggested_reason_confidence > 0
+    assert fresh.suggested_reason == delivery and (fresh.suggested_reason_confidence or 0) > 0
 
 
 def test_analysis_query_count_does_not_grow_with_thread_length(

@@ -24,13 +24,13 @@ from herodesk.tests.openapi import assert_matches_schema
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def bearer(user) -> dict[str, str]:
     _, raw = do_create_token(user, "t")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture
-def lead_client(lead):  # type: ignore[no-untyped-def]
+def lead_client(lead):
     """Its own client, so a test can hold an agent's and a lead's session side by side."""
     client = Client()
     client.force_login(lead)
@@ -38,7 +38,7 @@ def lead_client(lead):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def untagged(support_team):  # type: ignore[no-untyped-def]
+def untagged(support_team):
     """Two clear topics nobody has a reason for yet."""
     made = []
     for _ in range(8):
@@ -105,7 +105,7 @@ def test_lead_creates_a_reason_from_a_proposal_and_bad_names_are_refused(lead_cl
     assert not ContactReason.objects.filter(name="sneaky").exists()
 
 
-def test_retrain_now_builds_the_model_from_tagged_conversations(  # type: ignore[no-untyped-def]
+def test_retrain_now_builds_the_model_from_tagged_conversations(
     lead_client, support_team, settings, tmp_path
 ):
     settings.DATA_DIR = tmp_path

@@ -72,7 +72,7 @@ def vader_compound(texts: Sequence[str]) -> np.ndarray:
 
         _vader = SentimentIntensityAnalyzer()
     analyzer = _vader
-    return np.array([analyzer.polarity_scores(t[:5000])["compound"] for t in texts])  # type: ignore[attr-defined,union-attr]
+    return np.array([analyzer.polarity_scores(t[:5000])["compound"] for t in texts])  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- intensity

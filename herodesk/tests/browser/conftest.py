@@ -31,7 +31,7 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item so fixtures can see whether the test failed."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
@@ -39,13 +39,13 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def _fast_password_hashing(settings):
     """Users are created and log in through the form in every test; PBKDF2 would cost seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not CHROMIUM.exists():
         reason = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
         if os.environ.get("CI"):
@@ -72,7 +72,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server, request) -> Iterator:  # type: ignore[no-untyped-def]
+def page(browser, live_server, request) -> Iterator:
     """A fresh page in a new browser context (own cookies), pointed at the live server."""
     from playwright.sync_api import expect
 
@@ -82,7 +82,7 @@ def page(browser, live_server, request) -> Iterator:  # type: ignore[no-untyped-
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors  # type: ignore[attr-defined]
+    page.js_errors = errors
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -95,7 +95,7 @@ def page(browser, live_server, request) -> Iterator:  # type: ignore[no-untyped-
     context.close()
 
 
-def log_in(page, username: str, password: str, start: str = "/") -> None:  # type: ignore[no-untyped-def]
+def log_in(page, username: str, password: str, start: str = "/") -> None:
     """Log in through the real login form. Starting from a protected page keeps its ?next=."""
     from playwright.sync_api import expect
 
@@ -108,7 +108,7 @@ def log_in(page, username: str, password: str, start: str = "/") -> None:  # typ
 
 
 @pytest.fixture
-def logged_in_page(page, agent):  # type: ignore[no-untyped-def]
+def logged_in_page(page, agent):
     """Ada, logged in through the login form (reached by opening the inbox while logged out)."""
     from herodesk.tests.factories import PASSWORD
 
@@ -116,7 +116,7 @@ def logged_in_page(page, agent):  # type: ignore[no-untyped-def]
     return page
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     """Save a full-page screenshot for people to look at (outside the repository)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -18,13 +18,13 @@ from herodesk.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def assert_styled(page) -> None:  # type: ignore[no-untyped-def]
+def assert_styled(page) -> None:
     """app.css and htmx are loaded: the top bar is laid out as a flex row and htmx is defined."""
     expect(page.locator("header.topbar")).to_have_css("display", "flex")
     assert page.evaluate("typeof window.htmx") == "object"
 
 
-def test_app_css_and_keys_js_are_served(live_server):  # type: ignore[no-untyped-def]
+def test_app_css_and_keys_js_are_served(live_server):
     """The stylesheet and the shortcuts script every page links to must be found by staticfiles.
 
     Without this, collectstatic leaves them out in production and every page is unstyled, with no
@@ -40,7 +40,7 @@ def test_app_css_and_keys_js_are_served(live_server):  # type: ignore[no-untyped
             pytest.fail(f"GET {url} -> {error.code}")
 
 
-def test_login_form_without_next_lands_on_inbox(page, agent):  # type: ignore[no-untyped-def]
+def test_login_form_without_next_lands_on_inbox(page, agent):
     """Opening /accounts/login/ directly (a bookmark) and logging in must land on the inbox."""
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(agent.username)
@@ -54,7 +54,7 @@ def test_login_form_without_next_lands_on_inbox(page, agent):  # type: ignore[no
     expect(page.locator("header.topbar")).to_be_visible()
 
 
-def test_wrong_password_is_refused(page, agent):  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused(page, agent):
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(agent.username)
     page.get_by_label("Password").fill("not-the-password")
@@ -63,7 +63,7 @@ def test_wrong_password_is_refused(page, agent):  # type: ignore[no-untyped-def]
     expect(page.locator("header.topbar")).to_have_count(0)
 
 
-def test_agent_logs_in_opens_conversation_replies_and_transfers_with_handoff_note(  # type: ignore[no-untyped-def]
+def test_agent_logs_in_opens_conversation_replies_and_transfers_with_handoff_note(
     logged_in_page, conversation, other_agent, billing_team
 ):
     page = logged_in_page
@@ -127,7 +127,7 @@ def test_agent_logs_in_opens_conversation_replies_and_transfers_with_handoff_not
     assert page.js_errors == []
 
 
-def test_agent_logs_a_phone_call_notes_first(logged_in_page, agent):  # type: ignore[no-untyped-def]
+def test_agent_logs_a_phone_call_notes_first(logged_in_page, agent):
     page = logged_in_page
     reason = ContactReason.objects.create(name="Delivery: parcel late")
 
@@ -175,14 +175,14 @@ def test_agent_logs_a_phone_call_notes_first(logged_in_page, agent):  # type: ig
     assert conversation.customer is not None and conversation.customer.name == "Paul Phone"
 
 
-def test_log_a_call_shortcut_c(logged_in_page):  # type: ignore[no-untyped-def]
+def test_log_a_call_shortcut_c(logged_in_page):
     page = logged_in_page
     page.locator("body").press("c")
     expect(page).to_have_url(re.compile(r"/calls/new/$"))
     expect(page.locator("#call-form textarea[name=notes]")).to_be_focused()
 
 
-def test_keyboard_help_overlay_and_shortcuts(logged_in_page, conversation):  # type: ignore[no-untyped-def]
+def test_keyboard_help_overlay_and_shortcuts(logged_in_page, conversation):
     page = logged_in_page
     page.goto("/inbox/unassigned/")
     overlay = page.locator("#shortcuts")
@@ -201,7 +201,7 @@ def test_keyboard_help_overlay_and_shortcuts(logged_in_page, conversation):  # t
     expect(page.get_by_role("heading", level=1)).to_contain_text("My order never arrived")
 
 
-def test_other_team_agent_cannot_open_the_conversation(page, conversation, other_agent):  # type: ignore[no-untyped-def]
+def test_other_team_agent_cannot_open_the_conversation(page, conversation, other_agent):
     log_in(page, other_agent.username, PASSWORD)
     page.goto("/inbox/team/")
     expect(page.locator("[data-list]")).not_to_contain_text("My order never arrived")
@@ -209,7 +209,7 @@ def test_other_team_agent_cannot_open_the_conversation(page, conversation, other
     assert response is not None and response.status == 404
 
 
-def test_vague_promise_is_flagged_while_writing_and_the_rewrite_can_be_used(  # type: ignore[no-untyped-def]
+def test_vague_promise_is_flagged_while_writing_and_the_rewrite_can_be_used(
     logged_in_page, conversation
 ):
     page = logged_in_page

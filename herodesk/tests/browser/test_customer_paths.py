@@ -13,7 +13,7 @@ from herodesk.tests.browser.conftest import shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_customer_submits_web_form_opens_status_link_and_replies(page):  # type: ignore[no-untyped-def]
+def test_customer_submits_web_form_opens_status_link_and_replies(page):
     page.goto("/contact/")
     form = page.locator("#contact-form")
     expect(form).to_be_visible()
@@ -60,12 +60,12 @@ def test_customer_submits_web_form_opens_status_link_and_replies(page):  # type:
     assert page.js_errors == []
 
 
-def test_status_link_with_bad_token_is_not_found(page):  # type: ignore[no-untyped-def]
+def test_status_link_with_bad_token_is_not_found(page):
     response = page.goto("/status/not-a-real-token/")
     assert response is not None and response.status == 404
 
 
-def _off_screen(locator) -> bool:  # type: ignore[no-untyped-def]
+def _off_screen(locator) -> bool:
     box = locator.bounding_box()
     if box is None:
         return True

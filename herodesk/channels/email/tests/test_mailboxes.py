@@ -79,6 +79,7 @@ def test_backoff_doubles_up_to_an_hour():
 
 def test_reply_to_a_mailbox_conversation_is_sent_from_that_mailbox(mailbox, agent, mailoutbox):
     conversation = intake.ingest(raw_mail(message_id="<q@example.com>"), mailbox).conversation
+    assert conversation is not None
     reply = conversation_actions.do_add_reply(conversation, agent, "On it.")
     assert send.send_reply_now(reply.pk)
     sent = mailoutbox[-1]

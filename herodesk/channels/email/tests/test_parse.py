@@ -445,7 +445,7 @@ def test_cid_image_stays_linked_to_its_inline_attachment() -> None:
     message["Subject"] = "logo"
     message.set_content("plain")
     message.add_alternative('<p>Logo: <img src="cid:logo123@example.org"></p>', subtype="html")
-    html_part = message.get_payload()[1]
+    html_part = message.get_payload()[1]  # type: ignore[index]  # multipart: a list of parts
     html_part.add_related(b"\x89PNG fake", maintype="image", subtype="png", cid="<logo123@example.org>")
     parsed = parse_message(message.as_bytes())
     assert 'src="cid:logo123@example.org"' in parsed.html

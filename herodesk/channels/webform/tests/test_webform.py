@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 FORM = {"name": "Wanda", "email": "wanda@example.com", "subject": "Broken kettle", "message": "It sparks."}
 
 
-def submit(client, **overrides):  # type: ignore[no-untyped-def]
+def submit(client, **overrides):
     return client.post(reverse("webform:contact"), {**FORM, **overrides})
 
 
