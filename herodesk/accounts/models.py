@@ -21,6 +21,14 @@ class Team(models.Model):
     closes_at = models.TimeField(default=time(17, 0))
     weekend_open = models.BooleanField(default=False)
 
+    class Assignment(models.TextChoices):
+        MANUAL = "manual", "Manual (agents take conversations)"
+        ROUND_ROBIN = "round_robin", "Round robin"
+        BALANCED = "balanced", "Balanced by open conversations"
+
+    # How new conversations of this team get an owner; away agents are skipped.
+    assignment = models.CharField(max_length=20, choices=Assignment.choices, default=Assignment.MANUAL)
+
     class Meta:
         ordering = ["name"]
 
@@ -42,6 +50,8 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
     teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    # The availability switch: an away agent gets no new conversations by automatic assignment.
+    away = models.BooleanField(default=False)
 
     @property
     def display_name(self) -> str:
@@ -54,6 +64,21 @@ class User(AbstractUser):
     @property
     def is_lead(self) -> bool:
         return self.role in {self.Role.LEAD, self.Role.ADMIN} or self.is_superuser
+
+
+class Holiday(models.Model):
+    """A day the team does not work: business-time clocks (SLAs, promise due times) skip it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="holiday_once_per_team_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'Holiday'} ({self.date:%Y-%m-%d})"
 
 
 def hash_token(raw: str) -> str:

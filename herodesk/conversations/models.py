@@ -103,6 +103,14 @@ class Conversation(models.Model):
     last_activity_at = models.DateTimeField()
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Transfers back to a team or agent the conversation had already left (customer effort; leads see it).
+    bounce_back_count = models.PositiveSmallIntegerField(default=0, db_default=0)  # db_default: bulk seeding
+    # A conversation merged into another one: its page redirects there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    # The next SLA target's deadline (owned by herodesk.slas), cached so the inbox sorts and shows it.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
 
     # Cached hero signals (owned by herodesk.insights) so the inbox sorts and badges without joins.
     intensity = models.FloatField(null=True, blank=True)
@@ -131,6 +139,8 @@ class Conversation(models.Model):
             models.Index(fields=["customer", "-created_at"], name="conv_customer"),
             models.Index(fields=["awaiting_relief", "-intensity"], name="conv_relief"),
             models.Index(fields=["status", "snoozed_until"], name="conv_snooze"),
+            # The SLA job and the inbox's "due first" order read open conversations by deadline.
+            models.Index(fields=["is_open", "sla_due_at"], name="conv_sla_due"),
         ]
 
     def __str__(self) -> str:
@@ -159,9 +169,11 @@ class Message(models.Model):
 
     class SendStatus(models.TextChoices):
         NONE = "", "Not sent"
+        SCHEDULED = "scheduled", "Scheduled"
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
@@ -186,6 +198,8 @@ class Message(models.Model):
     send_error = models.TextField(blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A reply written now and sent later (scheduled send), or a follow-up sent unless the customer writes.
+    scheduled_for = models.DateTimeField(null=True, blank=True)
 
     # Hero signals for this message (owned by herodesk.insights): intensity, reasons, behaviours.
     intensity = models.FloatField(null=True, blank=True)
@@ -193,7 +207,15 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_conversation")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="msg_conversation"),
+            # The scheduled-send job finds what is due without reading every message.
+            models.Index(
+                fields=["scheduled_for"],
+                name="msg_scheduled",
+                condition=models.Q(send_status="scheduled"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.conversation_id}"
@@ -264,14 +286,14 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["conversation", "created_at"], name="event_conversation")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.conversation_id}"
+
     def get_kind_display(self) -> str:
         try:
             return str(Event.Kind(self.kind).label)
         except ValueError:  # a kind this version does not know (e.g. written by a newer one)
             return self.kind.replace("_", " ").capitalize()
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on #{self.conversation_id}"
 
 
 class SearchDocument(models.Model):
