@@ -11,11 +11,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from herodesk import env
+from herodesk import datadir, env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.get_str("HERODESK_DATA_DIR", "herodesk-data") or "herodesk-data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+datadir.prepare(DATA_DIR)  # owner-only: 0700 dir, 0600 databases and key
 
 
 def _secret_key() -> str:
@@ -96,7 +96,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "herodesk.sqlite",  # Django's SQLite backend plus a writer queue (see herodesk/sqlite)
-            "NAME": str(DATA_DIR / "herodesk.sqlite3"),
+            "NAME": str(datadir.private_database(DATA_DIR / "herodesk.sqlite3")),
             "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
@@ -132,7 +132,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "herodesk",
-        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "filename": str(datadir.private_database(DATA_DIR / "jobs.sqlite3")),
         "immediate": TASKS_IMMEDIATE,
         "consumer": {
             "workers": env.get_int("HERODESK_WORKER_THREADS", 2),
@@ -183,6 +183,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = datadir.PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = datadir.PRIVATE_DIR
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
