@@ -152,6 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Failed logins within the lockout window that pause logging in, per account and per network address.
+LOGIN_FAILURES_PER_ACCOUNT = env.get_int("HERODESK_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env.get_int("HERODESK_LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_MINUTES = env.get_int("HERODESK_LOGIN_LOCKOUT_MINUTES", 15)
+
 HTTPS = env.get_bool("HERODESK_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

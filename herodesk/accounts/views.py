@@ -5,16 +5,45 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from herodesk.accounts import actions
+from herodesk.accounts import actions, throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to check a password while the account or the address is throttled."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        paused = throttle.check(username, address)
+        if paused is not None:
+            raise ValidationError(paused.message, code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            throttle.do_record_failure(username, address)
+            raise
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        throttle.do_forget_failures(form.get_user().get_username())
+        return super().form_valid(form)
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
