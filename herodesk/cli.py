@@ -43,6 +43,7 @@ def _processes(
         python, "-m", "gunicorn", "herodesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+        "--logger-class", "herodesk.logredact.GunicornLogger",  # no status-link tokens in the access log
     ]  # fmt: skip
     procs = [subprocess.Popen(web)]
     if embedded_worker:
