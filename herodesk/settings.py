@@ -164,7 +164,9 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache and written through to the database: no query per request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_SSL_REDIRECT = HTTPS and env.get_bool("HERODESK_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from any client. gunicorn (`herodesk
+# serve`) sets the request's scheme from that header only when it comes from HERODESK_TRUSTED_PROXIES.
+TRUSTED_PROXIES = env.get_list("HERODESK_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 SECURE_HSTS_SECONDS = env.get_int("HERODESK_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
