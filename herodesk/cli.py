@@ -38,11 +38,16 @@ def _prepare_database(quiet: bool = True) -> None:
 def _processes(
     host: str, port: int, workers: int, embedded_worker: bool, threads: int = 4
 ) -> list[subprocess.Popen[bytes]]:
+    from django.conf import settings
+
     python = sys.executable
     web = [
         python, "-m", "gunicorn", "herodesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+        "--logger-class", "herodesk.logredact.GunicornLogger",  # no status-link tokens in the access log
+        # X-Forwarded-Proto/-For count only from these addresses (the TLS-terminating proxy).
+        "--forwarded-allow-ips", ",".join(settings.TRUSTED_PROXIES),
     ]  # fmt: skip
     procs = [subprocess.Popen(web)]
     if embedded_worker:

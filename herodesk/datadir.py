@@ -1,7 +1,8 @@
 """The data dir holds the database, sessions, uploaded customer files and the secret key: owner-only.
 
-Called from settings, so every process (web, worker, CLI) creates what it writes as 0600 files in 0700
-directories, and a data dir left world-readable by an older version is tightened at the next start.
+Called from settings, so every process (web, worker, CLI) finds a 0700 data dir with 0600 databases, and a
+data dir left world-readable by an older version is tightened at the next start. No process-wide umask: the
+desk also starts programs (and tests start mail servers) that must read files it writes elsewhere.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 def prepare(path: Path) -> None:
-    os.umask(0o077)
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     _restrict(path, PRIVATE_DIR)
     media = path / "media"
@@ -29,6 +29,13 @@ def prepare(path: Path) -> None:
             file = path / (name + suffix)
             if file.exists():
                 _restrict(file, PRIVATE_FILE)
+
+
+def private_database(path: Path) -> Path:
+    """Create an empty SQLite file as 0600 before SQLite does (it would use 0644); its WAL takes that mode."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    return path
 
 
 def _restrict(path: Path, mode: int) -> None:

@@ -15,7 +15,7 @@ from herodesk import datadir, env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.get_str("HERODESK_DATA_DIR", "herodesk-data") or "herodesk-data").resolve()
-datadir.prepare(DATA_DIR)  # owner-only: 0700 dirs, 0600 files (umask 077)
+datadir.prepare(DATA_DIR)  # owner-only: 0700 dir, 0600 databases and key
 
 
 def _secret_key() -> str:
@@ -53,11 +53,11 @@ INSTALLED_APPS = [
     "herodesk.insights",
     "herodesk.channels.webform",
     "herodesk.channels.email",
-    "herodesk.channels.phone",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "herodesk.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +97,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "herodesk.sqlite",  # Django's SQLite backend plus a writer queue (see herodesk/sqlite)
-            "NAME": str(DATA_DIR / "herodesk.sqlite3"),
+            "NAME": str(datadir.private_database(DATA_DIR / "herodesk.sqlite3")),
             "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time; IMMEDIATE avoids
@@ -133,7 +133,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "herodesk",
-        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "filename": str(datadir.private_database(DATA_DIR / "jobs.sqlite3")),
         "immediate": TASKS_IMMEDIATE,
         "consumer": {
             "workers": env.get_int("HERODESK_WORKER_THREADS", 2),
@@ -152,6 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Failed logins within the lockout window that pause logging in, per account and per network address.
+LOGIN_FAILURES_PER_ACCOUNT = env.get_int("HERODESK_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env.get_int("HERODESK_LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_MINUTES = env.get_int("HERODESK_LOGIN_LOCKOUT_MINUTES", 15)
+
 HTTPS = env.get_bool("HERODESK_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -159,13 +164,28 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache and written through to the database: no query per request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_SSL_REDIRECT = HTTPS and env.get_bool("HERODESK_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from any client. gunicorn (`herodesk
+# serve`) sets the request's scheme from that header only when it comes from HERODESK_TRUSTED_PROXIES.
+TRUSTED_PROXIES = env.get_list("HERODESK_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 SECURE_HSTS_SECONDS = env.get_int("HERODESK_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Self-hosted scripts and styles only; images may come from mail (as before: remote images in mail load).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: http: https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # --- Limits ---------------------------------------------------------------------------------------
 MAX_MESSAGE_CHARS = env.get_int("HERODESK_MAX_MESSAGE_CHARS", 100_000)
@@ -215,7 +235,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "herodesk.logredact.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env.get_str("HERODESK_LOG_LEVEL", "INFO")},
     "loggers": {"huey": {"level": "WARNING"}},
 }

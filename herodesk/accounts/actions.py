@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from herodesk.accounts.models import ApiToken, User, hash_token
+from herodesk.accounts import throttle
+from herodesk.accounts.models import ApiToken, LoginFailure, User, hash_token
 
 
 @transaction.atomic
@@ -40,3 +41,18 @@ def do_note_token_use(token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+@transaction.atomic
+def do_record_login_failure(username: str, ip_address: str | None) -> None:
+    now = timezone.now()
+    LoginFailure.objects.filter(created_at__lt=now - 2 * throttle.window()).delete()  # keep the table small
+    LoginFailure.objects.create(
+        username=throttle.normal_username(username), ip_address=ip_address, created_at=now
+    )
+
+
+@transaction.atomic
+def do_forget_login_failures(username: str) -> None:
+    """After a successful login the account starts afresh (the address keeps its count)."""
+    LoginFailure.objects.filter(username=throttle.normal_username(username)).delete()

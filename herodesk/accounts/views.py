@@ -5,21 +5,63 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from herodesk.accounts import actions
+from herodesk.accounts import actions, throttle
 from herodesk.accounts.requests import AuthedRequest
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to check a password while the account or the address is throttled."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        paused = throttle.check(username, address)
+        if paused is not None:
+            raise ValidationError(paused.message, code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            actions.do_record_login_failure(username, address)
+            raise
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form):
+        actions.do_forget_login_failures(form.get_user().get_username())
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The logged-in agent changes their own password (old one first); other sessions are logged out."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("conversations:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Password changed.")
+        return response
 
 
 @login_required

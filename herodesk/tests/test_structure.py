@@ -20,6 +20,7 @@ FLOORS: dict[str, int] = {
     "herodesk.errors": 0,
     "herodesk.params": 0,
     "herodesk.datadir": 0,
+    "herodesk.logredact": 0,
     "herodesk.csp": 1,
     "herodesk.after_commit": 0,
     "herodesk.api_schema": 0,

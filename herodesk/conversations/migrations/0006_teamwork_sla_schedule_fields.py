@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_team_assignment_away_holidays'),
+        ('accounts', '0003_team_assignment_away_holidays'),
         ('conversations', '0005_event_kind_in_code'),
         ('customers', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -83,8 +83,15 @@ def page(browser, live_server, request) -> Iterator:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    # Anything the Content-Security-Policy blocks is a bug in our templates (inline script or style).
+    blocked: list[str] = []
+    page.on("console", lambda msg: _collect_csp_violation(msg, blocked))
+    page.csp_violations = blocked
     yield page
     report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed and blocked:
+        context.close()
+        pytest.fail("The Content-Security-Policy blocked: " + " | ".join(blocked))
     if report is not None and report.failed:
         FAILURE_SHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
@@ -93,6 +100,11 @@ def page(browser, live_server, request) -> Iterator:
         except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the real failure
             print(f"could not save failure screenshot: {error}")
     context.close()
+
+
+def _collect_csp_violation(message, blocked: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        blocked.append(f"{message.location['url']}: {message.text}")
 
 
 def log_in(page, username: str, password: str, start: str = "/") -> None:
