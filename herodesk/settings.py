@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "herodesk.insights",
     "herodesk.channels.webform",
     "herodesk.channels.email",
+    "herodesk.channels.phone",
 ]
 
 MIDDLEWARE = [
