@@ -27,7 +27,8 @@ def test_a_name_without_phone_or_email_is_refused_not_dropped(client, agent):
 def test_a_call_with_a_phone_number_files_the_caller(client, agent):
     client.force_login(agent)
     response = client.post(
-        "/calls/new/", {"notes": "Wants a refund", "name": "Maria", "phone": "+44 20 7946 0001", "priority": 2}
+        "/calls/new/",
+        {"notes": "Wants a refund", "name": "Maria", "phone": "+44 20 7946 0001", "priority": 2},
     )
     conversation = Conversation.objects.get()
     assert response.status_code == 302 and conversation.customer is not None
