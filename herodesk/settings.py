@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "herodesk.accounts",
     "herodesk.customers",
     "herodesk.conversations",
+    "herodesk.notifications",
     "herodesk.insights",
     "herodesk.channels.webform",
     "herodesk.channels.email",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "herodesk.conversations.context_processors.navigation",
+                "herodesk.notifications.context_processors.bell",
             ],
         },
     }
