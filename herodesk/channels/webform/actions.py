@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from herodesk.accounts.queries import default_team
+from herodesk.channels.webform import queries
 from herodesk.channels.webform.models import CustomerLink, Submission, hash_link_token
 from herodesk.conversations import actions
 from herodesk.conversations.models import Channel, Conversation
@@ -31,9 +31,7 @@ class WebSubmission:
 
 
 def check_rate_limit(email: str) -> None:
-    since = timezone.now() - timedelta(hours=1)
-    recent = Submission.objects.filter(email=email.lower(), created_at__gte=since, accepted=True).count()
-    if recent >= settings.WEBFORM_RATE_LIMIT:
+    if queries.submissions_in_last_hour(email) >= settings.WEBFORM_RATE_LIMIT:
         raise RateLimited("Too many messages from this address in the last hour. Please try again later.")
 
 
@@ -55,25 +53,20 @@ def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
     Submission.objects.create(
         email=submission.email.lower(), ip_address=submission.ip_address, created_at=timezone.now()
     )
-    return conversation, new_link(conversation)
+    return conversation, do_issue_link(conversation)
 
 
-def new_link(conversation: Conversation) -> str:
+@transaction.atomic
+def do_issue_link(conversation: Conversation) -> str:
+    """A new private status link for the customer; only its hash is kept, the raw token is returned once."""
     raw = CustomerLink.new_token()
     CustomerLink.objects.create(conversation=conversation, token_hash=hash_link_token(raw))
     return raw
 
 
-def conversation_for_link(raw_token: str) -> Conversation | None:
-    link = (
-        CustomerLink.objects.select_related("conversation")
-        .filter(token_hash=hash_link_token(raw_token))
-        .first()
-    )
-    if link is None:
-        return None
+@transaction.atomic
+def do_note_link_seen(link: CustomerLink) -> None:
     CustomerLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())
-    return link.conversation
 
 
 def do_customer_reply(conversation: Conversation, text: str) -> None:

@@ -7,10 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from herodesk.channels.webform import actions
+from herodesk.channels.webform import actions, queries
 from herodesk.channels.webform.forms import ContactForm, CustomerReplyForm
 from herodesk.conversations.actions import ActionError, AttachmentUpload
-from herodesk.conversations.models import Message
 
 
 def contact(request: HttpRequest) -> HttpResponse:
@@ -44,9 +43,11 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
-    conversation = actions.conversation_for_link(token)
-    if conversation is None:
+    link = queries.link_for(token)
+    if link is None:
         raise Http404("This link is not valid.")
+    actions.do_note_link_seen(link)
+    conversation = link.conversation
     form = CustomerReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,9 +57,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, "Thank you, your message was added.")
             return redirect("webform:status", token=token)
-    visible = conversation.messages.filter(kind__in=[Message.Kind.CUSTOMER, Message.Kind.REPLY]).order_by(
-        "created_at", "id"
-    )
+    visible = queries.status_thread(conversation)
     return render(
         request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form}
     )
