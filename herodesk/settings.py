@@ -233,6 +233,12 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.get_str("HERODESK_FROM_EMAIL", "support@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILBOX_ENCRYPTION_KEY = env.get_str("HERODESK_MAILBOX_KEY")
+# Where a mailbox password may come from besides the encrypted store: files in this folder only, and
+# environment variables with this prefix only, so the mailbox form cannot read other server secrets.
+MAILBOX_SECRETS_DIR = Path(
+    env.get_str("HERODESK_MAILBOX_SECRETS_DIR", str(DATA_DIR / "secrets")) or str(DATA_DIR / "secrets")
+).resolve()
+MAILBOX_ENV_PREFIX = env.get_str("HERODESK_MAILBOX_ENV_PREFIX", "HERODESK_MAILBOX_") or "HERODESK_MAILBOX_"
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -58,6 +58,7 @@ class RawMail:
     uidvalidity: int | None = None
     uid: int | None = None
     size: int | None = None
+    arrived_at: datetime | None = None  # when the mail server got it (IMAP INTERNALDATE)
 
 
 @transaction.atomic
@@ -89,6 +90,7 @@ def _new_inbound(mail: RawMail) -> InboundMail:
         uidvalidity=mail.uidvalidity,
         uid=mail.uid,
         received_at=timezone.now(),
+        arrived_at=mail.arrived_at,
     )
 
 

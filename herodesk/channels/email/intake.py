@@ -185,7 +185,8 @@ def _store_and_file(
 ) -> list[InboundMail]:
     if not uids:
         return []
-    sizes = folder.sizes(uids)
+    found = folder.sizes_and_arrivals(uids)
+    sizes = {uid: size for uid, (size, _) in found.items()}
     limit = settings.MAX_EMAIL_BYTES
     small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
     bodies = {**folder.fetch(small), **folder.fetch([uid for uid in uids if uid not in small], True)}
@@ -197,6 +198,7 @@ def _store_and_file(
             uidvalidity=folder.uidvalidity,
             uid=uid,
             size=max(sizes.get(uid, 0), len(bodies[uid])),
+            arrived_at=found.get(uid, (0, None))[1],
         )
         for uid in uids
         if uid in bodies  # else expunged by someone else meanwhile

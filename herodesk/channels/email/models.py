@@ -138,6 +138,9 @@ class InboundMail(models.Model):
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     received_at = models.DateTimeField()
+    # When the mail server got it (IMAP INTERNALDATE); empty for a pipe or webhook, whose mail arrives as
+    # it is received. The sender rate limit's backlog exception uses this, never the forgeable Date header.
+    arrived_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 

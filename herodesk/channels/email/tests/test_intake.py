@@ -143,13 +143,37 @@ def test_more_than_the_hourly_limit_from_one_sender_is_refused(mailbox, settings
     assert ingest(raw_mail(sender="carla@example.com"), mailbox).state == State.PROCESSED
 
 
-def test_old_mail_from_a_backlog_is_not_rate_limited(mailbox, settings):
+def test_an_old_date_header_does_not_get_around_the_rate_limit(mailbox, settings):
+    """Anyone can write an old Date header; only the time the mail arrived counts (issue 14, finding 15)."""
     settings.EMAIL_SENDER_RATE_LIMIT = 1
     old = format_datetime(timezone.now() - timedelta(days=30))
+    states = []
     for _ in range(3):
         mail = raw_mail(sender="carla@example.com")
         mail = mail.replace(b"Date: ", f"Date: {old}\nX-Old-Date: ".encode(), 1)
-        assert ingest(mail, mailbox).state == State.PROCESSED
+        states.append(ingest(mail, mailbox).state)
+    assert states == [State.PROCESSED, State.REJECTED, State.REJECTED]
+
+
+def test_mail_that_waited_on_the_server_is_a_backlog_not_a_loop(mailbox, settings):
+    """Mail the IMAP server received long ago (a newly connected mailbox) is history: not rate limited."""
+    from herodesk.channels.email import actions
+
+    settings.EMAIL_SENDER_RATE_LIMIT = 1
+    long_ago = timezone.now() - timedelta(days=30)
+    mails = [
+        actions.RawMail(
+            raw=raw_mail(sender="carla@example.com"),
+            source=InboundMail.Source.IMAP,
+            mailbox=mailbox,
+            uidvalidity=1,
+            uid=uid,
+            arrived_at=long_ago,
+        )
+        for uid in (1, 2, 3)
+    ]
+    filed = intake.file_stored(actions.do_store_inbound_many(mails))
+    assert [inbound.state for inbound in filed] == [State.PROCESSED] * 3
 
 
 def test_auto_submitted_mail_is_filed_but_never_acknowledged(
