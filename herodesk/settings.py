@@ -197,6 +197,8 @@ MAX_EMAIL_BYTES = env.get_int("HERODESK_MAX_EMAIL_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("HERODESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WEBFORM_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_RATE_LIMIT", 5)  # submissions per address per hour
+WEBFORM_NETWORK_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_NETWORK_RATE_LIMIT", 20)  # per /24 or /64
+WEBFORM_REPLY_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_REPLY_RATE_LIMIT", 20)  # status-link replies an hour
 
 # --- i18n, static, media --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

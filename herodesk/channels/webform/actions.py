@@ -30,15 +30,18 @@ class WebSubmission:
     ip_address: str | None = None
 
 
-def check_rate_limit(email: str) -> None:
+def check_rate_limit(email: str, ip_address: str | None = None) -> None:
+    """Per address (+tags count as one) and per network, so new addresses from one machine do not pass."""
     if queries.submissions_in_last_hour(email) >= settings.WEBFORM_RATE_LIMIT:
         raise RateLimited("Too many messages from this address in the last hour. Please try again later.")
+    if queries.submissions_from_network_in_last_hour(ip_address) >= settings.WEBFORM_NETWORK_RATE_LIMIT:
+        raise RateLimited("Too many messages from your network in the last hour. Please try again later.")
 
 
 @transaction.atomic
 def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
     """Create the conversation and return it with the raw token of the customer's private link."""
-    check_rate_limit(submission.email)
+    check_rate_limit(submission.email, submission.ip_address)
     customer = do_find_or_create_customer(CustomerDetails(name=submission.name, email=submission.email))
     draft = actions.NewConversation(
         subject=submission.subject,
@@ -51,7 +54,7 @@ def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
     )
     conversation = actions.do_create_conversation(draft)
     Submission.objects.create(
-        email=submission.email.lower(), ip_address=submission.ip_address, created_at=timezone.now()
+        email=queries.rate_key(submission.email), ip_address=submission.ip_address, created_at=timezone.now()
     )
     return conversation, do_issue_link(conversation)
 
@@ -70,4 +73,6 @@ def do_note_link_seen(link: CustomerLink) -> None:
 
 
 def do_customer_reply(conversation: Conversation, text: str) -> None:
+    if queries.replies_in_last_hour(conversation) >= settings.WEBFORM_REPLY_RATE_LIMIT:
+        raise RateLimited("Too many messages in the last hour. Please wait a little before writing again.")
     actions.do_add_customer_message(conversation, actions.IncomingMessage(text=text, channel=Channel.WEBFORM))
