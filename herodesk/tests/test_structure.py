@@ -21,6 +21,7 @@ FLOORS: dict[str, int] = {
     "herodesk.params": 0,
     "herodesk.datadir": 0,
     "herodesk.logredact": 0,
+    "herodesk.clientip": 1,
     "herodesk.csp": 1,
     "herodesk.after_commit": 0,
     "herodesk.api_schema": 0,

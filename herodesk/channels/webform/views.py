@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from herodesk.channels.webform import actions, queries
 from herodesk.channels.webform.forms import ContactForm, CustomerReplyForm
+from herodesk.clientip import client_ip
 from herodesk.conversations.actions import ActionError, AttachmentUpload
 
 
@@ -47,7 +48,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             subject=data["subject"],
             message=data["message"],
             attachments=uploads,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         try:
             conversation, token = actions.do_submit(submission)
