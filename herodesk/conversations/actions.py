@@ -425,15 +425,15 @@ def do_add_system_message(
 
 
 # --- Signals cached on conversations and messages (computed by insights, written here) ---------------
+# Called inside the analysis job's transaction; each is one statement (bulk_update wraps its own), so they
+# add no savepoint of their own to a job that runs for every message.
 
 
-@transaction.atomic
 def do_store_message_signals(messages: Sequence[Message]) -> None:
     """Each message's own signals (intensity, reasons, behaviours), as the analysis set them."""
     Message.objects.bulk_update(messages, ["intensity", "signals"])
 
 
-@transaction.atomic
 def do_cache_signals(conversation: Conversation) -> None:
     """The conversation's cached intensity, hero-moment flag and effort, for the inbox to sort on."""
     Conversation.objects.filter(pk=conversation.pk).update(
@@ -443,7 +443,6 @@ def do_cache_signals(conversation: Conversation) -> None:
     )
 
 
-@transaction.atomic
 def do_suggest_reason(conversation_id: int, reason: ContactReason | None, confidence: float | None) -> None:
     """The reason model's suggestion, which an agent confirms by setting the contact reason."""
     Conversation.objects.filter(pk=conversation_id).update(

@@ -83,9 +83,11 @@ def do_mark_identity_working(address: str) -> None:
     )
 
 
-@transaction.atomic
 def do_cache_effort(customer_id: int, effort: float | None) -> None:
-    """The customer's effort over all their conversations (computed by insights), for lists and badges."""
+    """The customer's effort over all their conversations (computed by insights), for lists and badges.
+
+    One statement inside the analysis job's transaction, so no savepoint of its own.
+    """
     Customer.objects.filter(pk=customer_id).update(effort=effort)
 
 
