@@ -271,3 +271,15 @@ def test_old_week_reviews_show_in_the_scorecard(lead, agent, support_team, custo
     Review.objects.filter(pk=review.pk).update(submitted_at=timezone.now() - timedelta(days=7))
     rows = stats.scorecard(support_team, agent)
     assert sum(r.reviews for r in rows) == 1 and any(r.score == 100 for r in rows)
+
+
+def test_demo_has_reviews_by_two_reviewers_a_dispute_and_a_calibration(db):
+    from herodesk.demo import seed_demo
+    from herodesk.quality.models import CalibrationSession
+
+    seed_demo(conversations=300, customers=100, seed=7)
+    reviewers = set(Review.objects.filter(status="submitted").values_list("reviewer__username", flat=True))
+    assert reviewers == {"lead", "chen"}
+    assert Dispute.objects.filter(state="open").exists()
+    session = CalibrationSession.objects.get()
+    assert session.revealed_at and stats.calibration_result(session).overall is not None
