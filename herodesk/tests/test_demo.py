@@ -43,7 +43,7 @@ def test_demo_desk_mixes_channels_message_kinds_and_repeat_contacts(demo_desk):
     )
     assert repeated.exists()
     assert Conversation.objects.filter(tags__name="repeat-contact").exists()
-    # Analysis is not run here, except on Support's last two weeks, which the quality demo samples and reviews.
+    # Analysis is not run here, except on Support's last two weeks: the quality demo samples and reviews them.
     assert Conversation.objects.filter(intensity__isnull=False).exclude(team__name="Support").count() == 0
 
 
