@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.queries import team_ids
+from herodesk.params import MAX_ID
 from herodesk.quality.models import CalibrationSession, Dispute, Review, Rubric, TeamQuality
 
 
@@ -58,6 +59,8 @@ def review_for(user: User, pk: int) -> Review:
     """A review its agent, its reviewer, or a lead/reviewer of the team may see; otherwise 404.
 
     A calibration review stays blind: other reviewers see it only once the lead reveals the session."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such review")
     review = (
         Review.objects.select_related("conversation", "agent", "reviewer", "rubric", "calibration")
         .filter(pk=pk)
@@ -102,9 +105,23 @@ def open_disputes(user: User) -> list[Dispute]:
 
 
 def calibration_for(user: User, pk: int) -> CalibrationSession:
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such calibration session")
     session = CalibrationSession.objects.select_related("team").filter(pk=pk).first()
     if session is None or not (
         can_lead(user, session.team_id) or session.reviewers.filter(pk=user.pk).exists()
     ):
         raise Http404("No such calibration session")
     return session
+
+
+def reviews_visible(user: User) -> QuerySet[Review]:
+    """Submitted (non-calibration) reviews the user may read: of their own conversations, and every review
+    of the teams they lead or review for."""
+    teams = [t.pk for t in quality_teams(user) if can_review(user, t)]
+    return (
+        Review.objects.filter(calibration__isnull=True, status=Review.Status.SUBMITTED)
+        .filter(Q(agent=user) | Q(rubric__team_id__in=teams))
+        .select_related("conversation", "agent", "reviewer", "rubric")
+        .order_by("-submitted_at", "-id")
+    )

@@ -18,7 +18,7 @@ from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
-from herodesk.params import query_int
+from herodesk.params import MAX_ID, query_int
 from herodesk.quality import actions, queries, stats
 from herodesk.quality.models import Behaviour, CalibrationSession, Dispute, Review, SampleItem, Score
 from herodesk.quality.rubric import BehaviourDraft
@@ -281,7 +281,7 @@ def acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dispute(request: AuthedRequest, pk: int) -> HttpResponse:
-    score = get_object_or_404(Score.objects.select_related("review", "behaviour"), pk=pk)
+    score = get_object_or_404(Score.objects.select_related("review", "behaviour"), pk=min(pk, MAX_ID + 1))
     item = queries.review_for(request.user, score.review_id)
     score.review = item
     try:
@@ -296,7 +296,9 @@ def dispute(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_dispute(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Dispute.objects.select_related("score__behaviour", "score__review"), pk=pk)
+    found = get_object_or_404(
+        Dispute.objects.select_related("score__behaviour", "score__review"), pk=min(pk, MAX_ID + 1)
+    )
     item = queries.review_for(request.user, found.score.review_id)
     try:
         actions.do_resolve_dispute(

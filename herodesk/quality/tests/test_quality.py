@@ -283,3 +283,55 @@ def test_demo_has_reviews_by_two_reviewers_a_dispute_and_a_calibration(db):
     assert Dispute.objects.filter(state="open").exists()
     session = CalibrationSession.objects.get()
     assert session.revealed_at and stats.calibration_result(session).overall is not None
+
+
+def test_api_reviews_scores_disputes_and_scorecard(client, lead, agent, support_team, customer):
+    from herodesk.accounts.actions import do_create_token
+    from herodesk.tests.openapi import assert_matches_schema
+
+    conversation = talk(support_team, customer, agent)
+    _, lead_token = do_create_token(lead, "t")
+    _, agent_token = do_create_token(agent, "t")
+    as_lead = {"HTTP_AUTHORIZATION": f"Bearer {lead_token}"}
+    as_agent = {"HTTP_AUTHORIZATION": f"Bearer {agent_token}"}
+    path = f"/api/v1/quality/conversations/{conversation.pk}/reviews"
+    started = client.post(path, content_type="application/json", **as_lead)
+    assert_matches_schema("POST", path, started)
+    body = started.json()
+    assert any(s["autoqa_evidence"] for s in body["scores"])
+    denied = client.post(path, content_type="application/json", **as_agent)
+    assert denied.status_code == 422 and "cannot review" in denied.json()["error"]["message"]
+    values = {str(s["behaviour_id"]): ("1" if s["scale"] == "yes_no" else "4") for s in body["scores"]}
+    path = f"/api/v1/quality/reviews/{body['id']}/scores"
+    scored = client.post(path, {"scores": values, "submit": True}, content_type="application/json", **as_lead)
+    assert_matches_schema("POST", path, scored)
+    assert scored.json()["status"] == "submitted" and scored.json()["score"] is not None
+    listed = client.get("/api/v1/quality/reviews", **as_agent)
+    assert_matches_schema("GET", "/api/v1/quality/reviews", listed)
+    assert [r["id"] for r in listed.json()] == [body["id"]]
+    score_id = body["scores"][0]["id"]
+    path = f"/api/v1/quality/scores/{score_id}/dispute"
+    disputed = client.post(
+        path,
+        {"reason": "The customer was calm; no relief needed."},
+        content_type="application/json",
+        **as_agent,
+    )
+    assert_matches_schema("POST", path, disputed)
+    path = f"/api/v1/quality/teams/{support_team.pk}/scorecard"
+    card = client.get(path, **as_lead)
+    assert_matches_schema("GET", path, card)
+    assert sum(w["reviews"] for w in card.json()) == 1
+    assert client.get(path, **as_agent).status_code == 403
+    assert client.get(f"{path}?agent_id={agent.pk}", **as_agent).status_code == 200
+
+
+def test_huge_or_unknown_ids_are_404(lead, client):
+    client.force_login(lead)
+    for url in [
+        "/quality/reviews/99999999999999999999/",
+        "/quality/calibration/12345/",
+        "/quality/teams/999/rubric/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post("/quality/scores/99999999999999999999/dispute/", {"reason": "x"}).status_code == 404
