@@ -813,3 +813,10 @@ def _locked(conversation: Conversation) -> Conversation:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def do_record_event(conversation: Conversation, actor: User | None, kind: str, **data: object) -> Event:
+    """Record an event another app's action decided on (a quality review), in the caller's transaction."""
+    if kind not in Event.Kind.values:
+        raise ActionError("Unknown kind of event", {"kind": f"Choose one of {Event.Kind.values}."})
+    return _record(conversation, actor, kind, timezone.now(), **data)

@@ -265,6 +265,11 @@ class Event(models.Model):
         CHANNEL_SWITCH = "channel_switch", "Customer switched channel"
         DELIVERY_FAILED = "delivery_failed", "Reply not delivered"
         SNOOZE_CLEARED = "snooze_cleared", "Snooze reminder cleared"
+        # Quality reviews (herodesk.quality)
+        REVIEW_SUBMITTED = "review_submitted", "Quality review submitted"
+        REVIEW_ACKNOWLEDGED = "review_acknowledged", "Quality review acknowledged"
+        REVIEW_DISPUTED = "review_disputed", "Quality score disputed"
+        DISPUTE_RESOLVED = "dispute_resolved", "Quality dispute resolved"
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
