@@ -25,6 +25,7 @@ from herodesk.demo.cast import (
     ensure_reasons_and_tags,
     ensure_teams,
 )
+from herodesk.demo.macros import seed_saved_replies
 from herodesk.demo.plans import (
     DeskCast,
     PlannedConversation,
@@ -89,5 +90,6 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         days=max(10, min(90, conversations // 55)),
     )
     _write_conversations(StoryPlanner(cast, seed), conversations, summary)
+    seed_saved_replies()
     summary.teams, summary.customers = len(teams), len(names)
     return summary

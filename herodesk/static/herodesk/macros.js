@@ -95,8 +95,6 @@
         t.value = t.value.slice(0, start) + done.text + t.value.slice(end);
         t.selectionStart = t.selectionEnd = start + done.text.length;
         p.hidden.value = String(done.saved_reply_id);
-        p.form.dataset.plainAction = p.form.dataset.plainAction || p.form.getAttribute("action");
-        p.form.setAttribute("action", p.root.dataset.sendUrl);
         p.used.hidden = false;
         p.used.textContent = "Using “" + row.title + "”" + (done.actions.length ? ": when sent, also " + done.actions.join(", ") : "");
         p.warnings.hidden = !done.warnings.length;
@@ -106,6 +104,15 @@
       })
       .catch(() => { p.warnings.hidden = false; p.warnings.textContent = "⚠ The saved reply could not be inserted; try again."; });
   }
+
+  // htmx's boosted form posts to the URL it read when the page loaded; a reply from a saved reply must go
+  // to the saved reply's URL, so that submission is left to the browser (a normal page load).
+  document.addEventListener("submit", (e) => {
+    const p = parts();
+    if (!p || e.target !== p.form || !p.hidden.value) return;
+    p.form.setAttribute("action", p.root.dataset.sendUrl);
+    e.stopPropagation();
+  }, true);
 
   document.addEventListener("click", (e) => {
     if (e.target.closest("[data-saved-replies-open]")) { e.preventDefault(); open(); return; }
