@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "herodesk.notifications",
     "herodesk.insights",
     "herodesk.macros",
+    "herodesk.administration",
     "herodesk.channels.webform",
     "herodesk.channels.email",
     "herodesk.channels.phone",

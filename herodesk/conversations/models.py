@@ -265,6 +265,7 @@ class Event(models.Model):
         CHANNEL_SWITCH = "channel_switch", "Customer switched channel"
         DELIVERY_FAILED = "delivery_failed", "Reply not delivered"
         SNOOZE_CLEARED = "snooze_cleared", "Snooze reminder cleared"
+        ADMIN_CHANGE = "admin_change", "Settings changed"  # no conversation: agents, teams, reasons, tags
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
