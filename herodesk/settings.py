@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "herodesk.notifications",
     "herodesk.insights",
     "herodesk.quality",
+    "herodesk.macros",
+    "herodesk.administration",
     "herodesk.channels.webform",
     "herodesk.channels.email",
     "herodesk.channels.phone",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("hero/", include("herodesk.insights.urls")),
     path("notifications/", include("herodesk.notifications.urls")),
     path("quality/", include("herodesk.quality.urls")),
+    path("saved-replies/", include("herodesk.macros.urls")),
+    path("settings/", include("herodesk.administration.urls")),
     path("api/v1/", api.urls),
     path("mail/", include("herodesk.channels.email.urls")),
     path("", include("herodesk.channels.webform.urls")),

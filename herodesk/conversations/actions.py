@@ -6,9 +6,10 @@ indexing of large batches, outgoing email) are queued with ``transaction.on_comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -820,3 +821,116 @@ def do_record_event(conversation: Conversation, actor: User | None, kind: str, *
     if kind not in Event.Kind.values:
         raise ActionError("Unknown kind of event", {"kind": f"Choose one of {Event.Kind.values}."})
     return _record(conversation, actor, kind, timezone.now(), **data)
+# --- Administration, audited (pages in herodesk/administration) -------------------------------------
+# Every settings change is an Event without a conversation (kind admin_change) saying what changed in words.
+# Agents, teams and holidays are written by accounts' actions, which cannot write events (lower floor):
+# ``do_audited`` runs one of them and records its event in the same transaction.
+
+
+T = TypeVar("T")
+
+
+def _record_admin(actor: User, area: str, summary: str) -> Event:
+    return _record(None, actor, Event.Kind.ADMIN_CHANGE, _now(), area=area, summary=summary)
+
+
+@transaction.atomic
+def do_audited(actor: User, area: str, change: Callable[[], T], summary: Callable[[T], str]) -> T:
+    """Run an administration action of a lower app and record what it changed, all or nothing."""
+    result = change()
+    _record_admin(actor, area, summary(result))
+    return result
+
+
+def _require_lead(actor: User) -> None:
+    if not actor.is_lead:
+        raise ActionError("Only team leads and admins change contact reasons and tags.")
+
+
+@transaction.atomic
+def do_rename_contact_reason(actor: User, reason: ContactReason, name: str) -> ContactReason:
+    _require_lead(actor)
+    name = " ".join(name.split())
+    if not name or len(name) > 100:
+        raise ActionError("Name is required", {"name": "Give the reason a name (at most 100 characters)."})
+    if ContactReason.objects.filter(name__iexact=name).exclude(pk=reason.pk).exists():
+        raise ActionError("That contact reason exists already", {"name": f"“{name}” exists: merge into it."})
+    old, reason.name = reason.name, name
+    reason.save(update_fields=["name"])
+    _record_admin(actor, "contact reasons", f"Contact reason “{old}” renamed to “{name}”")
+    return reason
+
+
+@transaction.atomic
+def do_set_contact_reason_active(actor: User, reason: ContactReason, active: bool) -> ContactReason:
+    """Retire a reason (agents no longer choose it; conversations keep it) or bring it back."""
+    _require_lead(actor)
+    if reason.active != active:
+        reason.active = active
+        reason.save(update_fields=["active"])
+        verb = "brought back" if active else "retired"
+        _record_admin(actor, "contact reasons", f"Contact reason “{reason.name}” {verb}")
+    return reason
+
+
+@transaction.atomic
+def do_merge_contact_reasons(actor: User, source: ContactReason, target: ContactReason) -> int:
+    """Move every conversation of ``source`` to ``target`` and delete ``source``; returns how many moved."""
+    _require_lead(actor)
+    if source.pk == target.pk:
+        raise ActionError("Choose another reason", {"target": "A reason cannot be merged into itself."})
+    moved = Conversation.objects.filter(contact_reason=source).update(contact_reason=target)
+    Conversation.objects.filter(suggested_reason=source).update(suggested_reason=target)
+    name = source.name
+    source.delete()
+    summary = f"Contact reason “{name}” merged into “{target.name}” ({moved} conversations)"
+    _record_admin(actor, "contact reasons", summary)
+    return moved
+
+
+def _tag_name(name: str) -> str:
+    from django.utils.text import slugify
+
+    slug = slugify(name, allow_unicode=True)[:50]
+    if not slug:
+        raise ActionError("Name is required", {"name": "Use letters, digits or dashes."})
+    return slug
+
+
+@transaction.atomic
+def do_rename_tag(actor: User, tag: Tag, name: str) -> Tag:
+    _require_lead(actor)
+    slug = _tag_name(name)
+    if Tag.objects.filter(name=slug).exclude(pk=tag.pk).exists():
+        raise ActionError("That tag exists already", {"name": f"“{slug}” exists: merge into it."})
+    old, tag.name = tag.name, slug
+    tag.save(update_fields=["name"])
+    _record_admin(actor, "tags", f"Tag “{old}” renamed to “{slug}”")
+    return tag
+
+
+@transaction.atomic
+def do_merge_tags(actor: User, source: Tag, target: Tag) -> int:
+    """Give every conversation tagged ``source`` the tag ``target`` instead, then delete ``source``."""
+    _require_lead(actor)
+    if source.pk == target.pk:
+        raise ActionError("Choose another tag", {"target": "A tag cannot be merged into itself."})
+    links = Conversation.tags.through
+    ids = list(links.objects.filter(tag=source).values_list("conversation_id", flat=True))
+    tagged = links.objects.filter(tag=target, conversation_id__in=ids)
+    have = set(tagged.values_list("conversation_id", flat=True))
+    links.objects.bulk_create([links(conversation_id=pk, tag=target) for pk in ids if pk not in have])
+    name = source.name
+    source.delete()
+    _record_admin(actor, "tags", f"Tag “{name}” merged into “{target.name}” ({len(ids)} conversations)")
+    return len(ids)
+
+
+@transaction.atomic
+def do_delete_tag(actor: User, tag: Tag) -> int:
+    _require_lead(actor)
+    count = tag.conversations.count()
+    name = tag.name
+    tag.delete()
+    _record_admin(actor, "tags", f"Tag “{name}” deleted (removed from {count} conversations)")
+    return count

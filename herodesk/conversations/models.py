@@ -270,6 +270,7 @@ class Event(models.Model):
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Quality review acknowledged"
         REVIEW_DISPUTED = "review_disputed", "Quality score disputed"
         DISPUTE_RESOLVED = "dispute_resolved", "Quality dispute resolved"
+        ADMIN_CHANGE = "admin_change", "Settings changed"  # no conversation: agents, teams, reasons, tags
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
     "herodesk.channels.email": 8,
     "herodesk.channels.webform": 8,
     "herodesk.channels.phone": 8,
+    "herodesk.administration": 9,  # settings pages only: writes through the owning apps' actions
     # The project's own floors: they wire the apps together.
     "herodesk.api": 10,
     "herodesk.demo": 10,
