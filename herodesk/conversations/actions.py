@@ -6,11 +6,13 @@ indexing of large batches, outgoing email) are queued with ``transaction.on_comm
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,7 @@ from herodesk.conversations.models import (
     Tag,
 )
 from herodesk.customers import actions as customer_actions
+from herodesk.customers import queries as customer_queries
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Customer
 from herodesk.errors import ActionError
@@ -792,19 +795,62 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
 
 @transaction.atomic
 def do_erase_customer(customer: Customer, actor: User | None) -> int:
-    """Erase a customer and their conversations (right to erasure). Returns conversations deleted."""
-    ids = list(Conversation.objects.filter(customer=customer).values_list("pk", flat=True))
+    """Erase a customer and everything about them (right to erasure). Returns conversations deleted.
+
+    Their conversations with messages, events, attachments and search entries; the customer's own events
+    (edits, merges, whose undo data names them); the records merged into them; and whatever the apps
+    registered in ``hooks`` keep about them (raw mails, form submissions). Attachment files are deleted
+    from storage after the commit, so a rollback never loses a file whose row stays.
+    """
+    customer_ids, identities = customer_queries.erasure_scope(customer)
+    ids = list(Conversation.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True))
+    hooks.customer_erased(
+        hooks.ErasedCustomer(
+            customer_ids=tuple(customer_ids),
+            conversation_ids=tuple(ids),
+            emails=tuple(identities.get("email", [])),
+            phones=tuple(identities.get("phone", [])),
+        )
+    )
+    files = list(Attachment.objects.filter(message__conversation_id__in=ids).values_list("file", flat=True))
     for pk in ids:
         search.remove_conversation(pk)
     Conversation.objects.filter(pk__in=ids).delete()
+    Event.objects.filter(customer_id__in=customer_ids).delete()
     Event.objects.create(  # not linked to the customer, who is gone; the count stays for the audit
         actor=actor,
         kind=Event.Kind.CUSTOMER_DELETED,
         created_at=_now(),
         data={"customer": customer.pk, "conversations": len(ids)},
     )
-    customer_actions.do_erase_customer_records(customer)
+    customer_actions.do_erase_customer_records(customer, customer_ids)
+    transaction.on_commit(lambda: delete_stored_files(files), robust=True)
     return len(ids)
+
+
+def delete_stored_files(names: Iterable[str]) -> None:
+    """Delete files from storage, and the folders they leave empty (their names are the customer's)."""
+    for name in names:
+        if not name:
+            continue
+        default_storage.delete(name)
+        _remove_empty_folders(os.path.dirname(name))
+
+
+def _remove_empty_folders(folder: str) -> None:
+    try:
+        root = os.path.realpath(default_storage.path(""))
+    except NotImplementedError:  # a storage without folders (e.g. object storage)
+        return
+    while "/" in folder:  # never the top folder ("attachments")
+        path = os.path.realpath(default_storage.path(folder))
+        if not path.startswith(root + os.sep):
+            return
+        try:
+            os.rmdir(path)
+        except OSError:  # not empty (or gone): stop climbing
+            return
+        folder = os.path.dirname(folder)
 
 
 def _locked(conversation: Conversation) -> Conversation:

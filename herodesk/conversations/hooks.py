@@ -1,13 +1,15 @@
 """Where apps above ``conversations`` plug into it, so that it never imports them.
 
 A channel registers the function that delivers an agent's reply (in its ``AppConfig.ready()``); the
-insights app registers what runs after a conversation changed (analysis). Conversations calls whatever is
-registered and knows nothing else about them. Both are looked up at call time, so tests may swap them.
+insights app registers what runs after a conversation changed (analysis); every app that keeps rows about a
+person registers what erases them (a channel's raw mails, form submissions). Conversations calls whatever is
+registered and knows nothing else about them. All are looked up at call time, so tests may swap them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,8 +21,25 @@ ReplyDelivery = Callable[["Message"], "Callable[[], None] | None"]
 # Called inside the writing transaction with (conversation id, new message id or None).
 ChangeListener = Callable[[int, "int | None"], None]
 
+
+
+@dataclass(frozen=True)
+class ErasedCustomer:
+    """Who is being erased: the customer (and the records merged into them), as apps find them."""
+
+    customer_ids: tuple[int, ...]
+    conversation_ids: tuple[int, ...]
+    emails: tuple[str, ...]  # normalized as identities are: lower case
+    phones: tuple[str, ...]  # digits only
+
+
+# Called inside the erasure transaction, before the conversations are deleted: deletes what the app keeps
+# about the person.
+CustomerEraser = Callable[[ErasedCustomer], object]
+
 _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
+_customer_erasers: list[CustomerEraser] = []
 
 
 def register_reply_delivery(deliver: ReplyDelivery) -> None:
@@ -32,6 +51,12 @@ def register_reply_delivery(deliver: ReplyDelivery) -> None:
 def register_change_listener(listener: ChangeListener) -> None:
     if listener not in _change_listeners:
         _change_listeners.append(listener)
+
+
+def register_customer_eraser(eraser: CustomerEraser) -> None:
+    """An app that keeps rows about a person outside conversations (raw mails, form submissions)."""
+    if eraser not in _customer_erasers:
+        _customer_erasers.append(eraser)
 
 
 def reply_sender(message: Message) -> Callable[[], None] | None:
@@ -46,3 +71,8 @@ def reply_sender(message: Message) -> Callable[[], None] | None:
 def conversation_changed(conversation_id: int, message_id: int | None = None) -> None:
     for listener in _change_listeners:
         listener(conversation_id, message_id)
+
+
+def customer_erased(erased: ErasedCustomer) -> None:
+    for eraser in _customer_erasers:
+        eraser(erased)

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from herodesk.channels.email import credentials, queries
@@ -24,6 +26,7 @@ from herodesk.channels.email.models import (
     hash_webhook_token,
     new_webhook_token,
 )
+from herodesk.conversations.hooks import ErasedCustomer
 from herodesk.conversations.models import Conversation, Message
 from herodesk.customers.actions import normalize_email
 
@@ -286,3 +289,18 @@ def do_start_uidvalidity(mailbox_id: int, uidvalidity: int) -> None:
 @transaction.atomic
 def do_advance_last_uid(mailbox_id: int, uid: int) -> None:
     Mailbox.objects.filter(pk=mailbox_id, last_uid__lt=uid).update(last_uid=uid)
+
+
+# --- Erasure ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_erase_customer_mail(erased: ErasedCustomer) -> int:
+    """Delete the raw mails of an erased customer: every mail filed into their conversations, and every
+    mail sent from one of their addresses (refused, duplicate or not yet filed ones too). Returns how many."""
+    senders = Lower("from_address")
+    mails = InboundMail.objects.annotate(sender=senders).filter(
+        Q(conversation_id__in=erased.conversation_ids) | Q(sender__in=erased.emails)
+    )
+    deleted, _ = mails.delete()
+    return deleted
