@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 ReplyDelivery = Callable[["Message"], "Callable[[], None] | None"]
 # Called inside the writing transaction with (conversation id, new message id or None).
 ChangeListener = Callable[[int, "int | None"], None]
+# Called after the commit with every (conversation id, message id or None) a transaction changed, and
+# again by the sweep for changes whose after-commit step a crash cut off: must be safe to repeat.
+AfterChange = Callable[[list[tuple[int, "int | None"]]], None]
 
 
 
@@ -40,6 +43,7 @@ CustomerEraser = Callable[[ErasedCustomer], object]
 _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
 _customer_erasers: list[CustomerEraser] = []
+_after_changes: list[AfterChange] = []
 
 
 def register_reply_delivery(deliver: ReplyDelivery) -> None:
@@ -51,6 +55,13 @@ def register_reply_delivery(deliver: ReplyDelivery) -> None:
 def register_change_listener(listener: ChangeListener) -> None:
     if listener not in _change_listeners:
         _change_listeners.append(listener)
+
+
+def register_after_change(work: AfterChange) -> None:
+    """Durable work after a change (analysis): conversations records it with the change and calls this
+    after the commit, or from the sweep when a crash came between the commit and the call."""
+    if work not in _after_changes:
+        _after_changes.append(work)
 
 
 def register_customer_eraser(eraser: CustomerEraser) -> None:
@@ -76,3 +87,8 @@ def conversation_changed(conversation_id: int, message_id: int | None = None) ->
 def customer_erased(erased: ErasedCustomer) -> None:
     for eraser in _customer_erasers:
         eraser(erased)
+
+
+def after_change(changes: list[tuple[int, int | None]]) -> None:
+    for work in _after_changes:
+        work(changes)

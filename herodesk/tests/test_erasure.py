@@ -37,6 +37,7 @@ NO_PERSON = {
     "accounts.User": "agents, not customers",
     "accounts.LoginFailure": "agents' login attempts",
     "email_channel.Mailbox": "the desk's own addresses",
+    "conversations.PendingWork": "ids only, gone after the commit and with the conversation",
 }
 if connection.vendor == "sqlite":
     NO_PERSON["conversations.SearchDocument"] = "PostgreSQL only; SQLite's FTS5 table is checked apart"
