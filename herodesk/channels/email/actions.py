@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,7 +34,8 @@ from herodesk.customers.actions import normalize_email
 
 log = logging.getLogger(__name__)
 State = InboundMail.State
-POLL_LEASE = timedelta(minutes=10)
+# A poll renews its lease after every fetch batch; a lease not renewed for this long has lost its holder.
+POLL_HEARTBEAT = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 # Never "raw": rewriting the stored bytes on every state change would double the cost of intake.
 FINISH_FIELDS = (
@@ -232,16 +235,47 @@ def do_request_poll(mailbox: Mailbox) -> None:
 # --- Polling bookkeeping ----------------------------------------------------------------------------
 
 
+def this_poller() -> str:
+    """Who holds a poll lease: this process, as ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """True when the holder is a process of this host that no longer runs (killed, crashed)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its heartbeat tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by someone else
+        return False
+    return False
+
+
 @transaction.atomic
 def do_claim_poll(mailbox_id: int) -> bool:
-    """Take the mailbox's poll lease so two workers never poll it at once."""
+    """Take the mailbox's poll lease so two workers never poll it at once. A lease is free when its
+    holder's heartbeat is older than POLL_HEARTBEAT, or when its holder was a process of this host that
+    is gone."""
     now = timezone.now()
-    claimed = (
-        Mailbox.objects.filter(pk=mailbox_id)
-        .exclude(poll_lease_until__gt=now)
-        .update(poll_lease_until=now + POLL_LEASE, last_polled_at=now)
+    free = Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lte=now)
+    holder = Mailbox.objects.filter(pk=mailbox_id).values_list("poll_holder", flat=True).first()
+    if holder and holder_is_gone(holder):
+        free |= Q(poll_holder=holder)
+    claimed = Mailbox.objects.filter(free, pk=mailbox_id).update(
+        poll_lease_until=now + POLL_HEARTBEAT, poll_holder=this_poller(), last_polled_at=now
     )
     return claimed == 1
+
+
+@transaction.atomic
+def do_renew_poll(mailbox_id: int) -> None:
+    """The holder's heartbeat: keep the lease while the poll works."""
+    Mailbox.objects.filter(pk=mailbox_id, poll_holder=this_poller()).update(
+        poll_lease_until=timezone.now() + POLL_HEARTBEAT
+    )
 
 
 @transaction.atomic
