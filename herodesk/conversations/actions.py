@@ -6,12 +6,14 @@ indexing of large batches, outgoing email) are queued with ``transaction.on_comm
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +29,11 @@ from herodesk.conversations.models import (
     Conversation,
     Event,
     Message,
+    PendingWork,
     Tag,
 )
 from herodesk.customers import actions as customer_actions
+from herodesk.customers import queries as customer_queries
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Customer
 from herodesk.errors import ActionError
@@ -149,8 +153,68 @@ def _store_attachments(message: Message, uploads: Iterable[AttachmentUpload]) ->
 
 
 def _after_commit(conversation: Conversation, message: Message | None = None) -> None:
-    """Tell the apps that follow changes (analysis of the message, effort), inside this transaction."""
-    hooks.conversation_changed(conversation.pk, message.pk if message else None)
+    """Tell the apps that follow changes, inside this transaction; record their work after the commit
+    (analysis of the message, effort) with the change, so a crash after the commit cannot lose it."""
+    message_id = message.pk if message else None
+    hooks.conversation_changed(conversation.pk, message_id)
+    _record_pending(conversation.pk, PendingWork.Kind.ANALYSE, message_id)
+
+
+# --- Work after the commit, recorded with the change ------------------------------------------------
+
+PENDING_BATCH = "pending-work"
+# The sweep leaves younger rows to the after-commit step of the process that wrote them.
+SWEEP_AFTER = timedelta(minutes=1)
+
+
+def schedule_index(conversation_id: int) -> None:
+    """Rebuild the conversation's search entry right after the commit (once per transaction)."""
+    _record_pending(conversation_id, PendingWork.Kind.INDEX, None)
+
+
+def _record_pending(conversation_id: int, kind: str, message_id: int | None) -> None:
+    """A PendingWork row in the caller's transaction, done and deleted right after its commit."""
+    key = (conversation_id, kind, message_id)
+    if any(item[1:] == key for item in after_commit.batch(PENDING_BATCH)):
+        return  # a batch that adds many messages to one conversation indexes it once
+    row = PendingWork.objects.create(
+        conversation_id=conversation_id, kind=kind, message_id=message_id, created_at=_now()
+    )
+    after_commit.collect(PENDING_BATCH, (row.pk, *key), _finish_committed)
+
+
+def _finish_committed(items: list[tuple[int, int, str, int | None]]) -> None:
+    rows = [
+        PendingWork(pk=pk, conversation_id=conversation_id, kind=kind, message_id=message_id)
+        for pk, conversation_id, kind, message_id in items
+    ]
+    do_finish_pending_work(rows)
+
+
+def do_finish_pending_work(rows: Sequence[PendingWork]) -> None:
+    """Do what the rows owe (search entries, then the after-change work such as analysis), then delete
+    them. Safe to repeat: indexing rebuilds an entry, analysis scores what is not scored yet."""
+    index_ids = sorted({row.conversation_id for row in rows if row.kind == PendingWork.Kind.INDEX})
+    changes = list(
+        dict.fromkeys(
+            (row.conversation_id, row.message_id) for row in rows if row.kind == PendingWork.Kind.ANALYSE
+        )
+    )
+    if index_ids:
+        search.index_now(index_ids)
+    if changes:
+        hooks.after_change(changes)
+    with transaction.atomic():
+        PendingWork.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def do_finish_stale_pending_work(now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: finish work whose after-commit step a crash cut off. Returns how many rows it did."""
+    cutoff = _now(now) - SWEEP_AFTER
+    rows = list(PendingWork.objects.filter(created_at__lt=cutoff).order_by("pk")[:limit])
+    if rows:
+        do_finish_pending_work(rows)
+    return len(rows)
 
 
 # --- Creating conversations and adding messages ----------------------------------------------------
@@ -188,7 +252,7 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
         message = _add_customer_message(conversation, draft.first_message, at)
     if draft.phone_notes:
         message = _add_agent_message(conversation, actor, draft.phone_notes, Message.Kind.PHONE, at)
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return conversation
 
@@ -274,7 +338,7 @@ def do_add_customer_message(conversation: Conversation, incoming: IncomingMessag
         _record(conversation, None, Event.Kind.CHANNEL_SWITCH, at, to=incoming.channel)
     conversation.save(update_fields=["status", "reopen_count", "resolved_at"])
     message = _add_customer_message(conversation, incoming, at)
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -338,7 +402,7 @@ def do_add_reply(
         message.send_status = Message.SendStatus.QUEUED
         message.save(update_fields=["send_status"])
         transaction.on_commit(send)  # never from inside the request: the worker sends it
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -352,7 +416,7 @@ def do_add_note(
         raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = _add_agent_message(conversation, author, text, kind, _now())
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -420,7 +484,7 @@ def do_add_system_message(
     )
     conversation.last_activity_at = at
     conversation.save(update_fields=["last_activity_at"])
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -715,7 +779,7 @@ def do_set_customer(conversation: Conversation, actor: User, customer: Customer)
         conversation.customer = customer
         conversation.save(update_fields=["customer"])
         conversation.messages.filter(direction=Message.Direction.IN).update(customer=customer)
-        search.schedule_index(conversation.pk)
+        schedule_index(conversation.pk)
         _after_commit(conversation)
     return conversation
 
@@ -730,7 +794,7 @@ def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Con
         _record(conversation, actor, Event.Kind.SUBJECT, _now(), old=conversation.subject, new=subject)
         conversation.subject = subject
         conversation.save(update_fields=["subject"])
-        search.schedule_index(conversation.pk)
+        schedule_index(conversation.pk)
     return conversation
 
 
@@ -786,25 +850,68 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
             created_at=at,
             data={"from_customer": duplicate.pk, "to_customer": survivor.pk},
         )
-        search.schedule_index(pk)
+        schedule_index(pk)
     return survivor
 
 
 @transaction.atomic
 def do_erase_customer(customer: Customer, actor: User | None) -> int:
-    """Erase a customer and their conversations (right to erasure). Returns conversations deleted."""
-    ids = list(Conversation.objects.filter(customer=customer).values_list("pk", flat=True))
+    """Erase a customer and everything about them (right to erasure). Returns conversations deleted.
+
+    Their conversations with messages, events, attachments and search entries; the customer's own events
+    (edits, merges, whose undo data names them); the records merged into them; and whatever the apps
+    registered in ``hooks`` keep about them (raw mails, form submissions). Attachment files are deleted
+    from storage after the commit, so a rollback never loses a file whose row stays.
+    """
+    customer_ids, identities = customer_queries.erasure_scope(customer)
+    ids = list(Conversation.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True))
+    hooks.customer_erased(
+        hooks.ErasedCustomer(
+            customer_ids=tuple(customer_ids),
+            conversation_ids=tuple(ids),
+            emails=tuple(identities.get("email", [])),
+            phones=tuple(identities.get("phone", [])),
+        )
+    )
+    files = list(Attachment.objects.filter(message__conversation_id__in=ids).values_list("file", flat=True))
     for pk in ids:
         search.remove_conversation(pk)
     Conversation.objects.filter(pk__in=ids).delete()
+    Event.objects.filter(customer_id__in=customer_ids).delete()
     Event.objects.create(  # not linked to the customer, who is gone; the count stays for the audit
         actor=actor,
         kind=Event.Kind.CUSTOMER_DELETED,
         created_at=_now(),
         data={"customer": customer.pk, "conversations": len(ids)},
     )
-    customer_actions.do_erase_customer_records(customer)
+    customer_actions.do_erase_customer_records(customer, customer_ids)
+    transaction.on_commit(lambda: delete_stored_files(files), robust=True)
     return len(ids)
+
+
+def delete_stored_files(names: Iterable[str]) -> None:
+    """Delete files from storage, and the folders they leave empty (their names are the customer's)."""
+    for name in names:
+        if not name:
+            continue
+        default_storage.delete(name)
+        _remove_empty_folders(os.path.dirname(name))
+
+
+def _remove_empty_folders(folder: str) -> None:
+    try:
+        root = os.path.realpath(default_storage.path(""))
+    except NotImplementedError:  # a storage without folders (e.g. object storage)
+        return
+    while "/" in folder:  # never the top folder ("attachments")
+        path = os.path.realpath(default_storage.path(folder))
+        if not path.startswith(root + os.sep):
+            return
+        try:
+            os.rmdir(path)
+        except OSError:  # not empty (or gone): stop climbing
+            return
+        folder = os.path.dirname(folder)
 
 
 def _locked(conversation: Conversation) -> Conversation:

@@ -1,13 +1,15 @@
 """Where apps above ``conversations`` plug into it, so that it never imports them.
 
 A channel registers the function that delivers an agent's reply (in its ``AppConfig.ready()``); the
-insights app registers what runs after a conversation changed (analysis). Conversations calls whatever is
-registered and knows nothing else about them. Both are looked up at call time, so tests may swap them.
+insights app registers what runs after a conversation changed (analysis); every app that keeps rows about a
+person registers what erases them (a channel's raw mails, form submissions). Conversations calls whatever is
+registered and knows nothing else about them. All are looked up at call time, so tests may swap them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,9 +20,30 @@ if TYPE_CHECKING:
 ReplyDelivery = Callable[["Message"], "Callable[[], None] | None"]
 # Called inside the writing transaction with (conversation id, new message id or None).
 ChangeListener = Callable[[int, "int | None"], None]
+# Called after the commit with every (conversation id, message id or None) a transaction changed, and
+# again by the sweep for changes whose after-commit step a crash cut off: must be safe to repeat.
+AfterChange = Callable[[list[tuple[int, "int | None"]]], None]
+
+
+
+@dataclass(frozen=True)
+class ErasedCustomer:
+    """Who is being erased: the customer (and the records merged into them), as apps find them."""
+
+    customer_ids: tuple[int, ...]
+    conversation_ids: tuple[int, ...]
+    emails: tuple[str, ...]  # normalized as identities are: lower case
+    phones: tuple[str, ...]  # digits only
+
+
+# Called inside the erasure transaction, before the conversations are deleted: deletes what the app keeps
+# about the person.
+CustomerEraser = Callable[[ErasedCustomer], object]
 
 _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
+_customer_erasers: list[CustomerEraser] = []
+_after_changes: list[AfterChange] = []
 
 
 def register_reply_delivery(deliver: ReplyDelivery) -> None:
@@ -32,6 +55,19 @@ def register_reply_delivery(deliver: ReplyDelivery) -> None:
 def register_change_listener(listener: ChangeListener) -> None:
     if listener not in _change_listeners:
         _change_listeners.append(listener)
+
+
+def register_after_change(work: AfterChange) -> None:
+    """Durable work after a change (analysis): conversations records it with the change and calls this
+    after the commit, or from the sweep when a crash came between the commit and the call."""
+    if work not in _after_changes:
+        _after_changes.append(work)
+
+
+def register_customer_eraser(eraser: CustomerEraser) -> None:
+    """An app that keeps rows about a person outside conversations (raw mails, form submissions)."""
+    if eraser not in _customer_erasers:
+        _customer_erasers.append(eraser)
 
 
 def reply_sender(message: Message) -> Callable[[], None] | None:
@@ -46,3 +82,13 @@ def reply_sender(message: Message) -> Callable[[], None] | None:
 def conversation_changed(conversation_id: int, message_id: int | None = None) -> None:
     for listener in _change_listeners:
         listener(conversation_id, message_id)
+
+
+def customer_erased(erased: ErasedCustomer) -> None:
+    for eraser in _customer_erasers:
+        eraser(erased)
+
+
+def after_change(changes: list[tuple[int, int | None]]) -> None:
+    for work in _after_changes:
+        work(changes)

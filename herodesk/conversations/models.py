@@ -312,3 +312,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search entry for #{self.conversation_id}"
+
+
+class PendingWork(models.Model):
+    """Work owed to a conversation after a commit (its search entry, its analysis), recorded in the same
+    transaction as the change: a crash right after the commit delays the work, never loses it. The
+    after-commit step does it and deletes the row; a periodic sweep finishes rows a crash left behind."""
+
+    class Kind(models.TextChoices):
+        INDEX = "index", "Search index"
+        ANALYSE = "analyse", "Analysis"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.conversation_id}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from herodesk.customers.models import Customer, Identity
 from herodesk.errors import ActionError
@@ -132,7 +134,7 @@ def do_merge_customer_records(survivor: Customer, duplicate: Customer) -> None:
 
 
 @transaction.atomic
-def do_erase_customer_records(customer: Customer) -> None:
+def do_erase_customer_records(customer: Customer, merged_ids: Sequence[int] = ()) -> None:
     """Delete the customer, their identities and the records merged into them (after their conversations)."""
-    Customer.objects.filter(merged_into=customer).delete()
+    Customer.objects.filter(Q(merged_into=customer) | Q(pk__in=merged_ids)).exclude(pk=customer.pk).delete()
     customer.delete()

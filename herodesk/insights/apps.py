@@ -9,5 +9,6 @@ class InsightsConfig(AppConfig):
         from herodesk.conversations import hooks
         from herodesk.insights import tasks
 
-        # Every change to a conversation queues its analysis once the transaction commits.
-        hooks.register_change_listener(tasks.schedule_analysis)
+        # Every change to a conversation queues its analysis once the transaction commits (conversations
+        # records the change in the same transaction, so a crash after the commit only delays it).
+        hooks.register_after_change(tasks.enqueue)

@@ -24,6 +24,7 @@ FLOORS: dict[str, int] = {
     "herodesk.clientip": 1,
     "herodesk.csp": 1,
     "herodesk.after_commit": 0,
+    "herodesk.backup": 0,  # backup and restore of the data dir: no Django
     "herodesk.api_schema": 0,
     "herodesk.sqlite": 0,
     "herodesk.settings": 1,

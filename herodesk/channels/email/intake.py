@@ -143,6 +143,7 @@ def poll(mailbox: Mailbox) -> PollResult:
         return result
     try:
         result.retried = process_pending(mailbox, source=InboundMail.Source.IMAP)
+        actions.do_renew_poll(mailbox.pk)
         with imap.open_folder(imap_settings(mailbox), writable=bool(mailbox.move_to_folder)) as folder:
             _fetch_new(mailbox, folder, result)
     except POLL_ERRORS as error:
@@ -164,6 +165,7 @@ def _fetch_new(mailbox: Mailbox, folder: imap.Folder, result: PollResult) -> Non
     uids = folder.uids_after(mailbox.last_uid)
     for start in range(0, len(uids), FETCH_BATCH):
         batch = uids[start : start + FETCH_BATCH]
+        actions.do_renew_poll(mailbox.pk)
         _fetch_batch(mailbox, folder, batch, result)
         actions.do_advance_last_uid(mailbox.pk, batch[-1])
 

@@ -12,6 +12,7 @@ from herodesk.accounts.queries import default_team
 from herodesk.channels.webform import queries
 from herodesk.channels.webform.models import CustomerLink, Submission, hash_link_token
 from herodesk.conversations import actions
+from herodesk.conversations.hooks import ErasedCustomer
 from herodesk.conversations.models import Channel, Conversation
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 
@@ -76,3 +77,10 @@ def do_customer_reply(conversation: Conversation, text: str) -> None:
     if queries.replies_in_last_hour(conversation) >= settings.WEBFORM_REPLY_RATE_LIMIT:
         raise RateLimited("Too many messages in the last hour. Please wait a little before writing again.")
     actions.do_add_customer_message(conversation, actions.IncomingMessage(text=text, channel=Channel.WEBFORM))
+
+
+@transaction.atomic
+def do_erase_customer_submissions(erased: ErasedCustomer) -> int:
+    """Delete the rate-limit rows of an erased customer's addresses. Returns how many."""
+    deleted, _ = Submission.objects.filter(email__in=erased.emails).delete()
+    return deleted

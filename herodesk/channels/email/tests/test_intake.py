@@ -292,15 +292,14 @@ def test_without_a_mailbox_the_conversation_has_no_team():
 
 
 def test_failure_while_filing_keeps_the_raw_mail_and_a_retry_files_it_once(mailbox, monkeypatch):
-    from herodesk.conversations import search
 
-    original = search.schedule_index
-    monkeypatch.setattr(search, "schedule_index", lambda conversation_id: 1 / 0)
+    original = conversation_actions.schedule_index
+    monkeypatch.setattr(conversation_actions, "schedule_index", lambda conversation_id: 1 / 0)
     inbound = ingest(raw_mail(message_id="<crash@example.com>"), mailbox)
     assert inbound.state == State.FAILED and "ZeroDivisionError" in inbound.reason
     assert not Conversation.objects.exists() and not Message.objects.exists()
 
-    monkeypatch.setattr(search, "schedule_index", original)
+    monkeypatch.setattr(conversation_actions, "schedule_index", original)
     assert intake.process_pending() == 1
     intake.process_pending()
     inbound.refresh_from_db()
@@ -327,9 +326,8 @@ def test_a_hard_stop_between_storing_and_filing_leaves_a_received_mail_for_the_n
 
 
 def test_a_mail_that_keeps_failing_is_given_up_after_three_attempts(mailbox, monkeypatch):
-    from herodesk.conversations import search
 
-    monkeypatch.setattr(search, "schedule_index", lambda conversation_id: 1 / 0)
+    monkeypatch.setattr(conversation_actions, "schedule_index", lambda conversation_id: 1 / 0)
     inbound = ingest(raw_mail(), mailbox)
     intake.process_pending()
     intake.process_pending()
@@ -389,17 +387,16 @@ def test_a_batch_sees_its_own_earlier_mails(mailbox, settings):
 
 
 def test_a_mail_failing_in_a_batch_rolls_back_only_itself(mailbox, monkeypatch):
-    from herodesk.conversations import search
     from herodesk.conversations.models import Conversation
 
-    original = search.schedule_index
+    original = conversation_actions.schedule_index
 
     def fails_for_boom(conversation_id):
         if Conversation.objects.get(pk=conversation_id).subject == "boom":
             raise ValueError("broken index")
         original(conversation_id)
 
-    monkeypatch.setattr(search, "schedule_index", fails_for_boom)
+    monkeypatch.setattr(conversation_actions, "schedule_index", fails_for_boom)
     before, broken, after = file_together(
         mailbox,
         raw_mail(),
