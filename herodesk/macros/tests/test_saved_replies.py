@@ -239,3 +239,14 @@ def test_compose_box_offers_saved_replies(agent_client, conversation):
 def test_team_lookup_needs_no_unused_team(lead):
     assert [team.name for team in queries.teams_led_by(lead)] == ["Support"]
     assert TeamFactory(name="Other") not in queries.teams_led_by(lead)
+
+
+def test_picker_search_query_count_does_not_grow(
+    agent_client, agent, lead, support_team, django_assert_max_num_queries
+):
+    for n in range(15):
+        team_reply(
+            lead, support_team, title=f"Reply {n}", transfer_to=support_team, transfer_note="Over to you."
+        )
+    with django_assert_max_num_queries(6):
+        assert len(agent_client.get("/api/v1/saved-replies?limit=50").json()) == 15
