@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from herodesk.accounts.models import Team, User
+from herodesk.accounts.models import Holiday, Team, User
 from herodesk.conversations.models import Conversation
 from herodesk.insights.signals_bridge import business_hours_for
 from herodesk.macros.models import SavedReply
@@ -68,9 +68,19 @@ def reply_context(
         agent_first_name=agent.first_name or agent.display_name,
         conversation_number=conversation.pk if conversation is not None else None,
         status_link=status_link,
-        hours=business_hours_for(conversation.team if conversation is not None else None),
+        hours=_hours(conversation.team if conversation is not None else None, now),
         now=now,
     )
+
+
+def _hours(team: Team | None, now: datetime) -> BusinessHours:
+    """The team's business hours with its holidays of the coming year, so due times skip days off."""
+    hours = business_hours_for(team)
+    if team is None:
+        return hours
+    soon = Holiday.objects.filter(team=team, date__gte=now.date() - timedelta(days=1))
+    days = soon.filter(date__lte=now.date() + timedelta(days=370)).values_list("date", flat=True)
+    return replace(hours, holidays=frozenset(days))
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ def agent_list(request: AuthedRequest) -> HttpResponse:
 
 
 @lead_required
-@require_POST
 def invite(request: AuthedRequest) -> HttpResponse:
+    if request.method != "POST":  # e.g. reloading the page that showed a password: it is not shown again
+        return redirect("administration:agents")
     form = InviteForm(request.POST)
     if not form.is_valid():
         report_form(request, form)

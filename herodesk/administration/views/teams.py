@@ -37,7 +37,9 @@ def team_list(request: AuthedRequest) -> HttpResponse:
             Prefetch("holidays", queryset=Holiday.objects.filter(date__gte=today).order_by("date"))
         )
     )
-    return render(request, "administration/teams.html", {"teams": teams})
+    mine = set(request.user.teams.values_list("pk", flat=True))
+    context = {"teams": teams, "editable": None if request.user.is_admin else mine}
+    return render(request, "administration/teams.html", context)
 
 
 def _settings(data: dict) -> accounts.TeamSettings:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from herodesk.accounts.models import Holiday
 from herodesk.channels.webform.actions import do_issue_link
 from herodesk.conversations.models import ContactReason, Conversation, Event
 from herodesk.errors import ActionError
@@ -114,6 +115,15 @@ def test_due_time_is_in_the_teams_zone_and_skips_the_weekend(agent, lead, conver
     rendered = render("by {next business day 16:00}", context)
     assert rendered.text == "by Monday 9 December at 16:00"
     assert rendered.due_at == [datetime(2024, 12, 9, 15, 0, tzinfo=UTC)]
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_due_time_skips_the_teams_holidays(agent, conversation):
+    Holiday.objects.create(team=conversation.team, date=date(2024, 12, 3), name="Staff day")
+    from herodesk.macros.render import render
+
+    rendered = render("by {next business day 16:00}", queries.reply_context(conversation, agent, MONDAY))
+    assert rendered.text == "by Wednesday 4 December at 16:00"
 
 
 def test_vague_promise_is_flagged_with_the_specific_rewrite(agent_client):
@@ -239,3 +249,14 @@ def test_compose_box_offers_saved_replies(agent_client, conversation):
 def test_team_lookup_needs_no_unused_team(lead):
     assert [team.name for team in queries.teams_led_by(lead)] == ["Support"]
     assert TeamFactory(name="Other") not in queries.teams_led_by(lead)
+
+
+def test_picker_search_query_count_does_not_grow(
+    agent_client, agent, lead, support_team, django_assert_max_num_queries
+):
+    for n in range(15):
+        team_reply(
+            lead, support_team, title=f"Reply {n}", transfer_to=support_team, transfer_note="Over to you."
+        )
+    with django_assert_max_num_queries(6):
+        assert len(agent_client.get("/api/v1/saved-replies?limit=50").json()) == 15

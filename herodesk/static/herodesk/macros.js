@@ -96,6 +96,7 @@
         t.selectionStart = t.selectionEnd = start + done.text.length;
         p.hidden.value = String(done.saved_reply_id);
         p.used.hidden = false;
+        p.root.querySelector("[data-saved-reply-clear]").hidden = !done.actions.length;
         p.used.textContent = "Using “" + row.title + "”" + (done.actions.length ? ": when sent, also " + done.actions.join(", ") : "");
         p.warnings.hidden = !done.warnings.length;
         p.warnings.replaceChildren(...done.warnings.map((w) => { const d = document.createElement("div"); d.textContent = "⚠ " + w; return d; }));
@@ -114,8 +115,19 @@
     e.stopPropagation();
   }, true);
 
+  // The agent keeps the text but sends it as a plain reply: no changes applied, no use counted.
+  function forget() {
+    const p = parts();
+    if (!p) return;
+    p.hidden.value = "";
+    p.used.hidden = true;
+    p.warnings.hidden = true;
+    p.root.querySelector("[data-saved-reply-clear]").hidden = true;
+  }
+
   document.addEventListener("click", (e) => {
     if (e.target.closest("[data-saved-replies-open]")) { e.preventDefault(); open(); return; }
+    if (e.target.closest("[data-saved-reply-clear]")) { forget(); return; }
     const li = e.target.closest("[data-saved-replies-results] li[data-index]");
     if (li) insert(results[Number(li.dataset.index)]);
   });

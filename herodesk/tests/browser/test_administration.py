@@ -19,8 +19,16 @@ def test_admin_deactivates_an_agent_who_then_cannot_log_in(browser, live_server,
     expect(row).to_contain_text("Active")
     shot(page, "settings-agents")
     row.get_by_role("link", name="Manage").click()
+    asked: list[str] = []
+
+    def accept(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     page.get_by_role("button", name="Deactivate Ada").click()
     expect(page.locator(".flash.success")).to_contain_text("Ada deactivated")
+    assert asked and "cannot log in" in asked[0]
     page.get_by_role("link", name="Overview & changes").click()
     expect(page.locator("table.audit")).to_contain_text("Ada deactivated")
     shot(page, "settings-overview")
