@@ -12,8 +12,8 @@ from django.utils import timezone
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.actions import analyse_conversation, do_mark_broken_promises
-from herodesk.quality import actions
-from herodesk.quality.models import Behaviour, Review, SampleItem, Score
+from herodesk.quality import actions, stats
+from herodesk.quality.models import Behaviour, CoachingPlan, Review, SampleItem, Score
 
 VISION = (
     "Every customer leaves knowing what happens next and who is on it. When it matters most, we relieve "
@@ -94,6 +94,20 @@ def seed_quality(seed: int = 7) -> None:
             scored = score.order_by("value").first()
             if scored is not None:
                 actions.do_dispute(scored, ada, "I asked for the order number because the customer gave two.")
+    # A coaching plan for Ben, started this week, on his weakest behaviours: last week is "before".
+    ben = User.objects.get(username="ben")
+    gaps = [g.name for g in stats.skill_gaps(team).get(ben.pk, [])][:2] or ["Clear next step"]
+    plan = actions.do_create_coaching_plan(
+        team,
+        lead,
+        ben.pk,
+        gaps,
+        "Walked through three of last week's replies together. Ben will end every reply with what happens "
+        "next and when; we role-played two refund cases.",
+        today + timedelta(days=14),
+    )
+    start = timezone.make_aware(datetime.combine(actions.week_start(today), time.min))
+    CoachingPlan.objects.filter(pk=plan.pk).update(created_at=min(start, now))
     # Calibration: both reviewers score four of last week's conversations blind; the lead revealed it.
     picked = [r.conversation_id for r in reviews[:4]]
     if len(picked) >= 2:

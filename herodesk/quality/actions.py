@@ -25,6 +25,7 @@ from herodesk.quality import autoqa, queries
 from herodesk.quality.models import (
     Behaviour,
     CalibrationSession,
+    CoachingPlan,
     Dispute,
     Review,
     ReviewComment,
@@ -583,3 +584,44 @@ def do_reveal_calibration(session: CalibrationSession, lead: User) -> Calibratio
         session.revealed_at = timezone.now()
         session.save(update_fields=["revealed_at"])
     return session
+
+
+# Coaching -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_coaching_plan(
+    team: Team, lead: User, agent_id: int, goals: Sequence[str], note: str, follow_up: date | None
+) -> CoachingPlan:
+    _check_lead(lead, team)
+    errors = {}
+    agent = User.objects.filter(pk=agent_id, teams=team, is_active=True).first()
+    if agent is None:
+        errors["agent"] = "Choose an agent of this team."
+    rubric = do_ensure_rubric(team, lead)
+    known = set(rubric.behaviours.values_list("name", flat=True))
+    goals = [g for g in dict.fromkeys(goals) if g]
+    if not goals or not set(goals) <= known:
+        errors["goals"] = "Choose one or more behaviours of the current rubric."
+    if follow_up is None or follow_up <= timezone.localdate():
+        errors["follow_up"] = "Pick a follow-up date after today."
+    if errors:
+        raise ActionError("The coaching plan was not saved", errors)
+    assert agent is not None and follow_up is not None
+    plan = CoachingPlan.objects.create(
+        team=team,
+        agent=agent,
+        goals=list(goals),
+        note=note.strip()[:5000],
+        follow_up=follow_up,
+        created_by=lead,
+        created_at=timezone.now(),
+    )
+    do_notify(
+        [agent.pk],
+        Notification.Kind.REVIEW,
+        f"{lead.display_name} set up a coaching plan with you: {', '.join(goals)}",
+        url=reverse("quality:coaching_plan", args=[plan.pk]),
+        actor=lead,
+    )
+    return plan

@@ -11,10 +11,10 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from herodesk.accounts.models import Team, User
-from herodesk.conversations.models import Conversation
+from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.models import Promise
 from herodesk.quality.agreement import binary_agreement, krippendorff_alpha
-from herodesk.quality.models import Behaviour, CalibrationSession, Review, Score
+from herodesk.quality.models import Behaviour, CalibrationSession, CoachingPlan, Review, Score
 
 ADVISORY_KAPPA = 0.6  # below this (or with too few reviews), AutoQA is shown as advisory only
 MIN_PAIRS = 10
@@ -197,3 +197,115 @@ def scorecard(team: Team, agent: User | None, weeks: int = 6, today: date | None
             )
         )
     return rows[::-1]
+
+
+@dataclass
+class Gap:
+    name: str
+    agent: float
+    team: float
+    scored: int
+
+
+def _behaviour_averages(reviews) -> dict[int | None, dict[str, list[float]]]:
+    out: dict[int | None, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for review in reviews:
+        for s in review.scores.all():
+            if s.value is not None:
+                out[review.agent_id][s.behaviour.name].append(100 * s.behaviour.fraction(s.value))
+    return out
+
+
+GAP_POINTS = 10  # "below the team's level": at least this many points under the team's average
+GAP_MIN_SCORES = 3  # "consistently": on at least this many reviews
+
+
+def skill_gaps(team: Team, weeks: int = 8) -> dict[int, list[Gap]]:
+    """Per agent: behaviours where their average is well below the team's, on enough reviews."""
+    since = timezone.now() - timedelta(weeks=weeks)
+    reviews = Review.objects.filter(
+        rubric__team=team, status=Review.Status.SUBMITTED, calibration__isnull=True, submitted_at__gte=since
+    ).prefetch_related("scores__behaviour")
+    per_agent = _behaviour_averages(reviews)
+    team_values: dict[str, list[float]] = defaultdict(list)
+    for values in per_agent.values():
+        for name, found in values.items():
+            team_values[name].extend(found)
+    gaps: dict[int, list[Gap]] = {}
+    for agent_id, values in per_agent.items():
+        if agent_id is None:
+            continue
+        agent_gaps: list[Gap] = []
+        for name, scores in values.items():
+            mine, everyone = sum(scores) / len(scores), sum(team_values[name]) / len(team_values[name])
+            if len(scores) >= GAP_MIN_SCORES and mine <= everyone - GAP_POINTS:
+                agent_gaps.append(Gap(name, round(mine), round(everyone), len(scores)))
+        if agent_gaps:
+            gaps[agent_id] = sorted(agent_gaps, key=lambda g: g.agent - g.team)
+    return gaps
+
+
+# The signals flag that shows each AutoQA-judged behaviour on one reply (cached by the analysis job).
+REPLY_FLAGS = {
+    Behaviour.AutoQA.OWNERSHIP: "ownership_language",
+    Behaviour.AutoQA.NEXT_STEP: "clear_next_step",
+    Behaviour.AutoQA.TONE: "apology_or_empathy",
+}
+
+
+@dataclass
+class Progress:
+    name: str
+    before: float | None
+    after: float | None
+    reviews_before: int
+    reviews_after: int
+    autoqa_before: float | None = None
+    autoqa_after: float | None = None
+    replies_before: int = 0
+    replies_after: int = 0
+
+
+def plan_progress(plan: CoachingPlan, window: int = 28) -> list[Progress]:
+    """Each goal's average score (0–100) on reviews of the agent's conversations in the `window` days
+    before the plan and since, and for behaviours AutoQA judges, the share of all the agent's replies
+    showing it (from the cached signals), before and after."""
+    start = plan.created_at
+    reviews = Review.objects.filter(
+        agent=plan.agent,
+        rubric__team=plan.team,
+        status=Review.Status.SUBMITTED,
+        calibration__isnull=True,
+        submitted_at__gte=start - timedelta(days=window),
+    ).prefetch_related("scores__behaviour")
+    before: dict[str, list[float]] = defaultdict(list)
+    after: dict[str, list[float]] = defaultdict(list)
+    judges: dict[str, str] = {}
+    for review in reviews:
+        assert review.submitted_at is not None
+        side = after if review.submitted_at >= start else before
+        for s in review.scores.all():
+            judges[s.behaviour.name] = s.behaviour.autoqa
+            if s.value is not None:
+                side[s.behaviour.name].append(100 * s.behaviour.fraction(s.value))
+    replies = list(
+        Message.objects.filter(
+            author=plan.agent, kind=Message.Kind.REPLY, created_at__gte=start - timedelta(days=window)
+        ).values_list("created_at", "signals")
+    )
+
+    def avg(values: list[float]) -> float | None:
+        return round(sum(values) / len(values)) if values else None
+
+    out = []
+    for goal in plan.goals:
+        row = Progress(goal, avg(before[goal]), avg(after[goal]), len(before[goal]), len(after[goal]))
+        flag = REPLY_FLAGS.get(judges.get(goal, ""))  # type: ignore[call-overload]
+        if flag:
+            old = [flag in (s or {}).get("behaviours", []) for at, s in replies if at < start]
+            new = [flag in (s or {}).get("behaviours", []) for at, s in replies if at >= start]
+            row.autoqa_before = round(100 * sum(old) / len(old)) if old else None
+            row.autoqa_after = round(100 * sum(new) / len(new)) if new else None
+            row.replies_before, row.replies_after = len(old), len(new)
+        out.append(row)
+    return out

@@ -20,7 +20,15 @@ from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
 from herodesk.params import MAX_ID, query_int
 from herodesk.quality import actions, queries, stats
-from herodesk.quality.models import Behaviour, CalibrationSession, Dispute, Review, SampleItem, Score
+from herodesk.quality.models import (
+    Behaviour,
+    CalibrationSession,
+    CoachingPlan,
+    Dispute,
+    Review,
+    SampleItem,
+    Score,
+)
 from herodesk.quality.rubric import BehaviourDraft
 
 EXTRA_ROWS = 2  # empty rows on the rubric form for new behaviours
@@ -54,7 +62,13 @@ def overview(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "quality/overview.html",
-        {"teams": teams, "assignments": assignments, "mine": mine, "disputes": queries.open_disputes(user)},
+        {
+            "teams": teams,
+            "assignments": assignments,
+            "mine": mine,
+            "disputes": queries.open_disputes(user),
+            "plans": CoachingPlan.objects.filter(agent=user)[:5],
+        },
     )
 
 
@@ -427,4 +441,60 @@ def scorecards(request: AuthedRequest, team_id: int) -> HttpResponse:
             "members": members if lead else [],
             "lead": lead,
         },
+    )
+
+
+# Coaching ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def coaching(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = _lead_team(request, team_id)
+    if request.method == "POST":
+        raw = request.POST.get("follow_up", "")
+        try:
+            follow_up = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            follow_up = None
+        try:
+            plan = actions.do_create_coaching_plan(
+                team,
+                request.user,
+                query_int(request.POST, "agent") or 0,
+                request.POST.getlist("goals"),
+                request.POST.get("note", ""),
+                follow_up,
+            )
+        except ActionError as error:
+            _fail(request, error)
+            return redirect("quality:coaching", team.pk)
+        messages.success(request, "Coaching plan saved; the agent was told.")
+        return redirect("quality:coaching_plan", plan.pk)
+    members = list(User.objects.filter(teams=team, is_active=True).order_by("first_name"))
+    gaps = stats.skill_gaps(team)
+    rubric = queries.current_rubric(team)
+    return render(
+        request,
+        "quality/coaching.html",
+        {
+            "team": team,
+            "rows": [{"agent": m, "gaps": gaps.get(m.pk, [])} for m in members],
+            "behaviours": list(rubric.behaviours.values_list("name", flat=True)) if rubric else [],
+            "plans": CoachingPlan.objects.filter(team=team).select_related("agent"),
+            "agent_id": query_int(request.GET, "agent"),
+            "suggested": {g.name for g in gaps.get(query_int(request.GET, "agent") or 0, [])},
+            "tomorrow": timezone.localdate() + timedelta(days=14),
+        },
+    )
+
+
+@login_required
+def coaching_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(
+        CoachingPlan.objects.select_related("team", "agent", "created_by"), pk=min(pk, MAX_ID + 1)
+    )
+    if plan.agent_id != request.user.pk and not queries.can_lead(request.user, plan.team_id):
+        raise Http404("No such coaching plan")
+    return render(
+        request, "quality/coaching_plan.html", {"plan": plan, "progress": stats.plan_progress(plan)}
     )

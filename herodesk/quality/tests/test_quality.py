@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from herodesk.conversations import actions as conversation_actions
-from herodesk.conversations.models import Channel, Conversation, Event
+from herodesk.conversations.models import Channel, Conversation, Event, Message
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
 from herodesk.notifications.models import Notification
@@ -335,3 +335,46 @@ def test_huge_or_unknown_ids_are_404(lead, client):
     ]:
         assert client.get(url).status_code == 404, url
     assert client.post("/quality/scores/99999999999999999999/dispute/", {"reason": "x"}).status_code == 404
+
+
+def test_skill_gaps_become_a_coaching_plan_with_progress_before_and_after(
+    lead, agent, support_team, customer, client
+):
+    from herodesk.quality.models import CoachingPlan
+
+    ben = AgentFactory(username="ben", first_name="Ben", teams=[support_team])
+    for who, step in ((agent, "1"), (agent, "1"), (agent, "1"), (ben, "0"), (ben, "0"), (ben, "0")):
+        review = actions.do_start_review(talk(support_team, customer, who), lead)
+        scores = by_name(review)
+        values = {s.behaviour_id: ("1" if s.behaviour.scale == "yes_no" else "4") for s in scores.values()}
+        values[scores["Clear next step"].behaviour_id] = step
+        actions.do_score_review(review, lead, values, submit=True)
+    day_ago = timezone.now() - timedelta(days=1)
+    Review.objects.update(submitted_at=day_ago)
+    Message.objects.filter(author=ben).update(created_at=day_ago)
+    gaps = stats.skill_gaps(support_team)
+    assert [g.name for g in gaps[ben.pk]] == ["Clear next step"] and agent.pk not in gaps
+    with pytest.raises(ActionError):
+        actions.do_create_coaching_plan(support_team, lead, ben.pk, ["Not a behaviour"], "", None)
+    plan = actions.do_create_coaching_plan(
+        support_team, lead, ben.pk, ["Clear next step"], "End with the next step.",
+        timezone.localdate() + timedelta(days=14),
+    )  # fmt: skip
+    CoachingPlan.objects.filter(pk=plan.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    plan.refresh_from_db()
+    review = actions.do_start_review(
+        talk(support_team, customer, ben, reply="I will refund you. You will receive the money by Friday."),
+        lead,
+    )
+    scores = by_name(review)
+    values = {s.behaviour_id: ("1" if s.behaviour.scale == "yes_no" else "4") for s in scores.values()}
+    actions.do_score_review(review, lead, values, submit=True)
+    (progress,) = stats.plan_progress(plan)
+    assert (progress.before, progress.after) == (0, 100)
+    assert progress.replies_before == 3 and progress.replies_after == 1
+    client.force_login(lead)
+    assert client.get(reverse("quality:coaching", args=[support_team.pk])).status_code == 200
+    body = client.get(reverse("quality:coaching_plan", args=[plan.pk])).content.decode()
+    assert "Clear next step" in body
+    client.force_login(agent)
+    assert client.get(reverse("quality:coaching_plan", args=[plan.pk])).status_code == 404
