@@ -245,3 +245,21 @@ class CoachingPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Coaching plan for {self.agent_id}"
+
+
+class Kudos(models.Model):
+    """Specific positive feedback on one agent message, from a colleague or a lead."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    giver = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    agent = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["conversation"], name="kudos_conversation")]
+
+    def __str__(self) -> str:
+        return self.text[:40]

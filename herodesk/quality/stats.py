@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
@@ -14,7 +14,8 @@ from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.models import Promise
 from herodesk.quality.agreement import binary_agreement, krippendorff_alpha
-from herodesk.quality.models import Behaviour, CalibrationSession, CoachingPlan, Review, Score
+from herodesk.quality.models import Behaviour, CalibrationSession, CoachingPlan, Kudos, Review, Score
+from herodesk.signals import praise
 
 ADVISORY_KAPPA = 0.6  # below this (or with too few reviews), AutoQA is shown as advisory only
 MIN_PAIRS = 10
@@ -309,3 +310,118 @@ def plan_progress(plan: CoachingPlan, window: int = 28) -> list[Progress]:
             row.replies_before, row.replies_after = len(old), len(new)
         out.append(row)
     return out
+
+
+# Kudos, customer praise, hero stories and the smile report ----------------------------------------------
+
+PRAISE_HINTS = ("thank", "thx", "appreciat", "great", "excellent", "helpful", "well done", "kudos", "amazing",
+                "brilliant", "fantastic", "wonderful", "lifesaver", "life saver", "sorted it", "fixed it",
+                "rock", "star", "praising", "hats off", "awesome", "superb", "outstanding")  # fmt: skip
+
+
+@dataclass
+class Story:
+    kind: str  # "kudos" | "praise"
+    at: datetime
+    agent: str
+    agent_id: int | None
+    by: str
+    text: str
+    evidence: list[str]
+    conversation_id: int
+    message_id: int
+    subject: str
+
+
+def praise_found(team: Team, since: datetime, until: datetime) -> list[Story]:
+    """Customer messages in the team's conversations that praise the help, credited to the agent whose
+    reply came last before it (or the conversation's owner). Found on demand by the signals engine's praise
+    detector; a cheap word filter in SQL first."""
+    hint = Q()
+    for word in PRAISE_HINTS:
+        hint |= Q(text__icontains=word)
+    rows = list(
+        Message.objects.filter(hint, conversation__team=team, kind=Message.Kind.CUSTOMER)
+        .filter(created_at__gte=since, created_at__lt=until)
+        .select_related("customer", "conversation__owner")
+        .only(
+            "text", "created_at", "conversation_id", "customer__name", "conversation__subject",
+            "conversation__owner__first_name", "conversation__owner__last_name",
+            "conversation__owner__username",
+        )
+        .order_by("-created_at", "-id")
+    )  # fmt: skip
+    found = [(m, praise.detect(m.text)) for m in rows]
+    found = [(m, p) for m, p in found if p.present]
+    if not found:
+        return []
+    replies: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for conversation_id, author_id, at in Message.objects.filter(
+        conversation_id__in={m.conversation_id for m, _ in found},
+        kind__in=[Message.Kind.REPLY, Message.Kind.PHONE],
+        author__isnull=False,
+    ).values_list("conversation_id", "author_id", "created_at"):
+        replies[conversation_id].append((at, author_id))
+    names = {
+        u.pk: u.display_name for u in User.objects.filter(pk__in={a for r in replies.values() for _, a in r})
+    }
+    stories = []
+    for message, found_praise in found:
+        before = sorted(r for r in replies[message.conversation_id] if r[0] <= message.created_at)
+        owner = message.conversation.owner
+        agent_id = before[-1][1] if before else (owner.pk if owner else None)
+        agent = names.get(agent_id or 0) or (owner.display_name if owner else "the team")
+        customer = message.customer.name if message.customer and message.customer.name else "A customer"
+        stories.append(
+            Story("praise", message.created_at, agent, agent_id, customer, message.text,
+                  found_praise.evidence, message.conversation_id, message.pk, message.conversation.subject)
+        )  # fmt: skip
+    return stories
+
+
+def kudos_given(team: Team, since: datetime, until: datetime) -> list[Story]:
+    rows = (
+        Kudos.objects.filter(conversation__team=team, created_at__gte=since, created_at__lt=until)
+        .select_related("giver", "agent", "conversation")
+        .order_by("-created_at")
+    )
+    return [
+        Story("kudos", k.created_at, k.agent.display_name, k.agent_id,
+              k.giver.display_name if k.giver else "", k.text, [], k.conversation_id, k.message_id,
+              k.conversation.subject)
+        for k in rows
+    ]  # fmt: skip
+
+
+def hero_stories(team: Team, days: int = 30, limit: int = 60) -> list[Story]:
+    until = timezone.now()
+    since = until - timedelta(days=days)
+    stories = kudos_given(team, since, until) + praise_found(team, since, until)
+    return sorted(stories, key=lambda s: s.at, reverse=True)[:limit]
+
+
+@dataclass
+class SmileReport:
+    month: date
+    best: list[Story]
+    per_agent: list[tuple[str, int, int]]  # (agent, praise, kudos)
+    praise_count: int
+    kudos_count: int
+
+
+def smile_report(team: Team, month: date) -> SmileReport:
+    """The month's customer praise, the best first (the most specific: more praising phrases, then more
+    words), and praise and kudos per agent."""
+    start = timezone.make_aware(datetime.combine(month.replace(day=1), datetime.min.time()))
+    nxt = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = timezone.make_aware(datetime.combine(nxt, datetime.min.time()))
+    praise_stories = praise_found(team, start, end)
+    kudos = kudos_given(team, start, end)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for s in praise_stories:
+        counts[s.agent][0] += 1
+    for s in kudos:
+        counts[s.agent][1] += 1
+    best = sorted(praise_stories, key=lambda s: (len(s.evidence), len(s.text.split())), reverse=True)[:10]
+    per_agent = sorted(((a, c[0], c[1]) for a, c in counts.items()), key=lambda r: (-r[1], -r[2], r[0]))
+    return SmileReport(month.replace(day=1), best, per_agent, len(praise_stories), len(kudos))

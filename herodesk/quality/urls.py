@@ -19,4 +19,7 @@ urlpatterns = [
     path("calibration/<int:pk>/", views.calibration, name="calibration"),
     path("teams/<int:team_id>/coaching/", views.coaching, name="coaching"),
     path("coaching/<int:pk>/", views.coaching_plan, name="coaching_plan"),
+    path("messages/<int:message_id>/kudos/", views.give_kudos, name="give_kudos"),
+    path("teams/<int:team_id>/stories/", views.stories, name="stories"),
+    path("teams/<int:team_id>/smiles/", views.smiles, name="smiles"),
 ]

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.requests import AuthedRequest
+from herodesk.conversations.models import Message
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
@@ -497,4 +499,47 @@ def coaching_plan(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404("No such coaching plan")
     return render(
         request, "quality/coaching_plan.html", {"plan": plan, "progress": stats.plan_progress(plan)}
+    )
+
+
+# Kudos, hero stories and the smile report ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def give_kudos(request: AuthedRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(
+        Message.objects.only("conversation_id", "kind", "author_id"), pk=min(message_id, MAX_ID + 1)
+    )
+    conversation_for_agent(request.user, message.conversation_id)  # 404 unless the user may see it
+    try:
+        actions.do_give_kudos(request.user, message, request.POST.get("text", ""))
+    except ActionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, "Kudos sent.")
+    return redirect(reverse("conversations:detail", args=[message.conversation_id]) + f"#m{message.pk}")
+
+
+@login_required
+def stories(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = queries.team_for(request.user, team_id)
+    return render(request, "quality/stories.html", {"team": team, "stories": stats.hero_stories(team)})
+
+
+@login_required
+def smiles(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = queries.team_for(request.user, team_id)
+    raw = request.GET.get("month", "")
+    try:
+        month = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        raise Http404("The month must look like 2026-03") from None
+    report = stats.smile_report(team, month)
+    previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "quality/smiles.html",
+        {"team": team, "report": report, "previous": previous, "following": following},
     )

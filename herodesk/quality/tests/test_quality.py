@@ -378,3 +378,71 @@ def test_skill_gaps_become_a_coaching_plan_with_progress_before_and_after(
     assert "Clear next step" in body
     client.force_login(agent)
     assert client.get(reverse("quality:coaching_plan", args=[plan.pk])).status_code == 404
+
+
+def test_kudos_must_be_specific_and_reach_the_agent(lead, agent, support_team, customer, client):
+    from herodesk.quality.models import Kudos
+
+    conversation = talk(support_team, customer, agent)
+    reply = conversation.messages.get(kind="reply")
+    for generic in ("Great job!", "well done, thanks, awesome work", ""):
+        with pytest.raises(ActionError) as error:
+            actions.do_give_kudos(lead, reply, generic)
+        assert "text" in error.value.fields
+    with pytest.raises(ActionError):
+        actions.do_give_kudos(agent, reply, "I said sorry first and gave the refund date.")  # own message
+    client.force_login(lead)
+    url = reverse("quality:give_kudos", args=[reply.pk])
+    client.post(url, {"text": "Great job"})
+    assert not Kudos.objects.exists()
+    client.post(url, {"text": "You apologised before explaining and gave the refund date right away."})
+    kudos = Kudos.objects.get()
+    assert kudos.agent == agent and Notification.objects.filter(recipient=agent, kind="kudos").exists()
+    body = client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    assert "gave the refund date right away" in body
+
+
+def test_customer_praise_is_credited_and_reaches_stories_and_the_smile_report(
+    lead, agent, support_team, customer, client
+):
+    conversation = talk(support_team, customer, agent)
+    conversation_actions.do_add_customer_message(
+        conversation,
+        conversation_actions.IncomingMessage(
+            text="Thank you so much, Ada sorted it in minutes!", channel=Channel.EMAIL
+        ),
+    )
+    now = timezone.now()
+    (story,) = stats.praise_found(support_team, now - timedelta(days=1), now + timedelta(minutes=1))
+    assert story.agent_id == agent.pk and story.evidence
+    report = stats.smile_report(support_team, timezone.localdate())
+    assert report.praise_count == 1 and report.per_agent[0][:2] == ("Ada", 1)
+    client.force_login(agent)
+    assert (
+        "Ada sorted it in minutes"
+        in client.get(reverse("quality:smiles", args=[support_team.pk])).content.decode()
+    )
+    assert "Ada sorted it" in client.get(reverse("quality:stories", args=[support_team.pk])).content.decode()
+    assert (
+        "Customer praise"
+        in client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    )
+    assert client.get(reverse("quality:smiles", args=[support_team.pk]) + "?month=nope").status_code == 404
+
+
+def test_conversation_screen_queries_do_not_grow_with_messages(
+    lead, agent, support_team, customer, client, django_assert_max_num_queries
+):
+    conversation = talk(support_team, customer, agent)
+    client.force_login(lead)
+    url = reverse("conversations:detail", args=[conversation.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(5):
+        conversation_actions.do_add_reply(conversation, agent, f"Update {i}: the refund is on its way.")
+    with django_assert_max_num_queries(len(few) + 2):
+        client.get(url)
