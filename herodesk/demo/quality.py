@@ -108,6 +108,7 @@ def seed_quality(seed: int = 7) -> None:
     )
     start = timezone.make_aware(datetime.combine(actions.week_start(today), time.min))
     CoachingPlan.objects.filter(pk=plan.pk).update(created_at=min(start, now))
+    _kudos_and_praise(rng, team, lead, now)
     # Calibration: both reviewers score four of last week's conversations blind; the lead revealed it.
     picked = [r.conversation_id for r in reviews[:4]]
     if len(picked) >= 2:
@@ -118,3 +119,55 @@ def seed_quality(seed: int = 7) -> None:
             for reviewer in (lead, chen):
                 _review(rng, conversation, reviewer, 0.75, calibration=session)
         actions.do_reveal_calibration(session, lead)
+
+
+PRAISE = (
+    "Thank you so much, {agent} sorted it in minutes! Really appreciate your help.",
+    "Thanks a lot {agent}, you have been a huge help. Great service.",
+    "I just wanted to say thank you for all your help, {agent} was so patient with me.",
+    "Brilliant, it works now. Thank you for your quick reply!",
+    "Many thanks, you guys rock. Five stars from me.",
+    "Thank you very much, the refund arrived this morning.",
+)
+KUDOS = (
+    "You apologised for the double charge before explaining anything, and gave the refund date up front.",
+    "Clear next step with a time: “I will call you back by 3 pm today”. Exactly what our vision asks for.",
+    "You spotted the order number in her first message and did not ask for it again.",
+    "Plain words, short sentences, and you took it on yourself instead of sending her to the courier.",
+)
+
+
+def _kudos_and_praise(rng: random.Random, team: Team, lead: User, now: datetime) -> None:
+    """A few customers thank the agent who helped (written like customer messages, after the last reply, so
+    the smile report has something to read out) and Lena gives kudos on specific replies."""
+    replies = list(
+        Message.objects.filter(
+            conversation__team=team,
+            kind=Message.Kind.REPLY,
+            author__isnull=False,
+            created_at__gte=now - timedelta(days=20),
+        )
+        .exclude(author=lead)
+        .select_related("author", "conversation")
+        .order_by("-created_at")[:300]
+    )
+    rng.shuffle(replies)
+    seen: set[int] = set()
+    praised = 0
+    for reply in replies:
+        if reply.conversation_id in seen or praised >= len(PRAISE):
+            continue
+        seen.add(reply.conversation_id)
+        at = min(reply.created_at + timedelta(minutes=rng.randint(20, 300)), now)
+        Message.objects.create(
+            conversation=reply.conversation,
+            direction=Message.Direction.IN,
+            kind=Message.Kind.CUSTOMER,
+            channel=reply.conversation.channel,
+            customer_id=reply.conversation.customer_id,
+            text=PRAISE[praised].format(agent=reply.author.first_name if reply.author else "you"),
+            created_at=at,
+        )
+        praised += 1
+    for reply, text in zip(replies[-len(KUDOS) :], KUDOS, strict=False):
+        actions.do_give_kudos(lead, reply, text)

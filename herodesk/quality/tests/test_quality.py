@@ -446,3 +446,19 @@ def test_conversation_screen_queries_do_not_grow_with_messages(
         conversation_actions.do_add_reply(conversation, agent, f"Update {i}: the refund is on its way.")
     with django_assert_max_num_queries(len(few) + 2):
         client.get(url)
+
+
+def test_demo_has_kudos_praise_and_a_coaching_plan(db):
+    from herodesk.demo import seed_demo
+    from herodesk.quality.models import CoachingPlan, Kudos
+
+    seed_demo(conversations=300, customers=100, seed=7)
+    from herodesk.accounts.models import Team
+
+    team = Team.objects.get(name="Support")
+    assert Kudos.objects.count() >= 3 and CoachingPlan.objects.exists()
+    assert (
+        stats.smile_report(team, timezone.localdate()).praise_count
+        + stats.smile_report(team, timezone.localdate().replace(day=1) - timedelta(days=1)).praise_count
+        >= 3
+    )
