@@ -130,10 +130,16 @@ PRAISE = (
     "Thank you very much, the refund arrived this morning.",
 )
 KUDOS = (
-    "You apologised for the double charge before explaining anything, and gave the refund date up front.",
-    "Clear next step with a time: “I will call you back by 3 pm today”. Exactly what our vision asks for.",
-    "You spotted the order number in her first message and did not ask for it again.",
-    "Plain words, short sentences, and you took it on yourself instead of sending her to the courier.",
+    "You said sorry and showed you understood how frustrating it was before explaining anything.",
+    "A clear next step with a time, so the customer knew exactly when to expect us. Our vision in one line.",
+    "You took it on yourself (“I have opened an investigation”) instead of sending her to the courier.",
+    "You fixed the root cause and sent a new link in the same reply: no back and forth needed.",
+)
+KUDOS_WORDS = (
+    ("sorry", "frustrating"),
+    ("by ", "within", "tomorrow"),
+    ("i have opened", "i have", "i've"),
+    ("fixed",),
 )
 
 
@@ -169,5 +175,9 @@ def _kudos_and_praise(rng: random.Random, team: Team, lead: User, now: datetime)
             created_at=at,
         )
         praised += 1
-    for reply, text in zip(replies[-len(KUDOS) :], KUDOS, strict=False):
-        actions.do_give_kudos(lead, reply, text)
+    # Each kudos goes on a reply that shows what it praises.
+    for words, text in zip(KUDOS_WORDS, KUDOS, strict=True):
+        match = next((r for r in replies if any(w in r.text.lower() for w in words)), None)
+        if match is not None:
+            actions.do_give_kudos(lead, match, text)
+            replies.remove(match)
