@@ -12,8 +12,8 @@ from django.utils import timezone
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.actions import analyse_conversation, do_mark_broken_promises
-from herodesk.quality import actions
-from herodesk.quality.models import Behaviour, Review, SampleItem, Score
+from herodesk.quality import actions, stats
+from herodesk.quality.models import Behaviour, CoachingPlan, Review, SampleItem, Score
 
 VISION = (
     "Every customer leaves knowing what happens next and who is on it. When it matters most, we relieve "
@@ -94,6 +94,21 @@ def seed_quality(seed: int = 7) -> None:
             scored = score.order_by("value").first()
             if scored is not None:
                 actions.do_dispute(scored, ada, "I asked for the order number because the customer gave two.")
+    # A coaching plan for Ben, started this week, on his weakest behaviours: last week is "before".
+    ben = User.objects.get(username="ben")
+    gaps = [g.name for g in stats.skill_gaps(team).get(ben.pk, [])][:2] or ["Clear next step"]
+    plan = actions.do_create_coaching_plan(
+        team,
+        lead,
+        ben.pk,
+        gaps,
+        "Walked through three of last week's replies together. Ben will end every reply with what happens "
+        "next and when; we role-played two refund cases.",
+        today + timedelta(days=14),
+    )
+    start = timezone.make_aware(datetime.combine(actions.week_start(today), time.min))
+    CoachingPlan.objects.filter(pk=plan.pk).update(created_at=min(start, now))
+    _kudos_and_praise(rng, team, lead, now)
     # Calibration: both reviewers score four of last week's conversations blind; the lead revealed it.
     picked = [r.conversation_id for r in reviews[:4]]
     if len(picked) >= 2:
@@ -104,3 +119,65 @@ def seed_quality(seed: int = 7) -> None:
             for reviewer in (lead, chen):
                 _review(rng, conversation, reviewer, 0.75, calibration=session)
         actions.do_reveal_calibration(session, lead)
+
+
+PRAISE = (
+    "Thank you so much, {agent} sorted it in minutes! Really appreciate your help.",
+    "Thanks a lot {agent}, you have been a huge help. Great service.",
+    "I just wanted to say thank you for all your help, {agent} was so patient with me.",
+    "Brilliant, it works now. Thank you for your quick reply!",
+    "Many thanks, you guys rock. Five stars from me.",
+    "Thank you very much, the refund arrived this morning.",
+)
+KUDOS = (
+    "You said sorry and showed you understood how frustrating it was before explaining anything.",
+    "A clear next step with a time, so the customer knew exactly when to expect us. Our vision in one line.",
+    "You took it on yourself (“I have opened an investigation”) instead of sending her to the courier.",
+    "You fixed the root cause and sent a new link in the same reply: no back and forth needed.",
+)
+KUDOS_WORDS = (
+    ("sorry", "frustrating"),
+    ("by ", "within", "tomorrow"),
+    ("i have opened", "i have", "i've"),
+    ("fixed",),
+)
+
+
+def _kudos_and_praise(rng: random.Random, team: Team, lead: User, now: datetime) -> None:
+    """A few customers thank the agent who helped (written like customer messages, after the last reply, so
+    the smile report has something to read out) and Lena gives kudos on specific replies."""
+    replies = list(
+        Message.objects.filter(
+            conversation__team=team,
+            kind=Message.Kind.REPLY,
+            author__isnull=False,
+            created_at__gte=now - timedelta(days=20),
+        )
+        .exclude(author=lead)
+        .select_related("author", "conversation")
+        .order_by("-created_at")[:300]
+    )
+    rng.shuffle(replies)
+    seen: set[int] = set()
+    praised = 0
+    for reply in replies:
+        if reply.conversation_id in seen or praised >= len(PRAISE):
+            continue
+        seen.add(reply.conversation_id)
+        at = min(reply.created_at + timedelta(minutes=rng.randint(20, 300)), now)
+        Message.objects.create(
+            conversation=reply.conversation,
+            direction=Message.Direction.IN,
+            kind=Message.Kind.CUSTOMER,
+            channel=reply.conversation.channel,
+            customer_id=reply.conversation.customer_id,
+            text=PRAISE[praised].format(agent=reply.author.first_name if reply.author else "you"),
+            created_at=at,
+        )
+        praised += 1
+    # Each kudos goes on a reply that shows what it praises.
+    for words, text in zip(KUDOS_WORDS, KUDOS, strict=True):
+        match = next((r for r in replies if any(w in r.text.lower() for w in words)), None)
+        if match is not None:
+            actions.do_give_kudos(lead, match, text)
+            replies.remove(match)

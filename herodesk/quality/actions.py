@@ -5,6 +5,7 @@ on the conversation and, where someone must act, a notification."""
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -25,7 +26,9 @@ from herodesk.quality import autoqa, queries
 from herodesk.quality.models import (
     Behaviour,
     CalibrationSession,
+    CoachingPlan,
     Dispute,
+    Kudos,
     Review,
     ReviewComment,
     Rubric,
@@ -583,3 +586,99 @@ def do_reveal_calibration(session: CalibrationSession, lead: User) -> Calibratio
         session.revealed_at = timezone.now()
         session.save(update_fields=["revealed_at"])
     return session
+
+
+# Coaching -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_coaching_plan(
+    team: Team, lead: User, agent_id: int, goals: Sequence[str], note: str, follow_up: date | None
+) -> CoachingPlan:
+    _check_lead(lead, team)
+    errors = {}
+    agent = User.objects.filter(pk=agent_id, teams=team, is_active=True).first()
+    if agent is None:
+        errors["agent"] = "Choose an agent of this team."
+    rubric = do_ensure_rubric(team, lead)
+    known = set(rubric.behaviours.values_list("name", flat=True))
+    goals = [g for g in dict.fromkeys(goals) if g]
+    if not goals or not set(goals) <= known:
+        errors["goals"] = "Choose one or more behaviours of the current rubric."
+    if follow_up is None or follow_up <= timezone.localdate():
+        errors["follow_up"] = "Pick a follow-up date after today."
+    if errors:
+        raise ActionError("The coaching plan was not saved", errors)
+    assert agent is not None and follow_up is not None
+    plan = CoachingPlan.objects.create(
+        team=team,
+        agent=agent,
+        goals=list(goals),
+        note=note.strip()[:5000],
+        follow_up=follow_up,
+        created_by=lead,
+        created_at=timezone.now(),
+    )
+    do_notify(
+        [agent.pk],
+        Notification.Kind.REVIEW,
+        f"{lead.display_name} set up a coaching plan with you: {', '.join(goals)}",
+        url=reverse("quality:coaching_plan", args=[plan.pk]),
+        actor=lead,
+    )
+    return plan
+
+
+# Kudos --------------------------------------------------------------------------------------------------
+
+GENERIC_WORDS = {
+    "great", "good", "nice", "awesome", "amazing", "excellent", "super", "brilliant", "fantastic", "perfect",
+    "job", "work", "well", "done", "thanks", "thank", "you", "keep", "it", "up", "the", "a", "so", "very",
+    "really", "as", "always", "again", "stuff", "one", "wow", "cool", "yay", "top", "lovely", "this", "that",
+    "was", "is", "and", "kudos", "hero", "star", "legend", "team", "for", "on", "of", "to", "your", "my",
+}  # fmt: skip
+
+
+def kudos_problem(text: str) -> str | None:
+    """Why a kudos text would not help anyone repeat what was good, or None when it is specific."""
+    words = re.findall(r"[a-zA-Z']+", text.lower())
+    specific = [w for w in words if w not in GENERIC_WORDS and len(w) > 2]
+    if not text.strip():
+        return "Say what was good in this message."
+    if len(specific) < 3:
+        return (
+            "Say what exactly was good, e.g. “you gave the refund date before she asked”: "
+            "a bare “great job” does not help anyone repeat it."
+        )
+    return None
+
+
+@transaction.atomic
+def do_give_kudos(giver: User, message: Message, text: str) -> Kudos:
+    if message.kind not in autoqa.AGENT_KINDS or message.author_id is None:
+        raise ActionError("Kudos go on an agent's reply or call note.")
+    if message.author_id == giver.pk:
+        raise ActionError("Kudos are for a colleague's message, not your own.")
+    text = " ".join(text.split())
+    problem = kudos_problem(text)
+    if problem:
+        raise ActionError("Make the kudos specific", {"text": problem})
+    if len(text) > 1000:
+        raise ActionError("The kudos are too long", {"text": "At most 1,000 characters."})
+    kudos = Kudos.objects.create(
+        message=message,
+        conversation_id=message.conversation_id,
+        giver=giver,
+        agent_id=message.author_id,
+        text=text,
+        created_at=timezone.now(),
+    )
+    do_notify(
+        [message.author_id],
+        Notification.Kind.KUDOS,
+        f"{giver.display_name} gave you kudos: “{text[:200]}”",
+        conversation=message.conversation_id,
+        url=reverse("conversations:detail", args=[message.conversation_id]) + f"#m{message.pk}",
+        actor=giver,
+    )
+    return kudos

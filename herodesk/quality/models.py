@@ -226,3 +226,40 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.conversation_id} for {self.agent_id}"
+
+
+class CoachingPlan(models.Model):
+    """Goals for one agent (rubric behaviours they are below the team on), a session note, a follow-up date.
+    Progress is judged by the same behaviours on the agent's conversations before and after it started."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    goals = models.JSONField(default=list, help_text="Names of the rubric behaviours to work on.")
+    note = models.TextField(blank=True, help_text="What was said in the coaching session.")
+    follow_up = models.DateField()
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Coaching plan for {self.agent_id}"
+
+
+class Kudos(models.Model):
+    """Specific positive feedback on one agent message, from a colleague or a lead."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    giver = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    agent = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["conversation"], name="kudos_conversation")]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -17,4 +17,9 @@ urlpatterns = [
     path("scores/<int:pk>/dispute/", views.dispute, name="dispute"),
     path("disputes/<int:pk>/resolve/", views.resolve_dispute, name="resolve_dispute"),
     path("calibration/<int:pk>/", views.calibration, name="calibration"),
+    path("teams/<int:team_id>/coaching/", views.coaching, name="coaching"),
+    path("coaching/<int:pk>/", views.coaching_plan, name="coaching_plan"),
+    path("messages/<int:message_id>/kudos/", views.give_kudos, name="give_kudos"),
+    path("teams/<int:team_id>/stories/", views.stories, name="stories"),
+    path("teams/<int:team_id>/smiles/", views.smiles, name="smiles"),
 ]

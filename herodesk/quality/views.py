@@ -10,17 +10,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.requests import AuthedRequest
+from herodesk.conversations.models import Message
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
 from herodesk.params import MAX_ID, query_int
 from herodesk.quality import actions, queries, stats
-from herodesk.quality.models import Behaviour, CalibrationSession, Dispute, Review, SampleItem, Score
+from herodesk.quality.models import (
+    Behaviour,
+    CalibrationSession,
+    CoachingPlan,
+    Dispute,
+    Review,
+    SampleItem,
+    Score,
+)
 from herodesk.quality.rubric import BehaviourDraft
 
 EXTRA_ROWS = 2  # empty rows on the rubric form for new behaviours
@@ -54,7 +64,13 @@ def overview(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "quality/overview.html",
-        {"teams": teams, "assignments": assignments, "mine": mine, "disputes": queries.open_disputes(user)},
+        {
+            "teams": teams,
+            "assignments": assignments,
+            "mine": mine,
+            "disputes": queries.open_disputes(user),
+            "plans": CoachingPlan.objects.filter(agent=user)[:5],
+        },
     )
 
 
@@ -427,4 +443,103 @@ def scorecards(request: AuthedRequest, team_id: int) -> HttpResponse:
             "members": members if lead else [],
             "lead": lead,
         },
+    )
+
+
+# Coaching ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def coaching(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = _lead_team(request, team_id)
+    if request.method == "POST":
+        raw = request.POST.get("follow_up", "")
+        try:
+            follow_up = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            follow_up = None
+        try:
+            plan = actions.do_create_coaching_plan(
+                team,
+                request.user,
+                query_int(request.POST, "agent") or 0,
+                request.POST.getlist("goals"),
+                request.POST.get("note", ""),
+                follow_up,
+            )
+        except ActionError as error:
+            _fail(request, error)
+            return redirect("quality:coaching", team.pk)
+        messages.success(request, "Coaching plan saved; the agent was told.")
+        return redirect("quality:coaching_plan", plan.pk)
+    members = list(User.objects.filter(teams=team, is_active=True).order_by("first_name"))
+    gaps = stats.skill_gaps(team)
+    rubric = queries.current_rubric(team)
+    return render(
+        request,
+        "quality/coaching.html",
+        {
+            "team": team,
+            "rows": [{"agent": m, "gaps": gaps.get(m.pk, [])} for m in members],
+            "behaviours": list(rubric.behaviours.values_list("name", flat=True)) if rubric else [],
+            "plans": CoachingPlan.objects.filter(team=team).select_related("agent"),
+            "agent_id": query_int(request.GET, "agent"),
+            "suggested": {g.name for g in gaps.get(query_int(request.GET, "agent") or 0, [])},
+            "tomorrow": timezone.localdate() + timedelta(days=14),
+        },
+    )
+
+
+@login_required
+def coaching_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(
+        CoachingPlan.objects.select_related("team", "agent", "created_by"), pk=min(pk, MAX_ID + 1)
+    )
+    if plan.agent_id != request.user.pk and not queries.can_lead(request.user, plan.team_id):
+        raise Http404("No such coaching plan")
+    return render(
+        request, "quality/coaching_plan.html", {"plan": plan, "progress": stats.plan_progress(plan)}
+    )
+
+
+# Kudos, hero stories and the smile report ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def give_kudos(request: AuthedRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(
+        Message.objects.only("conversation_id", "kind", "author_id"), pk=min(message_id, MAX_ID + 1)
+    )
+    conversation_for_agent(request.user, message.conversation_id)  # 404 unless the user may see it
+    try:
+        actions.do_give_kudos(request.user, message, request.POST.get("text", ""))
+    except ActionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, "Kudos sent.")
+    return redirect(reverse("conversations:detail", args=[message.conversation_id]) + f"#m{message.pk}")
+
+
+@login_required
+def stories(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = queries.team_for(request.user, team_id)
+    return render(request, "quality/stories.html", {"team": team, "stories": stats.hero_stories(team)})
+
+
+@login_required
+def smiles(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = queries.team_for(request.user, team_id)
+    raw = request.GET.get("month", "")
+    try:
+        month = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        raise Http404("The month must look like 2026-03") from None
+    report = stats.smile_report(team, month)
+    previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "quality/smiles.html",
+        {"team": team, "report": report, "previous": previous, "following": following},
     )

@@ -154,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("kind", choices=sorted(SCORERS))
     evaluate = commands.add_parser("eval", help="evaluate every signal beside live baselines")
     evaluate.add_argument("--data", help="shared data dir (default: $HERODESK_SHARED_DATA or ../shared/data)")
-    evaluate.add_argument("--only", nargs="*", help="sections: intensity effort promises behaviours reasons")
+    evaluate.add_argument(
+        "--only", nargs="*", help="sections: intensity effort promises behaviours praise reasons"
+    )
     trainer = commands.add_parser("train", help="rebuild the shipped model artifacts reproducibly")
     trainer.add_argument("--data", help="shared data dir")
     bench = commands.add_parser("bench", help="throughput of the hot path on real texts")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from herodesk.quality import actions, queries
-from herodesk.quality.models import Behaviour, SampleItem, Score, TeamQuality
+from herodesk.conversations.models import Message
+from herodesk.quality import actions, autoqa, queries
+from herodesk.quality.models import Behaviour, Kudos, SampleItem, Score, TeamQuality
+from herodesk.signals import praise
 
 register = template.Library()
 
@@ -70,3 +72,26 @@ def autoqa_label(score: Score) -> str:
 @register.filter
 def why_label(why: str) -> str:
     return actions.RISKS.get(why, "Random pick")
+
+
+@register.simple_tag(takes_context=True)
+def message_quality(context, message) -> dict[str, object]:
+    """Kudos on this message, customer praise found in it, and whether the user may give kudos. The
+    conversation's kudos are read once per page, not once per message."""
+    request = context["request"]
+    cache = getattr(request, "_quality_kudos", None)
+    if cache is None:  # once per request: each include has its own render context
+        cache = request._quality_kudos = {}
+    if message.conversation_id not in cache:
+        by_message: dict[int, list[Kudos]] = {}
+        for kudos in Kudos.objects.filter(conversation_id=message.conversation_id).select_related("giver"):
+            by_message.setdefault(kudos.message_id, []).append(kudos)
+        cache[message.conversation_id] = by_message
+    user = request.user
+    out: dict[str, object] = {"kudos": cache[message.conversation_id].get(message.pk, [])}
+    if message.kind in autoqa.AGENT_KINDS:
+        out["can_give"] = message.author_id is not None and message.author_id != user.pk
+    elif message.kind == Message.Kind.CUSTOMER:
+        found = praise.detect(message.text)
+        out["praise"] = found.evidence if found.present else []
+    return out

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from herodesk.conversations import actions as conversation_actions
-from herodesk.conversations.models import Channel, Conversation, Event
+from herodesk.conversations.models import Channel, Conversation, Event, Message
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
 from herodesk.notifications.models import Notification
@@ -335,3 +335,130 @@ def test_huge_or_unknown_ids_are_404(lead, client):
     ]:
         assert client.get(url).status_code == 404, url
     assert client.post("/quality/scores/99999999999999999999/dispute/", {"reason": "x"}).status_code == 404
+
+
+def test_skill_gaps_become_a_coaching_plan_with_progress_before_and_after(
+    lead, agent, support_team, customer, client
+):
+    from herodesk.quality.models import CoachingPlan
+
+    ben = AgentFactory(username="ben", first_name="Ben", teams=[support_team])
+    for who, step in ((agent, "1"), (agent, "1"), (agent, "1"), (ben, "0"), (ben, "0"), (ben, "0")):
+        review = actions.do_start_review(talk(support_team, customer, who), lead)
+        scores = by_name(review)
+        values = {s.behaviour_id: ("1" if s.behaviour.scale == "yes_no" else "4") for s in scores.values()}
+        values[scores["Clear next step"].behaviour_id] = step
+        actions.do_score_review(review, lead, values, submit=True)
+    day_ago = timezone.now() - timedelta(days=1)
+    Review.objects.update(submitted_at=day_ago)
+    Message.objects.filter(author=ben).update(created_at=day_ago)
+    gaps = stats.skill_gaps(support_team)
+    assert [g.name for g in gaps[ben.pk]] == ["Clear next step"] and agent.pk not in gaps
+    with pytest.raises(ActionError):
+        actions.do_create_coaching_plan(support_team, lead, ben.pk, ["Not a behaviour"], "", None)
+    plan = actions.do_create_coaching_plan(
+        support_team, lead, ben.pk, ["Clear next step"], "End with the next step.",
+        timezone.localdate() + timedelta(days=14),
+    )  # fmt: skip
+    CoachingPlan.objects.filter(pk=plan.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    plan.refresh_from_db()
+    review = actions.do_start_review(
+        talk(support_team, customer, ben, reply="I will refund you. You will receive the money by Friday."),
+        lead,
+    )
+    scores = by_name(review)
+    values = {s.behaviour_id: ("1" if s.behaviour.scale == "yes_no" else "4") for s in scores.values()}
+    actions.do_score_review(review, lead, values, submit=True)
+    (progress,) = stats.plan_progress(plan)
+    assert (progress.before, progress.after) == (0, 100)
+    assert progress.replies_before == 3 and progress.replies_after == 1
+    client.force_login(lead)
+    assert client.get(reverse("quality:coaching", args=[support_team.pk])).status_code == 200
+    body = client.get(reverse("quality:coaching_plan", args=[plan.pk])).content.decode()
+    assert "Clear next step" in body
+    client.force_login(agent)
+    assert client.get(reverse("quality:coaching_plan", args=[plan.pk])).status_code == 404
+
+
+def test_kudos_must_be_specific_and_reach_the_agent(lead, agent, support_team, customer, client):
+    from herodesk.quality.models import Kudos
+
+    conversation = talk(support_team, customer, agent)
+    reply = conversation.messages.get(kind="reply")
+    for generic in ("Great job!", "well done, thanks, awesome work", ""):
+        with pytest.raises(ActionError) as error:
+            actions.do_give_kudos(lead, reply, generic)
+        assert "text" in error.value.fields
+    with pytest.raises(ActionError):
+        actions.do_give_kudos(agent, reply, "I said sorry first and gave the refund date.")  # own message
+    client.force_login(lead)
+    url = reverse("quality:give_kudos", args=[reply.pk])
+    client.post(url, {"text": "Great job"})
+    assert not Kudos.objects.exists()
+    client.post(url, {"text": "You apologised before explaining and gave the refund date right away."})
+    kudos = Kudos.objects.get()
+    assert kudos.agent == agent and Notification.objects.filter(recipient=agent, kind="kudos").exists()
+    body = client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    assert "gave the refund date right away" in body
+
+
+def test_customer_praise_is_credited_and_reaches_stories_and_the_smile_report(
+    lead, agent, support_team, customer, client
+):
+    conversation = talk(support_team, customer, agent)
+    conversation_actions.do_add_customer_message(
+        conversation,
+        conversation_actions.IncomingMessage(
+            text="Thank you so much, Ada sorted it in minutes!", channel=Channel.EMAIL
+        ),
+    )
+    now = timezone.now()
+    (story,) = stats.praise_found(support_team, now - timedelta(days=1), now + timedelta(minutes=1))
+    assert story.agent_id == agent.pk and story.evidence
+    report = stats.smile_report(support_team, timezone.localdate())
+    assert report.praise_count == 1 and report.per_agent[0][:2] == ("Ada", 1)
+    client.force_login(agent)
+    assert (
+        "Ada sorted it in minutes"
+        in client.get(reverse("quality:smiles", args=[support_team.pk])).content.decode()
+    )
+    assert "Ada sorted it" in client.get(reverse("quality:stories", args=[support_team.pk])).content.decode()
+    assert (
+        "Customer praise"
+        in client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    )
+    assert client.get(reverse("quality:smiles", args=[support_team.pk]) + "?month=nope").status_code == 404
+
+
+def test_conversation_screen_queries_do_not_grow_with_messages(
+    lead, agent, support_team, customer, client, django_assert_max_num_queries
+):
+    conversation = talk(support_team, customer, agent)
+    client.force_login(lead)
+    url = reverse("conversations:detail", args=[conversation.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(5):
+        conversation_actions.do_add_reply(conversation, agent, f"Update {i}: the refund is on its way.")
+    with django_assert_max_num_queries(len(few) + 2):
+        client.get(url)
+
+
+def test_demo_has_kudos_praise_and_a_coaching_plan(db):
+    from herodesk.demo import seed_demo
+    from herodesk.quality.models import CoachingPlan, Kudos
+
+    seed_demo(conversations=300, customers=100, seed=7)
+    from herodesk.accounts.models import Team
+
+    team = Team.objects.get(name="Support")
+    assert Kudos.objects.count() >= 3 and CoachingPlan.objects.exists()
+    assert (
+        stats.smile_report(team, timezone.localdate()).praise_count
+        + stats.smile_report(team, timezone.localdate().replace(day=1) - timedelta(days=1)).praise_count
+        >= 3
+    )

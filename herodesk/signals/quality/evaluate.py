@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from herodesk.signals import behaviours, effort, embeddings, intensity, promises, reasons
+from herodesk.signals import behaviours, effort, embeddings, intensity, praise, promises, reasons
 from herodesk.signals.quality import train
 from herodesk.signals.quality.data import (
     StcDialogue,
@@ -564,6 +564,50 @@ def _real_behaviours(root: Path) -> list[Row]:
     return [head, test_row, *rows]
 
 
+# ---------------------------------------------------------------- praise
+
+# What a plain "smile box" keyword filter would catch: any thanks or a few kind words.
+BASELINE_PRAISE_RE = re.compile(
+    r"\b(?:thanks?|thank you|appreciate|great|helpful|excellent)\b", re.IGNORECASE
+)
+
+
+def eval_praise(root: Path) -> list[Row]:
+    """Praise in real customer turns (STC-3 customer, USS user), labelled blind; dev and test halves by
+    dialogue (rules were tuned on the development half only)."""
+    lines = (LABELS_DIR / "praise.jsonl").read_text().splitlines()[1:]
+    turn_text = _turn_text_reader(root)
+    items = [json.loads(line) for line in lines]
+    texts = [turn_text(i["source"], i["dialogue"], i["turn"]) for i in items]
+    for item, text in zip(items, texts, strict=True):
+        _check_sha1(text, item)
+    gold = [bool(i["label"]) for i in items]
+    pred = [praise.detect(t).present for t in texts]
+    base = [bool(BASELINE_PRAISE_RE.search(t)) for t in texts]
+    test = [in_test_half(i["source"], i["dialogue"]) for i in items]
+    rows = []
+    for label, keep in (("dev half (tuned on)", [not t for t in test]), ("TEST half, never looked at", test)):
+        g = [x for x, k in zip(gold, keep, strict=True) if k]
+        p = [x for x, k in zip(pred, keep, strict=True) if k]
+        b = [x for x, k in zip(base, keep, strict=True) if k]
+        rows.append(
+            Row(
+                "praise",
+                f"{label} (n={len(g)}, praise {sum(g)}) P / R",
+                _precision(g, p),
+                f"R {_recall(g, p):.3f}; keyword baseline P {_precision(g, b):.3f} R {_recall(g, b):.3f}",
+            )
+        )
+    head = Row(
+        "praise",
+        f"REAL customer turns, labelled blind (n={len(items)}, praise {sum(gold)}) P / R",
+        _precision(gold, pred),
+        f"R {_recall(gold, pred):.3f}; keyword baseline P {_precision(gold, base):.3f} "
+        f"R {_recall(gold, base):.3f}",
+    )
+    return [head, *rows]
+
+
 # ---------------------------------------------------------------- reasons
 
 
@@ -638,6 +682,7 @@ SECTIONS: dict[str, Callable[[Path], list[Row]]] = {
     "effort": eval_effort,
     "promises": eval_promises,
     "behaviours": eval_behaviours,
+    "praise": eval_praise,
     "reasons": eval_reasons,
 }
 
