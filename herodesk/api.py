@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from herodesk.accounts.queries import user_for_token
@@ -37,6 +38,18 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+class ObjectParser(Parser):
+    """Every request body of this API is a JSON object. Anything else (``[null, null]``, a bare number) is a
+    400; ninja would otherwise read it as an object with every field left out, and a PATCH or "mark all
+    read" would accept it."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
+
 api = NinjaAPI(
     title="herodesk API",
     version="1",
@@ -44,6 +57,7 @@ api = NinjaAPI(
     "Bearer <token>` (create tokens under Account → API tokens).",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
+    parser=ObjectParser(),
 )
 
 

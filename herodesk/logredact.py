@@ -11,7 +11,7 @@ import re
 
 from gunicorn.glogging import Logger
 
-SECRET_IN_PATH = re.compile(r"(/status/)[^/?#\s\"']+")
+SECRET_IN_PATH = re.compile(r"(/status/|/contact/confirm/)[^/?#\s\"']+")
 REDACTED = r"\1[redacted]"
 
 

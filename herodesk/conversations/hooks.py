@@ -25,7 +25,6 @@ ChangeListener = Callable[[int, "int | None"], None]
 AfterChange = Callable[[list[tuple[int, "int | None"]]], None]
 
 
-
 @dataclass(frozen=True)
 class ErasedCustomer:
     """Who is being erased: the customer (and the records merged into them), as apps find them."""
@@ -44,6 +43,10 @@ _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
 _customer_erasers: list[CustomerEraser] = []
 _after_changes: list[AfterChange] = []
+# Sends a short notice to an address (to, subject, text), e.g. "confirm your address"; queued, not sent
+# inside the caller's transaction. The email channel registers one.
+NoticeSender = Callable[[str, str, str], None]
+_notice_senders: list[NoticeSender] = []
 
 
 def register_reply_delivery(deliver: ReplyDelivery) -> None:
@@ -62,6 +65,19 @@ def register_after_change(work: AfterChange) -> None:
     after the commit, or from the sweep when a crash came between the commit and the call."""
     if work not in _after_changes:
         _after_changes.append(work)
+
+
+def register_notice_sender(sender: NoticeSender) -> None:
+    if sender not in _notice_senders:
+        _notice_senders.append(sender)
+
+
+def send_notice(to: str, subject: str, text: str) -> bool:
+    """Queue a notice through the first registered sender; False when no channel can send it."""
+    for sender in _notice_senders:
+        sender(to, subject, text)
+        return True
+    return False
 
 
 def register_customer_eraser(eraser: CustomerEraser) -> None:

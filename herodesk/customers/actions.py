@@ -64,6 +64,12 @@ def do_find_or_create_customer(details: CustomerDetails) -> Customer:
     return customer
 
 
+@transaction.atomic
+def do_create_customer_without_identity(name: str, notes: str) -> Customer:
+    """A customer no address leads to yet (someone who wrote from an address not confirmed as theirs)."""
+    return Customer.objects.create(name=name.strip()[:200], notes=notes)
+
+
 def _add_identity(customer: Customer, kind: str, value: str) -> None:
     if value:
         Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})

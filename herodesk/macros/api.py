@@ -84,7 +84,7 @@ def list_saved_replies(request: AuthedRequest, filters: Query[SearchFilters]):
 
 
 @router.post(
-    "/{int:reply_id}/render",
+    "/{reply_id}/render",
     response={200: RenderedOut, **WRITE_ERRORS},
     summary="A saved reply with its variables filled for one conversation",
 )

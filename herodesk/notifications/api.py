@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 
@@ -36,7 +37,10 @@ class ListFilters(Schema):
 
 
 class MarkRead(Schema):
-    ids: list[int] | None = Field(None, max_length=500, description="Leave out to mark all read.")
+    # Strict: JSON false or "7" is not an id (lax parsing read false as 0).
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=500, description="Leave out to mark all read."
+    )
 
 
 class Marked(Schema):

@@ -27,12 +27,14 @@ from herodesk.accounts.models import ApiToken
 from herodesk.api import api
 from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.webform.actions import do_issue_link
+from herodesk.channels.webform.models import AddressClaim, hash_link_token
 from herodesk.conversations import actions as conversation_actions
 from herodesk.notifications.actions import do_notify
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
+CLAIM_TOKEN = "claim-token-for-the-matrix"
 ROLES = ("anonymous", "agent", "other_team", "lead", "admin")
 ALLOWED, LOGIN, HIDDEN, FORBIDDEN, REFUSED = "allowed", "login", "404", "403", "refused"
 
@@ -140,6 +142,7 @@ PAGES: dict[str, Case] = {
     "email_channel:inbound": Case("token", ("post",), args=mailbox),
     "webform:contact": Case("public", ("get", "post")),
     "webform:status": Case("public", ("get", "post"), args=lambda w: {"token": w.status_token}),
+    "webform:confirm": Case("public", ("get", "post"), args=lambda w: {"token": CLAIM_TOKEN}),
     "phone:new_call": Case("desk", ("get", "post")),
     "conversations:home": Case("desk"),
     "conversations:inbox": Case("desk", args=lambda w: {"view": "mine"}),
@@ -256,6 +259,13 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
     )
     (notification,) = do_notify([agent], "mention", "Look at this", conversation=thread)
     token, _ = do_create_token(agent, "matrix")
+    AddressClaim.objects.create(
+        customer=duplicate,
+        conversation=thread,
+        email="carla@example.com",
+        token_hash=hash_link_token(CLAIM_TOKEN),
+        created_at=thread.created_at,
+    )
     return World(
         conversation_id=thread.pk,
         attachment_id=message.attachments.get().pk,

@@ -15,3 +15,5 @@ class EmailChannelConfig(AppConfig):
         hooks.register_reply_delivery(send.accept_reply)
         # An erased customer's raw mails go with them.
         hooks.register_customer_eraser(actions.do_erase_customer_mail)
+        # Notices to an address (the web form's address confirmation) go out through the same SMTP.
+        hooks.register_notice_sender(send.queue_notice)

@@ -54,6 +54,19 @@ def send_auto_ack(inbound_id: int) -> None:
         raise SendFailed(f"acknowledgement of inbound mail {inbound_id} will be retried")
 
 
+@db_task(retries=SEND_ATTEMPTS - 1, retry_delay=RETRY_DELAY_SECONDS)
+def send_notice(to: str, subject: str, text: str) -> None:
+    """A short notice to an address (e.g. the web form's "confirm your address"), from the desk's address."""
+    email = EmailMultiAlternatives(subject=subject, body=text, from_email=from_address(None), to=[to])
+    with smtp_connection(None) as connection:
+        connection.send_messages([email])
+
+
+def queue_notice(to: str, subject: str, text: str) -> None:
+    """Registered with ``conversations.hooks``: the notice is sent by the worker after the commit."""
+    transaction.on_commit(lambda: send_notice(to, subject, text))
+
+
 def accept_reply(message: Message) -> Callable[[], None] | None:
     """Registered with ``conversations.hooks``: how a reply that can be emailed is sent (queues the job)."""
     if not can_email(message):

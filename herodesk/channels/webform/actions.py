@@ -10,11 +10,19 @@ from django.utils import timezone
 
 from herodesk.accounts.queries import default_team
 from herodesk.channels.webform import queries
-from herodesk.channels.webform.models import CustomerLink, Submission, hash_link_token
-from herodesk.conversations import actions
+from herodesk.channels.webform.models import AddressClaim, CustomerLink, Submission, hash_link_token
+from herodesk.conversations import actions, hooks
 from herodesk.conversations.hooks import ErasedCustomer
 from herodesk.conversations.models import Channel, Conversation
-from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
+from herodesk.customers.actions import (
+    CustomerDetails,
+    do_create_customer_without_identity,
+    do_find_or_create_customer,
+    find_by_identity,
+    normalize_email,
+)
+from herodesk.customers.models import Customer, Identity
+from herodesk.errors import ActionError
 
 
 class RateLimited(Exception):
@@ -43,7 +51,15 @@ def check_rate_limit(email: str, ip_address: str | None = None) -> None:
 def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
     """Create the conversation and return it with the raw token of the customer's private link."""
     check_rate_limit(submission.email, submission.ip_address)
-    customer = do_find_or_create_customer(CustomerDetails(name=submission.name, email=submission.email))
+    email = normalize_email(submission.email)
+    owner = find_by_identity(Identity.Kind.EMAIL, email)
+    if owner is None:  # a new address: nobody's history to join
+        customer = do_find_or_create_customer(CustomerDetails(name=submission.name, email=email))
+    else:
+        customer = do_create_customer_without_identity(
+            f"{submission.name.strip() or email} (unverified)",
+            f"Wrote on the web form as {email}, an address of another customer; not confirmed yet.",
+        )
     draft = actions.NewConversation(
         subject=submission.subject,
         channel=Channel.WEBFORM,
@@ -57,7 +73,45 @@ def do_submit(submission: WebSubmission) -> tuple[Conversation, str]:
     Submission.objects.create(
         email=queries.rate_key(submission.email), ip_address=submission.ip_address, created_at=timezone.now()
     )
+    if owner is not None:
+        _claim_address(customer, conversation, email)
     return conversation, do_issue_link(conversation)
+
+
+CONFIRM_SUBJECT = "Please confirm your email address"
+CONFIRM_TEXT = (
+    "Someone sent us a message through our contact form with this email address.\n\n"
+    "If it was you, confirm the address so we can add it to your history with us:\n{url}\n\n"
+    "If it was not you, ignore this mail: the message stays apart from your history."
+)
+
+
+def _claim_address(customer: Customer, conversation: Conversation, email: str) -> None:
+    raw = CustomerLink.new_token()
+    AddressClaim.objects.create(
+        customer=customer,
+        conversation=conversation,
+        email=email,
+        token_hash=hash_link_token(raw),
+        created_at=timezone.now(),
+    )
+    url = f"{settings.BASE_URL.rstrip('/')}/contact/confirm/{raw}/"
+    hooks.send_notice(email, CONFIRM_SUBJECT, CONFIRM_TEXT.format(url=url))
+
+
+@transaction.atomic
+def do_confirm_address(raw_token: str) -> Conversation:
+    """The address is the submitter's: their submission joins the customer who owns it (a merge)."""
+    claim = queries.claim_for(raw_token)
+    if claim is None:
+        raise ActionError("This confirmation link is not valid", {"token": "Unknown or already used."})
+    owner = find_by_identity(Identity.Kind.EMAIL, claim.email)
+    if owner is None:  # the owner was erased meanwhile: the address is now the submitter's alone
+        survivor = actions.do_update_customer(claim.customer, None, CustomerDetails(email=claim.email))
+    else:
+        survivor = actions.do_merge_customers(owner, claim.customer, None)
+    AddressClaim.objects.filter(pk=claim.pk).update(confirmed_at=timezone.now(), customer=survivor)
+    return claim.conversation
 
 
 @transaction.atomic
@@ -81,6 +135,14 @@ def do_customer_reply(conversation: Conversation, text: str) -> None:
 
 @transaction.atomic
 def do_erase_customer_submissions(erased: ErasedCustomer) -> int:
-    """Delete the rate-limit rows of an erased customer's addresses. Returns how many."""
-    deleted, _ = Submission.objects.filter(email__in=erased.emails).delete()
-    return deleted
+    """Delete the rate-limit rows and address claims of an erased customer's addresses. Returns how many."""
+    keys = {*erased.emails, *(queries.rate_key(email) for email in erased.emails)}  # stored as rate keys
+    deleted, _ = Submission.objects.filter(email__in=keys).delete()
+    # Someone wrote as this person and never confirmed it: that submission names them, so it goes too.
+    claims = AddressClaim.objects.filter(email__in=erased.emails, confirmed_at__isnull=True)
+    for customer in Customer.objects.filter(pk__in=claims.values("customer_id")).exclude(
+        pk__in=erased.customer_ids
+    ):
+        actions.do_erase_customer(customer, None)
+    erased_claims, _ = AddressClaim.objects.filter(email__in=erased.emails).delete()
+    return deleted + erased_claims

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from herodesk.channels.webform.models import CustomerLink, Submission, hash_link_token
+from herodesk.channels.webform.models import AddressClaim, CustomerLink, Submission, hash_link_token
 from herodesk.conversations.models import Channel, Conversation, Message
 
 
@@ -68,4 +68,13 @@ def status_thread(conversation: Conversation) -> QuerySet[Message]:
     """What the customer sees on the status page: their messages and agents' replies, never notes."""
     return conversation.messages.filter(kind__in=[Message.Kind.CUSTOMER, Message.Kind.REPLY]).order_by(
         "created_at", "id"
+    )
+
+
+def claim_for(raw_token: str) -> AddressClaim | None:
+    """An address claim not yet confirmed, by its raw token (compared by hash)."""
+    return (
+        AddressClaim.objects.select_related("conversation", "customer")
+        .filter(token_hash=hash_link_token(raw_token), confirmed_at__isnull=True)
+        .first()
     )

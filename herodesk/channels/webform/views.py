@@ -88,3 +88,14 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form}
     )
+
+
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to an address someone wrote from. GET only asks (mail scanners follow links);
+    the button's POST confirms, and the submission joins that address's customer."""
+    if queries.claim_for(token) is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        actions.do_confirm_address(token)
+        return render(request, "webform/confirmed.html")
+    return render(request, "webform/confirm.html")
