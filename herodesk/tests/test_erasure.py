@@ -156,7 +156,7 @@ def _seed_the_person(agent, lead, billing_team) -> Customer:
     return Customer.objects.get(pk=customer.pk)
 
 
-def _seed_quality(conversation, reply, agent, lead) -> None:  # type: ignore[no-untyped-def]
+def _seed_quality(conversation, reply, agent, lead) -> None:
     """A review with a pinned comment, kudos, a calibration session and a sample naming his conversation."""
     from django.utils import timezone
 
