@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "herodesk.conversations",
     "herodesk.notifications",
     "herodesk.insights",
+    "herodesk.slas",
     "herodesk.channels.webform",
     "herodesk.channels.email",
     "herodesk.channels.phone",

@@ -444,6 +444,12 @@ def do_cache_signals(conversation: Conversation) -> None:
 
 
 @transaction.atomic
+def do_cache_sla_due(conversation_id: int, due_at: datetime | None) -> None:
+    """The next running SLA deadline (owned by herodesk.slas), cached for the inbox to show and sort."""
+    Conversation.objects.filter(pk=conversation_id).update(sla_due_at=due_at)
+
+
+@transaction.atomic
 def do_suggest_reason(conversation_id: int, reason: ContactReason | None, confidence: float | None) -> None:
     """The reason model's suggestion, which an agent confirms by setting the contact reason."""
     Conversation.objects.filter(pk=conversation_id).update(

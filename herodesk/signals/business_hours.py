@@ -114,7 +114,7 @@ Pause = tuple[datetime, "datetime | None"]  # (from, until); until None = still 
 def weekly_hours(opens: time, closes: time, weekend_open: bool = False) -> dict[int, tuple[time, time]]:
     """The same hours every working day: Monday to Friday, or every day when ``weekend_open``."""
     days = range(7) if weekend_open else range(5)
-    return {day: (opens, closes) for day in days}
+    return dict.fromkeys(days, (opens, closes))
 
 
 def open_spans(hours: BusinessHours, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -185,9 +185,7 @@ def _span_utc(hours: BusinessHours, day: date) -> tuple[datetime, datetime] | No
 
 def _merged(pauses: list[Pause] | tuple[Pause, ...], end: datetime) -> list[tuple[datetime, datetime]]:
     """Pauses as sorted, non-overlapping UTC intervals; one still running ends at ``end``."""
-    intervals = sorted(
-        (a.astimezone(UTC), (b or end).astimezone(UTC)) for a, b in pauses if (b or end) > a
-    )
+    intervals = sorted((a.astimezone(UTC), (b or end).astimezone(UTC)) for a, b in pauses if (b or end) > a)
     merged: list[tuple[datetime, datetime]] = []
     for a, b in intervals:
         if merged and a <= merged[-1][1]:
