@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def always_open(support_team):
     support_team.weekend_open = True
-    support_team.opens_at = support_team.closes_at = timezone.datetime.min.time()  # 00:00-24:00
+    support_team.opens_at = support_team.closes_at = time(0)  # 00:00-24:00
     support_team.save()
     return support_team
 
