@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from herodesk.accounts.models import User
 from herodesk.conversations.models import Channel, Conversation
+from herodesk.conversations.queries import visible_conversations
 from herodesk.slas.models import SlaPolicy, SlaTarget
 
 CHANNELS = dict(Channel.choices)
@@ -135,3 +137,106 @@ def conversation_sla(conversation_id: int, now: datetime | None = None) -> Conve
 
 def policies() -> list[SlaPolicy]:
     return list(SlaPolicy.objects.select_related("team", "contact_reason", "organization"))
+
+
+# --- The report ------------------------------------------------------------------------------------
+
+GROUPS = {"team": "Team", "agent": "Agent", "policy": "Policy", "week": "Week"}
+
+
+@dataclass
+class ReportRow:
+    group: str
+    targets: int = 0
+    met: int = 0
+    breached: int = 0
+    running: int = 0
+    first_reply: list[int] = field(default_factory=list)
+    resolution: list[int] = field(default_factory=list)
+
+    @property
+    def met_rate(self) -> float | None:
+        done = self.met + self.breached
+        return self.met / done if done else None
+
+    @property
+    def first_reply_median(self) -> int | None:
+        return percentile(self.first_reply, 50)
+
+    @property
+    def first_reply_p90(self) -> int | None:
+        return percentile(self.first_reply, 90)
+
+    @property
+    def resolution_median(self) -> int | None:
+        return percentile(self.resolution, 50)
+
+    @property
+    def resolution_p90(self) -> int | None:
+        return percentile(self.resolution, 90)
+
+
+def percentile(values: list[int], p: int) -> int | None:
+    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(int(-(-p * len(ordered) // 100)), 1)  # ceil(p/100 * n)
+    return ordered[rank - 1]
+
+
+def report(user: User, group: str, since: datetime, until: datetime) -> list[ReportRow]:
+    """Targets started in [since, until) on conversations ``user`` may see, grouped by team, agent (who met
+    it, else the owner), policy or week (Monday, in the user's time zone). Met = met by the deadline;
+    breached = missed (met late or still open past it); times are business time, pauses left out."""
+    group = group if group in GROUPS else "team"
+    rows = (
+        SlaTarget.objects.filter(
+            started_at__gte=since,
+            started_at__lt=until,
+            conversation__in=visible_conversations(user).values("pk"),
+        )
+        .values_list(
+            "kind", "met_at", "breached_at", "elapsed_seconds", "started_at", "policy_name",
+            "team__name", "met_by_id", "conversation__owner_id",
+        )
+        .order_by()
+    )  # fmt: skip
+    people = User.objects.only("username", "first_name", "last_name")
+    names = {u.pk: u.display_name for u in people}
+    groups: dict[str, ReportRow] = {}
+    for (
+        kind,
+        met_at,
+        breached_at,
+        elapsed,
+        started_at,
+        policy_name,
+        team_name,
+        met_by,
+        owner,
+    ) in rows.iterator():
+        if group == "team":
+            key = team_name or "No team"
+        elif group == "agent":
+            who = met_by or owner
+            key = names.get(who, "Former agent") if who else "Unassigned"
+        elif group == "policy":
+            key = policy_name
+        else:
+            day = timezone.localtime(started_at).date()
+            key = f"Week of {day - timedelta(days=day.weekday()):%Y-%m-%d}"
+        row = groups.setdefault(key, ReportRow(key))
+        row.targets += 1
+        if breached_at is not None:
+            row.breached += 1
+        elif met_at is not None:
+            row.met += 1
+        else:
+            row.running += 1
+        if met_at is not None and elapsed is not None:
+            if kind == SlaTarget.Kind.FIRST_REPLY:
+                row.first_reply.append(elapsed)
+            elif kind == SlaTarget.Kind.RESOLUTION:
+                row.resolution.append(elapsed)
+    return sorted(groups.values(), key=lambda r: r.group)

@@ -22,3 +22,14 @@ def sla_for(conversation: Conversation) -> ConversationSla | None:
 def business_time(seconds: int | None) -> str:
     """'1 h 20 min' of business time."""
     return business_span(seconds)
+
+
+@register.filter
+def minutes_as_time(minutes: int | None) -> str:
+    """A target in minutes as people say it: '30 min', '4 h', '1 d 2 h' of business time; '—' for none."""
+    return "—" if minutes is None else business_span(minutes * 60)
+
+
+@register.filter
+def get_item(mapping: dict[str, str], key: str) -> str:
+    return mapping.get(key, "")
