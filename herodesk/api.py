@@ -102,11 +102,13 @@ def _register_routers() -> None:
     from herodesk.customers.api import router as customers
     from herodesk.insights.api import router as signals
     from herodesk.notifications.api import router as notifications
+    from herodesk.slas.api import router as slas
 
     api.add_router("/conversations", conversations)
     api.add_router("/customers", customers)
     api.add_router("/signals", signals)
     api.add_router("/notifications", notifications)
+    api.add_router("/slas", slas)
 
 
 _register_routers()
