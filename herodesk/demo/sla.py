@@ -21,7 +21,7 @@ POLICIES = (
     ("Billing", 20, "Billing", None, 240, 480, 1440, 60),
     ("Standard", 100, None, None, 120, 240, 960, 30),
 )
-NEAR = (20, 45)  # minutes left on the open conversations the demo puts close to their deadline
+NEAR = (10, 25)  # minutes left on the open conversations the demo puts close to their deadline
 LATE = (25,)  # minutes past the deadline for one the job has just reported
 
 
@@ -52,23 +52,39 @@ def seed_slas(now: datetime | None = None, weeks: int = 6) -> int:
         if policy is None:
             continue
         hours = calendars.get(conversation.team_id)
-        for kind, minutes, done_at in (
-            (Kind.FIRST_REPLY, policy.first_reply_minutes, conversation.first_response_at),
-            (Kind.RESOLUTION, policy.resolution_minutes, conversation.resolved_at),
+        plan = [
+            (
+                Kind.FIRST_REPLY,
+                policy.first_reply_minutes,
+                conversation.created_at,
+                conversation.first_response_at,
+            ),
+            (Kind.RESOLUTION, policy.resolution_minutes, conversation.created_at, conversation.resolved_at),
+        ]
+        waiting = conversation.last_customer_message_at
+        if (
+            conversation.status in (Conversation.Status.NEW, Conversation.Status.OPEN)
+            and conversation.first_response_at
+            and waiting
+            and waiting > conversation.first_response_at
         ):
+            plan.append(
+                (Kind.NEXT_REPLY, policy.next_reply_minutes, waiting, None)
+            )  # the customer wrote again
+        for kind, minutes, start, done_at in plan:
             if minutes is None:
                 continue
-            due = add_business_seconds(hours, conversation.created_at, minutes * 60)
+            due = add_business_seconds(hours, start, minutes * 60)
             target = SlaTarget(
                 conversation=conversation, kind=kind, policy=policy, policy_name=policy.name, why=why,
                 team_id=conversation.team_id, target_seconds=minutes * 60,
-                warn_before_seconds=policy.warn_before_minutes * 60, started_at=conversation.created_at,
+                warn_before_seconds=policy.warn_before_minutes * 60, started_at=start,
                 due_at=due, warn_at=due - timedelta(minutes=policy.warn_before_minutes),
             )  # fmt: skip
             if done_at is not None:
                 target.met_at = done_at
                 target.met_by_id = conversation.owner_id
-                target.elapsed_seconds = business_seconds(hours, conversation.created_at, done_at)
+                target.elapsed_seconds = business_seconds(hours, start, done_at)
                 if done_at > due:
                     target.breached_at = due
             elif conversation.status in Conversation.DONE_STATUSES:
@@ -91,18 +107,29 @@ def seed_slas(now: datetime | None = None, weeks: int = 6) -> int:
 def _put_some_near_their_deadline(targets: list[SlaTarget], now: datetime) -> None:
     """A live desk always has a few conversations about to miss (or just missing) their first reply."""
     ada = User.objects.filter(username="agent").first()
-    candidates = [
+    running = [
         t for t in targets
-        if t.kind == Kind.FIRST_REPLY and t.met_at is None and t.stopped_at is None and t.paused_at is None
-        and t.conversation.owner_id is not None
+        if t.met_at is None and t.stopped_at is None and t.paused_at is None and t.conversation.owner_id
     ]  # fmt: skip
-    candidates.sort(key=lambda t: (t.conversation.owner_id != (ada.pk if ada else None), -t.conversation.pk))
+    # Ada's first (the demo's agent login), first replies before resolutions, one target per conversation
+    running.sort(
+        key=lambda t: (t.conversation.owner_id != (ada.pk if ada else None), t.kind != Kind.FIRST_REPLY)
+    )
+    seen: set[int] = set()
+    candidates = [t for t in running if not (t.conversation_id in seen or seen.add(t.conversation_id))]
     offsets = [timedelta(minutes=m) for m in NEAR] + [-timedelta(minutes=m) for m in LATE]
     for target, offset in zip(candidates, offsets, strict=False):
-        target.due_at = now + offset
-        target.warn_at = target.due_at - timedelta(seconds=target.warn_before_seconds)
-        target.started_at = min(target.started_at, now - timedelta(hours=1))
-        target.breached_at = target.warned_at = None
+        _move(target, now + offset, now)
+        for other in running:  # the conversation's other targets come due later
+            if other.conversation_id == target.conversation_id and other is not target:
+                _move(other, max(other.due_at, now + offset + timedelta(hours=4)), now)
+
+
+def _move(target: SlaTarget, due: datetime, now: datetime) -> None:
+    target.due_at = due
+    target.warn_at = due - timedelta(seconds=target.warn_before_seconds)
+    target.started_at = min(target.started_at, now - timedelta(hours=1))
+    target.breached_at = target.warned_at = None
 
 
 def _cache_next_deadlines(targets: list[SlaTarget]) -> None:

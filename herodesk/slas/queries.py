@@ -77,6 +77,8 @@ def business_span(seconds: int | None) -> str:
     """A business-time duration for people: '1 h 20 min'; '—' when there is none."""
     if seconds is None:
         return "—"
+    if seconds < 60:
+        return "under a minute"
     hours, rest = divmod(int(seconds), 3600)
     minutes = rest // 60
     return f"{hours} h {minutes} min" if hours and minutes else f"{hours} h" if hours else f"{minutes} min"
