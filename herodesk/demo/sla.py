@@ -115,8 +115,10 @@ def _put_some_near_their_deadline(targets: list[SlaTarget], now: datetime) -> No
     running.sort(
         key=lambda t: (t.conversation.owner_id != (ada.pk if ada else None), t.kind != Kind.FIRST_REPLY)
     )
-    seen: set[int] = set()
-    candidates = [t for t in running if not (t.conversation_id in seen or seen.add(t.conversation_id))]
+    first_of: dict[int, SlaTarget] = {}
+    for t in running:
+        first_of.setdefault(t.conversation_id, t)
+    candidates = list(first_of.values())
     offsets = [timedelta(minutes=m) for m in NEAR] + [-timedelta(minutes=m) for m in LATE]
     for target, offset in zip(candidates, offsets, strict=False):
         _move(target, now + offset, now)
