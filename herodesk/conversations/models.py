@@ -265,6 +265,13 @@ class Event(models.Model):
         CHANNEL_SWITCH = "channel_switch", "Customer switched channel"
         DELIVERY_FAILED = "delivery_failed", "Reply not delivered"
         SNOOZE_CLEARED = "snooze_cleared", "Snooze reminder cleared"
+        # Promise follow-through and scheduled replies (recorded by insights and slas through do_record_event)
+        PROMISE_KEPT = "promise_kept", "Promise marked kept"
+        PROMISE_RENEGOTIATED = "promise_renegotiated", "Promise renegotiated"
+        PROMISE_HANDED_OVER = "promise_handed_over", "Promise handed over"
+        REPLY_SCHEDULED = "reply_scheduled", "Reply scheduled"
+        SCHEDULED_CANCELLED = "scheduled_cancelled", "Scheduled reply cancelled"
+        FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled: the customer wrote"
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

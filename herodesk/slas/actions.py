@@ -10,17 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from herodesk.accounts.models import User
 from herodesk.conversations import actions as conversation_actions
-from herodesk.conversations.models import Conversation, Message
+from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.errors import ActionError
+from herodesk.insights.models import Promise
 from herodesk.notifications.actions import do_notify
 from herodesk.notifications.models import Notification
 from herodesk.slas.clock import Calendars, add_business_seconds, business_seconds
-from herodesk.slas.models import SlaPolicy, SlaTarget
+from herodesk.slas.models import FollowUp, PromiseNotice, SlaPolicy, SlaTarget
 from herodesk.slas.queries import describe_due, match_policy
 
 Kind = SlaTarget.Kind
@@ -309,4 +312,143 @@ def do_check_targets(now: datetime | None = None, batch: int = 1000) -> CheckRes
                 at=now,
             )
             result.warned += 1
+    return result
+
+
+# --- Scheduled replies and follow-ups --------------------------------------------------------------
+
+
+@transaction.atomic
+def do_schedule_reply(
+    conversation: Conversation, author: User, text: str, send_at: datetime, follow_up: bool = False
+) -> Message:
+    """Write now, send at ``send_at``. A follow-up is cancelled, visibly, if the customer writes first."""
+    message = conversation_actions.do_schedule_reply(conversation, author, text, send_at)
+    if follow_up:
+        FollowUp.objects.create(message=message, created_at=message.created_at)
+    return message
+
+
+def do_cancel_answered_follow_ups(conversation_id: int) -> int:
+    """Follow-ups still waiting on a conversation where the customer wrote after they were scheduled."""
+    last = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("last_customer_message_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return 0
+    waiting = FollowUp.objects.filter(
+        message__conversation_id=conversation_id,
+        message__send_status=Message.SendStatus.SCHEDULED,
+        created_at__lt=last,
+    ).select_related("message")
+    cancelled = 0
+    for follow_up in waiting:
+        reason = f"Not sent: the customer wrote on {timezone.localtime(last):%b %-d at %H:%M}"
+        try:
+            conversation_actions.do_cancel_scheduled_reply(
+                follow_up.message, None, reason, kind=Event.Kind.FOLLOW_UP_CANCELLED
+            )
+        except ActionError:
+            continue  # sent or cancelled meanwhile
+        cancelled += 1
+    return cancelled
+
+
+def do_send_due(now: datetime | None = None) -> int:
+    """The periodic pass: follow-ups the customer answered are cancelled first, then what is due is sent."""
+    now = now or timezone.now()
+    answered = FollowUp.objects.filter(
+        message__send_status=Message.SendStatus.SCHEDULED,
+        message__scheduled_for__lte=now,
+        message__conversation__last_customer_message_at__gt=F("created_at"),
+    ).values_list("message__conversation_id", flat=True)
+    for conversation_id in set(answered):
+        do_cancel_answered_follow_ups(conversation_id)
+    return conversation_actions.do_send_due_replies(now)
+
+
+# --- Promise reminders -----------------------------------------------------------------------------
+
+PROMISE_REMINDER_MINUTES = 60  # default lead time; settings.HERODESK_PROMISE_REMINDER_MINUTES overrides
+OVERDUE_LOOKBACK = timedelta(days=2)  # promises older than this are not news any more
+
+
+def promise_reminder_lead() -> timedelta:
+    return timedelta(minutes=getattr(settings, "HERODESK_PROMISE_REMINDER_MINUTES", PROMISE_REMINDER_MINUTES))
+
+
+def _claim(promise_id: int, stamp: str, now: datetime) -> bool:
+    PromiseNotice.objects.get_or_create(promise_id=promise_id)
+    return bool(
+        PromiseNotice.objects.filter(promise_id=promise_id, **{f"{stamp}__isnull": True}).update(
+            **{stamp: now}
+        )
+    )
+
+
+@dataclass
+class PromiseResult:
+    reminded: int = 0
+    overdue: int = 0
+
+
+def do_promise_reminders(now: datetime | None = None, batch: int = 500) -> PromiseResult:
+    """Remind owners before a promise is due; tell the team's leads when one is overdue. Each once."""
+    now = now or timezone.now()
+    result = PromiseResult()
+    leads: dict[int | None, list[int]] = {}
+    soon = (
+        Promise.objects.filter(
+            state=Promise.State.OPEN,
+            owner__isnull=False,
+            due_at__gt=now,
+            due_at__lte=now + promise_reminder_lead(),
+        )
+        .exclude(notice__reminded_at__isnull=False)
+        .select_related("conversation")
+        .order_by("due_at")[:batch]
+    )
+    for promise in soon:
+        with transaction.atomic():
+            if not _claim(promise.pk, "reminded_at", now):
+                continue
+            conversation = promise.conversation
+            assert promise.due_at is not None  # filtered above
+            do_notify(
+                [promise.owner_id],
+                Notification.Kind.PROMISE_DUE,
+                f"Your promise is due {describe_due(promise.due_at, now)} on “{conversation.subject}”: "
+                f"“{promise.text[:120]}”",
+                conversation=conversation,
+                url=f"/c/{conversation.pk}/?draft=keep-promise-{promise.pk}",
+                at=now,
+            )
+            result.reminded += 1
+    overdue = (
+        Promise.objects.filter(
+            state__in=[Promise.State.OPEN, Promise.State.BROKEN],
+            due_at__lte=now,
+            due_at__gt=now - OVERDUE_LOOKBACK,
+        )
+        .exclude(notice__overdue_told_at__isnull=False)
+        .select_related("conversation", "owner")
+        .order_by("due_at")[:batch]
+    )
+    for promise in overdue:
+        with transaction.atomic():
+            if not _claim(promise.pk, "overdue_told_at", now):
+                continue
+            conversation = promise.conversation
+            owner = promise.owner.display_name if promise.owner else "nobody"
+            do_notify(
+                _leads_of(conversation.team_id, leads),
+                Notification.Kind.PROMISE_OVERDUE,
+                f"Promise overdue ({owner}) on “{conversation.subject}”: “{promise.text[:120]}”",
+                conversation=conversation,
+                url=f"/c/{conversation.pk}/",
+                at=now,
+            )
+            result.overdue += 1
     return result

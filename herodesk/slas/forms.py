@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from herodesk.accounts.models import Team
+from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Channel, ContactReason, Conversation
 from herodesk.customers.models import Organization
 from herodesk.slas.actions import PolicyFields
@@ -79,3 +79,23 @@ class PolicyForm(forms.Form):
             resolution_minutes=data["resolution_minutes"],
             warn_before_minutes=data["warn_before_minutes"],
         )
+
+
+class ScheduleForm(forms.Form):
+    text = forms.CharField(max_length=100_000)
+    send_at = forms.DateTimeField(label="Send at")
+    follow_up = forms.BooleanField(required=False)
+
+
+class EditScheduledForm(forms.Form):
+    text = forms.CharField(max_length=100_000)
+    send_at = forms.DateTimeField(label="Send at")
+
+
+class RenegotiateForm(forms.Form):
+    due_at = forms.DateTimeField(label="New due time")
+    message = forms.CharField(max_length=100_000, label="Message to the customer")
+
+
+class HandOverForm(forms.Form):
+    owner = forms.ModelChoiceField(User.objects.filter(is_active=True), label="Hand over to")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import models
 
 from herodesk.accounts.models import Team
-from herodesk.conversations.models import Channel, ContactReason, Conversation
+from herodesk.conversations.models import Channel, ContactReason, Conversation, Message
 from herodesk.customers.models import Organization
+from herodesk.insights.models import Promise
 
 
 class SlaPolicy(models.Model):
@@ -113,3 +114,24 @@ class SlaTarget(models.Model):
     @property
     def is_open(self) -> bool:
         return self.met_at is None and self.stopped_at is None
+
+
+class FollowUp(models.Model):
+    """A scheduled reply that is sent only if the customer has not written since it was scheduled."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="follow_up")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.message_id}"
+
+
+class PromiseNotice(models.Model):
+    """When the owner was reminded of a promise and the lead told it is overdue: each is sent once."""
+
+    promise = models.OneToOneField(Promise, on_delete=models.CASCADE, related_name="notice")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_told_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Notices of promise {self.promise_id}"

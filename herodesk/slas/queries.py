@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.http import Http404
 from django.utils import timezone
 
 from herodesk.accounts.models import User
-from herodesk.conversations.models import Channel, Conversation
+from herodesk.conversations.models import Channel, Conversation, Message
 from herodesk.conversations.queries import visible_conversations
-from herodesk.slas.models import SlaPolicy, SlaTarget
+from herodesk.insights.models import Promise
+from herodesk.slas.models import FollowUp, SlaPolicy, SlaTarget
 
 CHANNELS = dict(Channel.choices)
 PRIORITIES = dict(Conversation.Priority.choices)
@@ -242,3 +244,51 @@ def report(user: User, group: str, since: datetime, until: datetime) -> list[Rep
             elif kind == SlaTarget.Kind.RESOLUTION:
                 row.resolution.append(elapsed)
     return sorted(groups.values(), key=lambda r: r.group)
+
+
+# --- Scheduled replies and promises of one conversation (the caller loaded it with an access check) -------
+
+
+def scheduled_message(conversation: Conversation, message_id: int) -> Message:
+    message = Message.objects.filter(pk=message_id, conversation=conversation).first()
+    if message is None:
+        raise Http404("No such message on this conversation")
+    return message
+
+
+def conversation_promise(conversation: Conversation, promise_id: int) -> Promise:
+    promise = Promise.objects.filter(pk=promise_id, conversation=conversation).first()
+    if promise is None:
+        raise Http404("No such promise on this conversation")
+    return promise
+
+
+def follow_up_ids(conversation_id: int) -> set[int]:
+    return set(
+        FollowUp.objects.filter(message__conversation_id=conversation_id).values_list("message_id", flat=True)
+    )
+
+
+def open_promises(conversation_id: int) -> list[Promise]:
+    return list(
+        Promise.objects.filter(
+            conversation_id=conversation_id, state__in=[Promise.State.OPEN, Promise.State.BROKEN]
+        )
+        .select_related("owner")
+        .order_by("due_at", "id")
+    )
+
+
+def keep_promise_draft(conversation: Conversation, draft: str) -> str:
+    """The reply that keeps a promise, for ``?draft=keep-promise-<id>`` (a reminder's link); '' otherwise."""
+    prefix = "keep-promise-"
+    if not draft.startswith(prefix) or not draft[len(prefix) :].isdigit() or len(draft) > 40:
+        return ""
+    promise = Promise.objects.filter(pk=int(draft[len(prefix) :]), conversation=conversation).first()
+    if promise is None:
+        return ""
+    name = (
+        conversation.customer.name.split()[0] if conversation.customer and conversation.customer.name else ""
+    )
+    greeting = f"Hi {name}," if name else "Hello,"
+    return f"{greeting}\n\nAs promised (“{promise.text.strip()}”), here is the update: \n\n"

@@ -15,6 +15,7 @@ def sync_targets(conversation_ids: list[int]) -> None:
 
     calendars = Calendars()
     for conversation_id in dict.fromkeys(conversation_ids):
+        actions.do_cancel_answered_follow_ups(conversation_id)
         actions.do_sync_targets(conversation_id, calendars=calendars)
 
 
@@ -29,3 +30,19 @@ def check_targets() -> tuple[int, int]:
 
     result = actions.do_check_targets()
     return result.warned, result.breached
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_due_replies() -> int:
+    """Scheduled replies and follow-ups whose time has come, through the normal reply path."""
+    from herodesk.slas import actions
+
+    return actions.do_send_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def promise_reminders() -> tuple[int, int]:
+    from herodesk.slas import actions
+
+    result = actions.do_promise_reminders()
+    return result.reminded, result.overdue

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,9 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts.requests import AuthedRequest
+from herodesk.conversations import actions as conversation_actions
+from herodesk.conversations.models import Conversation
+from herodesk.conversations.queries import conversation_for_agent
 from herodesk.errors import ActionError
+from herodesk.insights import actions as insight_actions
 from herodesk.params import query_int
 from herodesk.slas import actions, queries
+from herodesk.slas import forms as slas_forms
 from herodesk.slas.forms import PolicyForm
 from herodesk.slas.models import SlaPolicy
 
@@ -134,3 +141,80 @@ def _minutes(seconds: int | None) -> str:
 def _safe(text: str) -> str:
     """No spreadsheet formulas from names (CSV injection)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- On the conversation: scheduled replies, follow-ups, promise follow-through ---------------------------
+
+
+def _conversation_post(
+    form_class: type[forms.Form], run: Callable[[AuthedRequest, Conversation, dict, int | None], str]
+) -> Callable[..., HttpResponse]:
+    """A POST from the conversation screen: access check, form, action, a message, back to the thread."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, pk: int, item: int | None = None) -> HttpResponse:
+        conversation = conversation_for_agent(request.user, pk)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            errors = [f"{form.fields[name].label or name}: {' '.join(e)}" for name, e in form.errors.items()]
+            messages.error(request, " ".join(errors))
+        else:
+            try:
+                messages.success(request, run(request, conversation, form.cleaned_data, item))
+            except ActionError as error:
+                messages.error(request, error.summary())
+        return redirect("conversations:detail", pk=conversation.pk)
+
+    return view
+
+
+def _schedule(request: AuthedRequest, conversation: Conversation, data: dict, _: int | None) -> str:
+    actions.do_schedule_reply(conversation, request.user, data["text"], data["send_at"], data["follow_up"])
+    when = f"{timezone.localtime(data['send_at']):%b %-d at %H:%M}"
+    if data["follow_up"]:
+        return f"Follow-up scheduled for {when}; it is cancelled if the customer writes first."
+    return f"Reply scheduled for {when}."
+
+
+def _edit_scheduled(request: AuthedRequest, conversation: Conversation, data: dict, item: int | None) -> str:
+    message = queries.scheduled_message(conversation, item or 0)
+    conversation_actions.do_edit_scheduled_reply(message, request.user, data["text"], data["send_at"])
+    return "Scheduled reply changed."
+
+
+def _cancel_scheduled(request: AuthedRequest, conversation: Conversation, _: dict, item: int | None) -> str:
+    message = queries.scheduled_message(conversation, item or 0)
+    conversation_actions.do_cancel_scheduled_reply(
+        message, request.user, f"Cancelled by {request.user.display_name}"
+    )
+    return "Scheduled reply cancelled; it will not be sent."
+
+
+def _kept(request: AuthedRequest, conversation: Conversation, _: dict, item: int | None) -> str:
+    insight_actions.do_mark_promise_kept(queries.conversation_promise(conversation, item or 0), request.user)
+    return "Promise marked kept."
+
+
+def _renegotiate(request: AuthedRequest, conversation: Conversation, data: dict, item: int | None) -> str:
+    promise = queries.conversation_promise(conversation, item or 0)
+    insight_actions.do_renegotiate_promise(promise, request.user, data["due_at"], data["message"])
+    return f"New time sent to the customer: {timezone.localtime(data['due_at']):%b %-d at %H:%M}."
+
+
+def _hand_over(request: AuthedRequest, conversation: Conversation, data: dict, item: int | None) -> str:
+    promise = queries.conversation_promise(conversation, item or 0)
+    insight_actions.do_hand_over_promise(promise, request.user, data["owner"])
+    return f"Promise handed over to {data['owner'].display_name}."
+
+
+class _Empty(forms.Form):
+    pass
+
+
+schedule_reply = _conversation_post(slas_forms.ScheduleForm, _schedule)
+edit_scheduled = _conversation_post(slas_forms.EditScheduledForm, _edit_scheduled)
+cancel_scheduled = _conversation_post(_Empty, _cancel_scheduled)
+promise_kept = _conversation_post(_Empty, _kept)
+promise_renegotiate = _conversation_post(slas_forms.RenegotiateForm, _renegotiate)
+promise_hand_over = _conversation_post(slas_forms.HandOverForm, _hand_over)

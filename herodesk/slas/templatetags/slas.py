@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django import template
 
-from herodesk.conversations.models import Conversation
+from herodesk.accounts.models import User
+from herodesk.conversations.models import Conversation, Message
+from herodesk.insights.models import Promise
+from herodesk.slas import queries
 from herodesk.slas.queries import ConversationSla, business_span, conversation_sla
 
 register = template.Library()
@@ -33,3 +36,28 @@ def minutes_as_time(minutes: int | None) -> str:
 @register.filter
 def get_item(mapping: dict[str, str], key: str) -> str:
     return mapping.get(key, "")
+
+
+@register.simple_tag(takes_context=True)
+def keep_promise_draft(context: template.Context, conversation: Conversation) -> str:
+    request = context.get("request")
+    draft = request.GET.get("draft", "") if request is not None else ""
+    return queries.keep_promise_draft(conversation, draft) if draft else ""
+
+
+@register.simple_tag
+def is_follow_up(conversation: Conversation, message: Message) -> bool:
+    """Whether a scheduled reply is a follow-up (read once per page for all its messages)."""
+    if not hasattr(conversation, "_follow_up_ids"):
+        conversation._follow_up_ids = queries.follow_up_ids(conversation.pk)  # type: ignore[attr-defined]
+    return message.pk in conversation._follow_up_ids  # type: ignore[attr-defined]
+
+
+@register.simple_tag
+def open_promises(conversation: Conversation) -> list[Promise]:
+    return queries.open_promises(conversation.pk)
+
+
+@register.simple_tag
+def active_agents() -> list[User]:
+    return list(User.objects.filter(is_active=True).order_by("first_name", "username"))
