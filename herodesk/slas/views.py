@@ -157,7 +157,9 @@ def _conversation_post(
         conversation = conversation_for_agent(request.user, pk)
         form = form_class(request.POST)
         if not form.is_valid():
-            errors = [f"{form.fields[name].label or name}: {' '.join(map(str, e))}" for name, e in form.errors.items()]
+            errors = [
+                f"{form.fields[name].label or name}: {' '.join(map(str, e))}" for name, e in form.errors.items()
+            ]
             messages.error(request, " ".join(errors))
         else:
             try:
