@@ -158,7 +158,8 @@ def _conversation_post(
         form = form_class(request.POST)
         if not form.is_valid():
             errors = [
-                f"{form.fields[name].label or name}: {' '.join(map(str, e))}" for name, e in form.errors.items()
+                f"{form.fields[name].label or name}: {' '.join(map(str, e))}"
+                for name, e in form.errors.items()
             ]
             messages.error(request, " ".join(errors))
         else:
