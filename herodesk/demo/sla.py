@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from herodesk.accounts.models import Team, User
-from herodesk.conversations.models import Conversation
+from herodesk.conversations.models import Conversation, Message
+from herodesk.insights.models import Promise
 from herodesk.slas import actions as sla_actions
 from herodesk.slas.clock import Calendars, add_business_seconds, business_seconds
-from herodesk.slas.models import SlaPolicy, SlaTarget
+from herodesk.slas.models import FollowUp, SlaPolicy, SlaTarget
 from herodesk.slas.queries import match_policy
 
 Kind = SlaTarget.Kind
@@ -101,7 +102,39 @@ def seed_slas(now: datetime | None = None, weeks: int = 6) -> int:
     _cache_next_deadlines(targets)
     # The periodic job tells owners and leads about the few conversations placed near or past the deadline.
     sla_actions.do_check_targets(now)
+    _follow_up_and_promise(now)
+    sla_actions.do_promise_reminders(now)
     return len(targets)
+
+
+def _follow_up_and_promise(now: datetime) -> None:
+    """A follow-up waiting on a pending conversation of Ada's; a promise of hers due within the hour."""
+    ada = User.objects.filter(username="agent").first()
+    if ada is None:
+        return
+    mine = Conversation.objects.filter(owner=ada).order_by("-last_activity_at")
+    waiting = mine.filter(status=Conversation.Status.PENDING).first()
+    if waiting is not None:
+        follow_up = Message.objects.create(
+            conversation=waiting, direction=Message.Direction.OUT, kind=Message.Kind.REPLY,
+            channel=waiting.channel, author=ada, created_at=now - timedelta(minutes=5),
+            text="Hi, just checking in: did that solve it? If I don't hear back I'll assume all is well.",
+            send_status=Message.SendStatus.SCHEDULED, scheduled_for=now + timedelta(days=1),
+        )  # fmt: skip
+        follow_up.full_text = follow_up.text
+        follow_up.save(update_fields=["full_text"])
+        FollowUp.objects.create(message=follow_up, created_at=follow_up.created_at)
+    reply = (
+        Message.objects.filter(conversation__in=mine.filter(is_open=1), kind=Message.Kind.REPLY, author=ada)
+        .order_by("-created_at")
+        .first()
+    )
+    if reply is not None:
+        Promise.objects.create(
+            conversation_id=reply.conversation_id, message=reply, owner=ada, kind=Promise.Kind.SPECIFIC,
+            text="I'll call you back within the hour with the courier's answer",
+            due_at=now + timedelta(minutes=40), created_at=now - timedelta(minutes=20),
+        )  # fmt: skip
 
 
 def _put_some_near_their_deadline(targets: list[SlaTarget], now: datetime) -> None:

@@ -345,7 +345,7 @@ def do_cancel_answered_follow_ups(conversation_id: int) -> int:
     ).select_related("message")
     cancelled = 0
     for follow_up in waiting:
-        reason = f"Not sent: the customer wrote on {timezone.localtime(last):%b %-d at %H:%M}"
+        reason = f"the customer wrote on {timezone.localtime(last):%b %-d at %H:%M}, so it was not sent"
         try:
             conversation_actions.do_cancel_scheduled_reply(
                 follow_up.message, None, reason, kind=Event.Kind.FOLLOW_UP_CANCELLED

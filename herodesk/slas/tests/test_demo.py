@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from herodesk.conversations.models import Conversation
+from herodesk.conversations.models import Conversation, Message
 from herodesk.demo import seed_demo
 from herodesk.notifications.models import Notification
 from herodesk.slas.models import SlaPolicy, SlaTarget
@@ -27,3 +27,5 @@ def test_demo_has_policies_targets_and_warnings():
     assert Conversation.objects.filter(is_open=1, sla_due_at__lt=now).exists()
     assert Notification.objects.filter(kind=Notification.Kind.SLA_WARNING).exists()
     assert Notification.objects.filter(kind=Notification.Kind.SLA_BREACH).exists()
+    assert Message.objects.filter(send_status="scheduled", follow_up__isnull=False).exists()
+    assert Notification.objects.filter(kind=Notification.Kind.PROMISE_DUE).exists()

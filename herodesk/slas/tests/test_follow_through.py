@@ -75,7 +75,7 @@ def test_a_follow_up_is_cancelled_visibly_when_the_customer_writes(agent, conver
     )
     follow_up.refresh_from_db()
     assert follow_up.send_status == "cancelled"
-    assert follow_up.send_error.startswith("Not sent: the customer wrote on")
+    assert follow_up.send_error.startswith("the customer wrote on")
     assert Event.objects.filter(conversation=conversation, kind=Event.Kind.FOLLOW_UP_CANCELLED).exists()
     with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
         assert do_send_due() == 0

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from herodesk.conversations.models import Conversation
+from herodesk.conversations.models import Conversation, Message
 from herodesk.demo import seed_demo
 from herodesk.demo.cast import DEMO_PASSWORD
 from herodesk.tests.browser.conftest import log_in, shot
@@ -49,3 +49,47 @@ def test_lead_sees_policies_and_the_report(page, demo):
     page.goto("/slas/?group=agent")
     expect(page.get_by_test_id("sla-report")).to_contain_text("Ada")
     shot(page, "sla-report")
+
+
+def _schedule(page, conversation, text: str, send_at, follow_up: bool = False) -> None:
+    page.goto(f"/c/{conversation.pk}/")
+    page.locator("#reply-form textarea[name=text]").fill(text)
+    page.get_by_test_id("schedule").locator("summary").click()
+    page.get_by_label("Send at").first.fill(timezone.localtime(send_at).strftime("%Y-%m-%dT%H:%M"))
+    if follow_up:
+        page.get_by_label("Follow-up: cancel it if the customer writes first").check()
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.locator(".flash.success")).to_be_visible()
+
+
+def test_a_scheduled_reply_is_sent_by_the_worker_at_its_time(logged_in_page, conversation):
+    import time_machine
+
+    from herodesk.slas.tasks import send_due_replies
+
+    page = logged_in_page
+    send_at = timezone.now() + timedelta(hours=2)
+    _schedule(page, conversation, "Your replacement ships tomorrow.", send_at)
+    message = Message.objects.get(conversation=conversation, kind="reply")
+    expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_contain_text("Scheduled")
+    shot(page, "sla-scheduled-reply")
+    with time_machine.travel(send_at + timedelta(minutes=1)):
+        send_due_replies.call_local()  # the periodic job's body, as the worker runs it
+    page.reload()
+    expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_have_count(0)
+    message.refresh_from_db()
+    assert message.send_status != "scheduled"
+
+
+def test_a_follow_up_is_cancelled_by_a_customer_reply(logged_in_page, conversation):
+    from herodesk.conversations import actions as conv
+
+    page = logged_in_page
+    _schedule(page, conversation, "Did the new password work?", timezone.now() + timedelta(days=2), True)
+    message = Message.objects.get(conversation=conversation, kind="reply")
+    expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_contain_text("unless the customer writes first")
+    conv.do_add_customer_message(conversation, conv.IncomingMessage(text="It works now, thanks!", channel="email"))
+    page.reload()
+    expect(page.locator(f"#m{message.pk}")).to_contain_text("the customer wrote on")
+    expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_have_count(0)
+    shot(page, "sla-follow-up-cancelled")
