@@ -88,7 +88,9 @@ def test_a_follow_up_is_cancelled_by_a_customer_reply(logged_in_page, conversati
     _schedule(page, conversation, "Did the new password work?", timezone.now() + timedelta(days=2), True)
     message = Message.objects.get(conversation=conversation, kind="reply")
     expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_contain_text("unless the customer writes first")
-    conv.do_add_customer_message(conversation, conv.IncomingMessage(text="It works now, thanks!", channel="email"))
+    conv.do_add_customer_message(
+        conversation, conv.IncomingMessage(text="It works now, thanks!", channel="email")
+    )
     page.reload()
     expect(page.locator(f"#m{message.pk}")).to_contain_text("the customer wrote on")
     expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_have_count(0)
