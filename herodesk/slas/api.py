@@ -13,7 +13,9 @@ from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.insights.models import Promise
-from herodesk.slas import queries
+from herodesk.params import MAX_ID
+from herodesk.slas import deescalation, queries
+from herodesk.slas.clock import calendar_for
 
 router = Router(tags=["slas"])
 
@@ -122,3 +124,35 @@ def policies(request: AuthedRequest):
         }
         for p in queries.policies()
     ]
+
+
+class DraftIn(Schema):
+    conversation_id: int = Field(..., ge=1, le=MAX_ID)
+    text: str = Field(..., max_length=100_000)
+
+
+class PointOut(Schema):
+    key: Literal["acknowledge", "next_step", "closed_questions", "no_blame", "can_do"]
+    label: str
+    ok: bool = Field(..., description="The draft already does this")
+    explanation: str
+    evidence: list[str] = Field(..., description="The words of the draft the check is based on")
+
+
+class DeescalationOut(Schema):
+    intense: bool = Field(..., description="The customer's last message is high-intensity")
+    intensity: float | None
+    points: list[PointOut]
+
+
+@router.post(
+    "/deescalation",
+    response={200: DeescalationOut, **WRITE_ERRORS},
+    summary="Check a draft reply against what helps with an upset customer (never blocks sending)",
+)
+def check_deescalation(request: AuthedRequest, payload: DraftIn):
+    conversation = conversation_for_agent(request.user, payload.conversation_id)
+    level = queries.last_customer_intensity(conversation.pk)
+    hours = calendar_for(conversation.team)
+    points = deescalation.check_draft(payload.text, timezone.now(), hours) if payload.text.strip() else []
+    return {"intense": deescalation.customer_is_intense(level), "intensity": level, "points": points}

@@ -292,3 +292,13 @@ def keep_promise_draft(conversation: Conversation, draft: str) -> str:
     )
     greeting = f"Hi {name}," if name else "Hello,"
     return f"{greeting}\n\nAs promised (“{promise.text.strip()}”), here is the update: \n\n"
+
+
+def last_customer_intensity(conversation_id: int) -> float | None:
+    """Intensity of the customer's last message (None before the analysis scored it)."""
+    return (
+        Message.objects.filter(conversation_id=conversation_id, kind=Message.Kind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("intensity", flat=True)
+        .first()
+    )

@@ -7,7 +7,7 @@ from django import template
 from herodesk.accounts.models import User
 from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.models import Promise
-from herodesk.slas import queries
+from herodesk.slas import deescalation, queries
 from herodesk.slas.queries import ConversationSla, business_span, conversation_sla
 
 register = template.Library()
@@ -61,3 +61,12 @@ def open_promises(conversation: Conversation) -> list[Promise]:
 @register.simple_tag
 def active_agents() -> list[User]:
     return list(User.objects.filter(is_active=True).order_by("first_name", "username"))
+
+
+@register.simple_tag
+def deescalation_help(conversation: Conversation) -> dict[str, object] | None:
+    """The tips to show in the compose box when the customer's last message is intense; None otherwise."""
+    level = queries.last_customer_intensity(conversation.pk)
+    if not deescalation.customer_is_intense(level):
+        return None
+    return {"intensity": level, "tips": deescalation.TIPS}
