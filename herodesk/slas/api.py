@@ -23,7 +23,7 @@ TargetKind = Literal["first_reply", "next_reply", "resolution"]
 TargetStateName = Literal["running", "due soon", "overdue", "paused", "met", "met late", "not needed"]
 
 
-class TargetOut(Schema):
+class SlaTargetOut(Schema):
     kind: TargetKind
     state: TargetStateName
     detail: str = Field(..., description="The state in words, as the conversation screen shows it")
@@ -40,7 +40,7 @@ class TargetOut(Schema):
     business_minutes_taken: int | None = Field(None, description="Business time to meet it, pauses left out")
 
 
-class PromiseOut(Schema):
+class SlaPromiseOut(Schema):
     id: int
     text: str
     kind: Literal["specific", "vague"]
@@ -54,11 +54,11 @@ class ConversationSlaOut(Schema):
     next_due_at: datetime | None = Field(None, description="The next running deadline (as the inbox sorts)")
     policy: str | None = Field(None, description="The policy that applied; null when none matched")
     why: str | None
-    targets: list[TargetOut]
-    promises: list[PromiseOut]
+    targets: list[SlaTargetOut]
+    promises: list[SlaPromiseOut]
 
 
-class PolicyOut(Schema):
+class SlaPolicyOut(Schema):
     id: int
     name: str
     position: int
@@ -108,7 +108,7 @@ def conversation_sla(request: AuthedRequest, conversation_id: int):
     }
 
 
-@router.get("/policies", response={200: list[PolicyOut], **WRITE_ERRORS}, summary="SLA policies, in order")
+@router.get("/policies", response={200: list[SlaPolicyOut], **WRITE_ERRORS}, summary="SLA policies, in order")
 def policies(request: AuthedRequest):
     return [
         {
@@ -126,12 +126,12 @@ def policies(request: AuthedRequest):
     ]
 
 
-class DraftIn(Schema):
+class DeescalationDraftIn(Schema):
     conversation_id: int = Field(..., ge=1, le=MAX_ID)
     text: str = Field(..., max_length=100_000)
 
 
-class PointOut(Schema):
+class DeescalationPointOut(Schema):
     key: Literal["acknowledge", "next_step", "closed_questions", "no_blame", "can_do"]
     label: str
     ok: bool = Field(..., description="The draft already does this")
@@ -142,7 +142,7 @@ class PointOut(Schema):
 class DeescalationOut(Schema):
     intense: bool = Field(..., description="The customer's last message is high-intensity")
     intensity: float | None
-    points: list[PointOut]
+    points: list[DeescalationPointOut]
 
 
 @router.post(
@@ -150,7 +150,7 @@ class DeescalationOut(Schema):
     response={200: DeescalationOut, **WRITE_ERRORS},
     summary="Check a draft reply against what helps with an upset customer (never blocks sending)",
 )
-def check_deescalation(request: AuthedRequest, payload: DraftIn):
+def check_deescalation(request: AuthedRequest, payload: DeescalationDraftIn):
     conversation = conversation_for_agent(request.user, payload.conversation_id)
     level = queries.last_customer_intensity(conversation.pk)
     hours = calendar_for(conversation.team)

@@ -121,3 +121,20 @@ def test_adding_then_measuring_gives_back_the_same_time(hours, start, seconds) -
     due = add_business_seconds(hours, start, seconds)
     assert due >= start
     assert business_seconds(hours, start, due) == seconds
+
+
+# --- promise suggestions that fit the customer's urgency -------------------------------------------------
+
+
+def test_an_urgent_customer_gets_minutes_not_a_day_and_the_time_zone_is_stated() -> None:
+    from herodesk.signals import promises
+
+    sent = london(2026, 5, 11, 10)
+    urgent = promises.customer_deadline("URGENT: my flight leaves in 40 minutes and I have no boarding pass!")
+    assert urgent == timedelta(minutes=40)
+    found = promises.detect("I will sort this out ASAP.", sent, business_hours=OFFICE, urgent_within=urgent)
+    assert found[0].suggestion == "I will sort this out within 20 minutes (by 10:20 Europe/London time)."
+    calm = promises.detect("I will get back to you as soon as possible.", sent, business_hours=OFFICE)
+    assert calm[0].suggestion == "I will get back to you by Tuesday at 17:00."  # a real time, no "asap" left
+    assert promises.customer_deadline("I need it in an hour") == timedelta(hours=1)
+    assert promises.customer_deadline("no rush") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,3 +96,21 @@ def test_a_follow_up_is_cancelled_by_a_customer_reply(logged_in_page, conversati
     expect(page.locator(f"#m{message.pk}")).to_contain_text("the customer wrote on")
     expect(page.get_by_test_id(f"scheduled-{message.pk}")).to_have_count(0)
     shot(page, "sla-follow-up-cancelled")
+
+
+def test_deescalation_help_checks_the_draft_as_it_is_written(logged_in_page, conversation):
+    Message.objects.filter(conversation=conversation, kind="customer").update(intensity=0.9)
+    page = logged_in_page
+    page.goto(f"/c/{conversation.pk}/")
+    panel = page.get_by_test_id("deescalate")
+    expect(panel).to_contain_text("This customer is upset")
+    page.locator("#reply-form textarea[name=text]").fill(
+        "You should have read the terms. Why did you do that?"
+    )
+    expect(panel.locator('[data-point="no_blame"]')).to_contain_text("blaming")
+    expect(panel.locator('[data-point="no_blame"]')).to_have_class(re.compile("todo"))
+    page.locator("#reply-form textarea[name=text]").fill(
+        "I'm so sorry about this. I will call you by 3pm today."
+    )
+    expect(panel.locator('[data-point="acknowledge"]')).to_have_class(re.compile("ok"))
+    shot(page, "sla-deescalation")
