@@ -98,7 +98,7 @@ def check_draft(text: str, sent_at: datetime, hours: BusinessHours | None = None
             "You say what you can do." if cants and cans else
             ("Nothing you can't do here." if not cants else
              "You say what you can't do; add what you can do instead."),
-            cants if cants and not cans else cans,
+            (cans or cants) if cants else [],
         ),
     ]  # fmt: skip
 
