@@ -151,7 +151,10 @@ def do_sync_targets(
     now = now or timezone.now()
     calendars = calendars or Calendars()
     conversation = (
-        Conversation.objects.select_for_update().select_related("customer").filter(pk=conversation_id).first()
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=conversation_id)
+        .first()
     )
     if conversation is None:
         return
