@@ -346,7 +346,9 @@ def do_add_reply(
 
 
 def _scheduled(message: Message) -> Message:
-    message = Message.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=message.pk)
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=message.pk)
+    )
     if message.send_status != Message.SendStatus.SCHEDULED:
         raise ActionError(
             "This reply is no longer scheduled", {"message": "It was sent or cancelled already."}

@@ -183,7 +183,9 @@ def analyse_all(batch_size: int = 250, progress: Callable[[int, int], None] | No
 
 
 def _open_promise(promise: Promise) -> Promise:
-    promise = Promise.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=promise.pk)
+    promise = (
+        Promise.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=promise.pk)
+    )
     if promise.state == Promise.State.KEPT:
         raise ActionError("This promise is already kept")
     return promise
