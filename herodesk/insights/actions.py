@@ -223,7 +223,7 @@ def do_renegotiate_promise(promise: Promise, actor: User, due_at: datetime, mess
 
 
 @transaction.atomic
-def do_hand_over_promise(promise: Promise, actor: User, new_owner: User) -> Promise:
+def do_hand_over_promise(promise: Promise, actor: User | None, new_owner: User) -> Promise:
     """Someone else keeps it now (e.g. with the conversation's transfer); they get its reminders."""
     if not new_owner.is_active:
         raise ActionError("That person cannot take promises", {"owner": "Choose an active agent."})

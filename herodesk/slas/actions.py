@@ -19,6 +19,7 @@ from herodesk.accounts.models import User
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.errors import ActionError
+from herodesk.insights import actions as insight_actions
 from herodesk.insights.models import Promise
 from herodesk.notifications.actions import do_notify
 from herodesk.notifications.models import Notification
@@ -370,6 +371,22 @@ def do_send_due(now: datetime | None = None) -> int:
     for conversation_id in set(answered):
         do_cancel_answered_follow_ups(conversation_id)
     return conversation_actions.do_send_due_replies(now)
+
+
+def do_hand_over_with_conversation(conversation_id: int) -> int:
+    """Open promises follow the conversation: when it has a new owner (a transfer or an assignment), the new
+    owner keeps its promises and gets their reminders. Each hand-over is recorded in the history."""
+    conversation = Conversation.objects.select_related("owner").filter(pk=conversation_id).first()
+    if conversation is None or conversation.owner is None:
+        return 0
+    moved = 0
+    waiting = Promise.objects.filter(conversation_id=conversation_id, state=Promise.State.OPEN).exclude(
+        owner_id=conversation.owner_id
+    )
+    for promise in waiting:
+        insight_actions.do_hand_over_promise(promise, None, conversation.owner)
+        moved += 1
+    return moved
 
 
 # --- Promise reminders -----------------------------------------------------------------------------

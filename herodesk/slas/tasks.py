@@ -16,6 +16,7 @@ def sync_targets(conversation_ids: list[int]) -> None:
     calendars = Calendars()
     for conversation_id in dict.fromkeys(conversation_ids):
         actions.do_cancel_answered_follow_ups(conversation_id)
+        actions.do_hand_over_with_conversation(conversation_id)
         actions.do_sync_targets(conversation_id, calendars=calendars)
 
 

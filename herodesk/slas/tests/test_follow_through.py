@@ -147,3 +147,11 @@ def test_other_teams_cannot_schedule(client, other_agent, conversation):
         f"/slas/c/{conversation.pk}/schedule/", {"text": "x", "send_at": "2030-01-01T10:00"}
     )
     assert response.status_code == 404
+
+
+def test_open_promises_follow_the_conversation_to_its_new_owner(promise, conversation, agent, lead):
+    conv.do_transfer(conversation, agent, conv.Transfer(note="Lena takes the callback", to_owner=lead))
+    promise.refresh_from_db()
+    assert promise.owner == lead
+    event = Event.objects.get(conversation=conversation, kind=Event.Kind.PROMISE_HANDED_OVER)
+    assert event.data["old_owner"] == agent.pk and event.data["new_owner"] == lead.pk
