@@ -118,6 +118,7 @@ def _register_routers() -> None:
     from herodesk.macros.api import router as saved_replies
     from herodesk.notifications.api import router as notifications
     from herodesk.quality.api import router as quality
+    from herodesk.slas.api import router as slas
 
     api.add_router("/conversations", conversations)
     api.add_router("/customers", customers)
@@ -125,6 +126,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications)
     api.add_router("/quality", quality)
     api.add_router("/saved-replies", saved_replies)
+    api.add_router("/slas", slas)
 
 
 _register_routers()

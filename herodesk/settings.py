@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "herodesk.quality",
     "herodesk.macros",
     "herodesk.administration",
+    "herodesk.slas",
     "herodesk.channels.webform",
     "herodesk.channels.email",
     "herodesk.channels.phone",

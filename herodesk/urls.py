@@ -10,6 +10,7 @@ urlpatterns = [
     path("quality/", include("herodesk.quality.urls")),
     path("saved-replies/", include("herodesk.macros.urls")),
     path("settings/", include("herodesk.administration.urls")),
+    path("slas/", include("herodesk.slas.urls")),
     path("api/v1/", api.urls),
     path("mail/", include("herodesk.channels.email.urls")),
     path("", include("herodesk.channels.webform.urls")),

@@ -407,6 +407,117 @@ def do_add_reply(
     return message
 
 
+# --- Scheduled replies (scheduled send and follow-ups; herodesk.slas runs the job that sends them) ---------
+
+
+def _scheduled(message: Message) -> Message:
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=message.pk)
+    )
+    if message.send_status != Message.SendStatus.SCHEDULED:
+        raise ActionError(
+            "This reply is no longer scheduled", {"message": "It was sent or cancelled already."}
+        )
+    return message
+
+
+def _check_send_at(send_at: datetime, at: datetime) -> None:
+    if send_at <= at:
+        raise ActionError("The time to send is in the past", {"send_at": "Choose a time in the future."})
+
+
+@transaction.atomic
+def do_schedule_reply(conversation: Conversation, author: User, text: str, send_at: datetime) -> Message:
+    """A reply written now and sent at ``send_at`` by the scheduled-send job; editable until then."""
+    at = _now()
+    _check_send_at(send_at, at)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.OUT,
+        kind=Message.Kind.REPLY,
+        channel=conversation.channel,
+        author=author,
+        text=_check_text(text),
+        full_text=text.strip(),
+        created_at=at,
+        send_status=Message.SendStatus.SCHEDULED,
+        scheduled_for=send_at,
+    )
+    _record(
+        conversation, author, Event.Kind.REPLY_SCHEDULED, at, message=message.pk, send_at=send_at.isoformat()
+    )
+    return message
+
+
+@transaction.atomic
+def do_edit_scheduled_reply(message: Message, actor: User, text: str, send_at: datetime) -> Message:
+    at = _now()
+    _check_send_at(send_at, at)
+    message = _scheduled(message)
+    message.text = message.full_text = _check_text(text)
+    message.scheduled_for = send_at
+    message.save(update_fields=["text", "full_text", "scheduled_for"])
+    return message
+
+
+@transaction.atomic
+def do_cancel_scheduled_reply(message: Message, actor: User | None, reason: str, kind: str = "") -> Message:
+    """Not sent after all; the reason stays on the message ("the customer wrote at 14:02") and in history."""
+    at = _now()
+    message = _scheduled(message)
+    message.send_status = Message.SendStatus.CANCELLED
+    message.send_error = reason[:500]
+    message.save(update_fields=["send_status", "send_error"])
+    _record(
+        message.conversation,
+        actor,
+        kind or Event.Kind.SCHEDULED_CANCELLED,
+        at,
+        message=message.pk,
+        note=reason,
+    )
+    return message
+
+
+def do_send_due_replies(now: datetime | None = None, batch: int = 200) -> int:
+    """Send the scheduled replies whose time has come, each exactly once.
+
+    Each reply is claimed by a conditional UPDATE (still scheduled, due) in the transaction that turns it
+    into a sent reply; a worker that dies before the commit leaves it scheduled for the next pass, and two
+    workers never both send it.
+    """
+    at = _now(now)
+    due = Message.objects.filter(send_status=Message.SendStatus.SCHEDULED, scheduled_for__lte=at)
+    sent = 0
+    for pk in list(due.order_by("scheduled_for").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            claimed = Message.objects.filter(
+                pk=pk, send_status=Message.SendStatus.SCHEDULED, scheduled_for__lte=at
+            ).update(send_status=Message.SendStatus.NONE, created_at=at)
+            if not claimed:
+                continue
+            message = Message.objects.select_related("conversation").get(pk=pk)
+            conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+            conversation.last_activity_at = at
+            fields = ["last_activity_at"]
+            if conversation.first_response_at is None:
+                conversation.first_response_at = at
+                fields.append("first_response_at")
+            conversation.save(update_fields=fields)
+            if conversation.status == Status.NEW:
+                _set_status(conversation, message.author, Status.OPEN, at)
+            send = hooks.reply_sender(message)
+            if send is not None:
+                message.send_status = Message.SendStatus.QUEUED
+                message.save(update_fields=["send_status"])
+                transaction.on_commit(send)
+            search.schedule_index(conversation.pk)
+            _after_commit(conversation, message)
+            sent += 1
+    return sent
+
+
 @transaction.atomic
 def do_add_note(
     conversation: Conversation, author: User, text: str, kind: str = Message.Kind.NOTE
@@ -506,6 +617,23 @@ def do_cache_signals(conversation: Conversation) -> None:
         awaiting_relief=conversation.awaiting_relief,
         effort=conversation.effort,
     )
+
+
+@transaction.atomic
+def do_record_event(
+    conversation: Conversation, actor: User | None, kind: str, note: str = "", **data: object
+) -> Event:
+    """An event another app records on a conversation's history (a promise kept by hand, a follow-up
+    cancelled); ``kind`` must be one of ``Event.Kind``."""
+    if kind not in Event.Kind.values:
+        raise ActionError("Unknown kind of event", {"kind": f"Choose one of {', '.join(Event.Kind.values)}."})
+    return _record(conversation, actor, kind, _now(), note=note, **data)
+
+
+@transaction.atomic
+def do_cache_sla_due(conversation_id: int, due_at: datetime | None) -> None:
+    """The next running SLA deadline (owned by herodesk.slas), cached for the inbox to show and sort."""
+    Conversation.objects.filter(pk=conversation_id).update(sla_due_at=due_at)
 
 
 def do_suggest_reason(conversation_id: int, reason: ContactReason | None, confidence: float | None) -> None:
@@ -923,11 +1051,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def do_record_event(conversation: Conversation, actor: User | None, kind: str, **data: object) -> Event:
-    """Record an event another app's action decided on (a quality review), in the caller's transaction."""
-    if kind not in Event.Kind.values:
-        raise ActionError("Unknown kind of event", {"kind": f"Choose one of {Event.Kind.values}."})
-    return _record(conversation, actor, kind, timezone.now(), **data)
+
 # --- Administration, audited (pages in herodesk/administration) -------------------------------------
 # Every settings change is an Event without a conversation (kind admin_change) saying what changed in words.
 # Agents, teams and holidays are written by accounts' actions, which cannot write events (lower floor):

@@ -271,6 +271,13 @@ class Event(models.Model):
         REVIEW_DISPUTED = "review_disputed", "Quality score disputed"
         DISPUTE_RESOLVED = "dispute_resolved", "Quality dispute resolved"
         ADMIN_CHANGE = "admin_change", "Settings changed"  # no conversation: agents, teams, reasons, tags
+        # Promise follow-through and scheduled replies (recorded by insights and slas through do_record_event)
+        PROMISE_KEPT = "promise_kept", "Promise marked kept"
+        PROMISE_RENEGOTIATED = "promise_renegotiated", "Promise renegotiated"
+        PROMISE_HANDED_OVER = "promise_handed_over", "Promise handed over"
+        REPLY_SCHEDULED = "reply_scheduled", "Reply scheduled"
+        SCHEDULED_CANCELLED = "scheduled_cancelled", "Scheduled reply cancelled"
+        FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled: the customer wrote"
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

@@ -150,13 +150,14 @@ class InboxFilters:
         return q
 
 
-NULLABLE_SORT_FIELDS = {"intensity", "effort"}
+NULLABLE_SORT_FIELDS = {"intensity", "effort", "sla_due_at"}
 SORTS: dict[str, tuple[str, bool]] = {
     # sort name -> (field, descending)
     "recent": ("last_activity_at", True),
     "oldest": ("last_activity_at", False),
     "intensity": ("intensity", True),
     "effort": ("effort", True),
+    "due": ("sla_due_at", False),  # next SLA deadline first (herodesk.slas keeps it cached)
 }
 
 
@@ -179,7 +180,7 @@ def decode_cursor(cursor: str, field_name: str) -> tuple[object, int]:
     try:
         padded = cursor[:200] + "=" * (-len(cursor[:200]) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if field_name == "last_activity_at":
+        if field_name in ("last_activity_at", "sla_due_at") and value is not None:
             value = datetime.fromisoformat(value)
             if value.tzinfo is None:
                 raise ValueError("naive time")
@@ -213,7 +214,7 @@ def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> 
 LIST_FIELDS = (
     "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at",
     "last_customer_message_at", "created_at", "intensity", "effort", "awaiting_relief",
-    "team_id", "contact_reason_id",
+    "team_id", "contact_reason_id", "sla_due_at",
     "customer__name", "owner__username", "owner__first_name", "owner__last_name",
 )  # fmt: skip
 

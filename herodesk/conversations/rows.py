@@ -35,7 +35,21 @@ def ago(moment: datetime, now: datetime) -> str:
     return "just now"
 
 
-def _badges(c: Conversation) -> SafeString:
+def sla_badge(due: datetime, now: datetime) -> SafeString:
+    """Time left to the next SLA deadline, or how long it is overdue (herodesk.slas caches ``sla_due_at``)."""
+    seconds = int((due - now).total_seconds())
+    left = abs(seconds)
+    if left >= 86400:
+        span = f"{left // 86400} d"
+    else:
+        span = f"{left // 3600} h" if left >= 3600 else f"{left // 60} min"
+    if seconds < 0:
+        return format_html('<span class="badge red sla" title="SLA target overdue">⏱ {} overdue</span>', span)
+    css = "amber" if seconds <= 3600 else "muted"
+    return format_html('<span class="badge {} sla" title="Next SLA target due">⏱ {} left</span>', css, span)
+
+
+def _badges(c: Conversation, now: datetime) -> SafeString:
     parts = []
     if c.intensity is not None:
         parts.append(
@@ -53,6 +67,8 @@ def _badges(c: Conversation) -> SafeString:
                 c.effort,
             )
         )
+    if c.sla_due_at and c.status in Conversation.OPEN_STATUSES:
+        parts.append(sla_badge(c.sla_due_at, now))
     if c.awaiting_relief:
         parts.append(
             mark_safe('<span class="badge red" title="Intense and not yet relieved">needs relief</span>')
@@ -94,7 +110,7 @@ def render_row(c: Conversation, now: datetime) -> SafeString:
         prio=c.priority,
         subject=_subject_cell(c),
         customer=str(c.customer) if c.customer else "—",
-        badges=_badges(c),
+        badges=_badges(c, now),
         owner=_owner(c),
         status=c.status,
         status_label=STATUS_LABELS.get(c.status, c.status),

@@ -11,9 +11,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from herodesk.accounts.models import User
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.customers import actions as customer_actions
+from herodesk.errors import ActionError
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
 from herodesk.signals import effort, promises
@@ -175,3 +177,62 @@ def analyse_all(batch_size: int = 250, progress: Callable[[int, int], None] | No
         if progress is not None:
             progress(min(start + batch_size, len(ids)), len(ids))
     return len(ids)
+
+
+# --- Promise follow-through (asked for from the conversation screen and the API) -------------------------
+
+
+def _open_promise(promise: Promise) -> Promise:
+    promise = (
+        Promise.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=promise.pk)
+    )
+    if promise.state == Promise.State.KEPT:
+        raise ActionError("This promise is already kept")
+    return promise
+
+
+@transaction.atomic
+def do_mark_promise_kept(promise: Promise, actor: User) -> Promise:
+    """The agent kept the promise in a way the desk cannot see (a call from another phone, a refund made)."""
+    promise = _open_promise(promise)
+    promise.state, promise.kept_at = Promise.State.KEPT, timezone.now()
+    promise.save(update_fields=["state", "kept_at"])
+    conversation_actions.do_record_event(
+        promise.conversation, actor, Event.Kind.PROMISE_KEPT, promise_id=promise.pk, text=promise.text[:200]
+    )
+    return promise
+
+
+@transaction.atomic
+def do_renegotiate_promise(promise: Promise, actor: User, due_at: datetime, message: str) -> Promise:
+    """A new due time, told to the customer in a reply (the reply is the message)."""
+    if due_at <= timezone.now():
+        raise ActionError("The new time is in the past", {"due_at": "Choose a time in the future."})
+    if not (message or "").strip():
+        raise ActionError("Tell the customer", {"message": "Write the message that gives the new time."})
+    promise = _open_promise(promise)
+    old = promise.due_at
+    conversation_actions.do_add_reply(promise.conversation, actor, message)
+    promise.due_at, promise.state = due_at, Promise.State.OPEN
+    promise.save(update_fields=["due_at", "state"])
+    conversation_actions.do_record_event(
+        promise.conversation, actor, Event.Kind.PROMISE_RENEGOTIATED, promise_id=promise.pk,
+        old=old.isoformat() if old else None, new=due_at.isoformat(),
+    )  # fmt: skip
+    return promise
+
+
+@transaction.atomic
+def do_hand_over_promise(promise: Promise, actor: User | None, new_owner: User) -> Promise:
+    """Someone else keeps it now (e.g. with the conversation's transfer); they get its reminders."""
+    if not new_owner.is_active:
+        raise ActionError("That person cannot take promises", {"owner": "Choose an active agent."})
+    promise = _open_promise(promise)
+    old = promise.owner_id
+    promise.owner = new_owner
+    promise.save(update_fields=["owner"])
+    conversation_actions.do_record_event(
+        promise.conversation, actor, Event.Kind.PROMISE_HANDED_OVER, promise_id=promise.pk,
+        old_owner=old, new_owner=new_owner.pk,
+    )  # fmt: skip
+    return promise

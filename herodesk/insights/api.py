@@ -91,11 +91,15 @@ class AgentPromiseStats(Schema):
 )
 def check_draft(request: AuthedRequest, payload: DraftIn):
     """Used by the compose box to flag vague promises before the reply is sent."""
-    team = None
+    team, urgent = None, None
     if payload.conversation_id:
-        team = conversation_for_agent(request.user, payload.conversation_id).team
+        conversation = conversation_for_agent(request.user, payload.conversation_id)
+        team = conversation.team
+        # The customer's own deadline ("my flight leaves in 40 minutes") makes a suggestion of minutes.
+        last = conversation.messages.filter(kind="customer").order_by("-created_at").values_list("text")
+        urgent = promises.customer_deadline((last.first() or ("",))[0])
     hours = signals_bridge.business_hours_for(team or request.user.teams.first())
-    found = promises.detect(payload.text, sent_at=timezone.now(), business_hours=hours)
+    found = promises.detect(payload.text, sent_at=timezone.now(), business_hours=hours, urgent_within=urgent)
     return {
         "promises": [
             {"text": p.text, "kind": p.kind, "due": p.due, "suggestion": p.suggestion} for p in found

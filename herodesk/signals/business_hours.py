@@ -99,3 +99,97 @@ def zone_for(tz: str | None) -> ZoneInfo:
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime: pass a timezone-aware datetime")
+
+
+# --- Business time between instants (SLA clocks) -------------------------------------------------------
+# Everything below works on real instants: open and close times are placed in the team's zone and then
+# compared and subtracted in UTC, so a day that loses or gains an hour (DST) counts the hours it really has.
+
+UTC = ZoneInfo("UTC")
+MAX_DAYS = 3700  # ten years of days: a target that never comes due stops here instead of looping forever
+
+Pause = tuple[datetime, "datetime | None"]  # (from, until); until None = still paused
+
+
+def weekly_hours(opens: time, closes: time, weekend_open: bool = False) -> dict[int, tuple[time, time]]:
+    """The same hours every working day: Monday to Friday, or every day when ``weekend_open``."""
+    days = range(7) if weekend_open else range(5)
+    return dict.fromkeys(days, (opens, closes))
+
+
+def open_spans(hours: BusinessHours, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The open periods (UTC) that overlap [start, end), clipped to it."""
+    _require_aware(start)
+    _require_aware(end)
+    spans: list[tuple[datetime, datetime]] = []
+    if end <= start:
+        return spans
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    day = hours.local(start).date() - timedelta(days=1)  # an overnight span of the day before may still run
+    last = hours.local(end).date()
+    while day <= last:
+        span = _span_utc(hours, day)
+        if span:
+            lo, hi = max(span[0], start), min(span[1], end)
+            if lo < hi:
+                spans.append((lo, hi))
+        day += timedelta(days=1)
+    return spans
+
+
+def business_seconds(
+    hours: BusinessHours, start: datetime, end: datetime, pauses: list[Pause] | tuple[Pause, ...] = ()
+) -> int:
+    """Seconds of open time in [start, end), less the open time inside ``pauses``; 0 when end <= start."""
+    total = sum((hi - lo).total_seconds() for lo, hi in open_spans(hours, start, end))
+    for paused_from, paused_until in _merged(pauses, end):
+        lo, hi = max(paused_from, start), min(paused_until, end)
+        if lo < hi:
+            total -= sum((b - a).total_seconds() for a, b in open_spans(hours, lo, hi))
+    return max(int(total), 0)
+
+
+def add_business_seconds(hours: BusinessHours, start: datetime, seconds: float) -> datetime:
+    """The instant at which ``seconds`` of open time have passed since ``start`` (in UTC).
+
+    0 seconds is ``start`` itself, even outside opening hours: nothing has to run for a target of zero.
+    """
+    _require_aware(start)
+    remaining = timedelta(seconds=max(seconds, 0))
+    cursor = start.astimezone(UTC)
+    if not remaining:
+        return cursor
+    day = hours.local(cursor).date() - timedelta(days=1)
+    for _ in range(MAX_DAYS):
+        span = _span_utc(hours, day)
+        if span and span[1] > cursor:
+            lo = max(span[0], cursor)
+            if remaining <= span[1] - lo:
+                return lo + remaining
+            remaining -= span[1] - lo
+            cursor = span[1]
+        day += timedelta(days=1)
+    return cursor
+
+
+def _span_utc(hours: BusinessHours, day: date) -> tuple[datetime, datetime] | None:
+    """Opening and closing instants of ``day`` in UTC; a closing time of 00:00 means midnight at its end."""
+    span = hours.hours_on(day)
+    if not span:
+        return None
+    opens = hours.at(day, span[0]).astimezone(UTC)
+    close_day = day + timedelta(days=1) if span[1] <= span[0] else day
+    closes = hours.at(close_day, span[1]).astimezone(UTC)
+    return (opens, closes) if closes > opens else None
+
+
+def _merged(pauses: list[Pause] | tuple[Pause, ...], end: datetime) -> list[tuple[datetime, datetime]]:
+    """Pauses as sorted, non-overlapping UTC intervals; one still running ends at ``end``."""
+    intervals = sorted((a.astimezone(UTC), (b or end).astimezone(UTC)) for a, b in pauses if (b or end) > a)
+    merged: list[tuple[datetime, datetime]] = []
+    for a, b in intervals:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

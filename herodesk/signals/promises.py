@@ -202,6 +202,7 @@ def detect(
     tz: str | None = None,
     business_hours: BusinessHours | None = None,
     prepared: PreparedText | None = None,
+    urgent_within: timedelta | None = None,
 ) -> list[Promise]:
     """Promises in an agent reply, with due times resolved against ``sent_at`` in the team's hours.
 
@@ -214,13 +215,15 @@ def detect(
         raise ValueError("sent_at must be timezone-aware")
     found: list[Promise] = []
     for sentence in sentences(prepared.text):
-        promise = _promise_in(sentence, sent_at, hours)
+        promise = _promise_in(sentence, sent_at, hours, urgent_within)
         if promise is not None:
             found.append(promise)
     return found
 
 
-def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> Promise | None:
+def _promise_in(
+    sentence: str, sent_at: datetime | None, hours: BusinessHours, urgent_within: timedelta | None = None
+) -> Promise | None:
     lower = sentence.lower().replace("’", "'")
     if not has_commitment_keyword(lower):
         return None
@@ -233,7 +236,7 @@ def _promise_in(sentence: str, sent_at: datetime | None, hours: BusinessHours) -
     phrase = _due_phrase(lower, commitment)
     due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
     if phrase is None:
-        suggestion = suggest_specific(sentence, sent_at, hours)
+        suggestion = suggest_specific(sentence, sent_at, hours, urgent_within)
         return Promise(sentence, "vague", None, commitment.who, commitment.what, suggestion)
     return Promise(sentence, "specific", due, commitment.who, commitment.what)
 
@@ -299,12 +302,44 @@ def _has_number(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def suggest_specific(sentence: str, sent_at: datetime | None, hours: BusinessHours) -> str:
-    """A specific rewrite of a vague promise: the same sentence, bound to a named business day and time."""
-    base = _TRAILING_RE.sub("", VAGUE_TIME_RE.sub("", sentence)).strip()
+_VAGUE_ANY_CASE_RE = re.compile(VAGUE_TIME_RE.pattern, re.I)  # "ASAP" as well as "asap"
+# The customer's own deadline: "my flight leaves in 40 minutes", "within 2 hours", "in an hour".
+_CUSTOMER_DEADLINE_RE = re.compile(
+    r"\b(?:in|within|only|next|leaves? in|starts? in|closes? in)\s+(an?|\d{1,3})\s*"
+    r"(min(?:ute)?s?|hours?|hrs?|h)\b",
+    re.I,
+)
+URGENT = timedelta(hours=4)  # a customer deadline sooner than this makes the suggestion a number of minutes
+
+
+def customer_deadline(text: str) -> timedelta | None:
+    """How soon the customer says they need it ("flight leaves in 40 minutes" -> 40 min); the soonest one."""
+    found = []
+    for match in _CUSTOMER_DEADLINE_RE.finditer(text[:5000]):
+        amount = 1 if match.group(1).lower() in ("a", "an") else int(match.group(1))
+        unit = match.group(2).lower()
+        found.append(timedelta(minutes=amount) if unit.startswith("min") else timedelta(hours=amount))
+    return min(found) if found else None
+
+
+def suggest_specific(
+    sentence: str, sent_at: datetime | None, hours: BusinessHours, urgent_within: timedelta | None = None
+) -> str:
+    """A specific rewrite of a vague promise: the same sentence, bound to a named business day and time.
+
+    When the customer needs it sooner (``urgent_within``, see :func:`customer_deadline`), the rewrite is a
+    number of minutes well inside their deadline, with the clock time in the team's zone, not a day.
+    """
+    base = _TRAILING_RE.sub("", _VAGUE_ANY_CASE_RE.sub("", sentence)).strip()
     base = re.sub(r"\s{2,}", " ", base)
+    base = re.sub(r"\s+([,.;:!?])", r"\1", base)
     if sent_at is None:
         return f"{base} by <day> at <time>."
+    if urgent_within is not None and urgent_within < URGENT:
+        minutes = int(urgent_within.total_seconds() // 60 // 2)  # half their time: room to act on it
+        minutes = max(5, minutes - minutes % 5) if minutes >= 10 else max(minutes, 2)
+        due = hours.local(sent_at + timedelta(minutes=minutes))
+        return f"{base} within {minutes} minutes (by {due:%H:%M} {hours.tz} time)."
     due = hours.add_business_days(sent_at, 1)
     if due - sent_at < timedelta(hours=4):
         due = hours.add_business_days(sent_at, 2)
