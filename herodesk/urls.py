@@ -7,6 +7,7 @@ urlpatterns = [
     path("customers/", include("herodesk.customers.urls")),
     path("hero/", include("herodesk.insights.urls")),
     path("notifications/", include("herodesk.notifications.urls")),
+    path("presence/", include("herodesk.presence.urls")),
     path("api/v1/", api.urls),
     path("mail/", include("herodesk.channels.email.urls")),
     path("", include("herodesk.channels.webform.urls")),

@@ -56,3 +56,12 @@ def do_record_login_failure(username: str, ip_address: str | None) -> None:
 def do_forget_login_failures(username: str) -> None:
     """After a successful login the account starts afresh (the address keeps its count)."""
     LoginFailure.objects.filter(username=throttle.normal_username(username)).delete()
+
+
+@transaction.atomic
+def do_set_away(user: User, away: bool) -> User:
+    """The availability switch: an away agent gets no conversations by automatic assignment."""
+    if user.away != away:
+        user.away = away
+        user.save(update_fields=["away"])
+    return user

@@ -26,8 +26,12 @@ def do_notify(
     url: str = "",
     actor: User | None = None,
     at: datetime | None = None,
+    once: bool = False,
 ) -> list[Notification]:
-    """Tell each recipient once (never the actor who caused it). Returns the notifications created."""
+    """Tell each recipient once (never the actor who caused it). Returns the notifications created.
+
+    ``once``: never tell a recipient this kind of news for this ``url`` again, read or not (a periodic
+    job that finds the same due promise every few minutes calls it with ``once=True``)."""
     if kind not in Notification.Kind.values:
         raise ActionError(
             "Unknown kind of notification", {"kind": f"Choose one of {Notification.Kind.values}."}
@@ -47,6 +51,9 @@ def do_notify(
     else:
         same_news = same_news.filter(conversation_id=conversation_id)
     repeated = set(same_news.values_list("recipient_id", flat=True))
+    if once:
+        told = Notification.objects.filter(recipient_id__in=ids, kind=kind, url=url[:300])
+        repeated |= set(told.values_list("recipient_id", flat=True))
     rows = [
         Notification(
             recipient_id=pk,
