@@ -35,6 +35,7 @@ from herodesk.demo.plans import (
     moment,
 )
 from herodesk.demo.stories import StoryPlanner
+from herodesk.demo.teamwork import seed_teamwork
 from herodesk.demo.texts import DOMAINS, FIRST_NAMES, LAST_NAMES, REASONS, TAGS, ReasonText
 from herodesk.demo.writer import _write_conversations, search_body
 
@@ -89,5 +90,6 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         days=max(10, min(90, conversations // 55)),
     )
     _write_conversations(StoryPlanner(cast, seed), conversations, summary)
+    summary.teamwork = seed_teamwork()
     summary.teams, summary.customers = len(teams), len(names)
     return summary

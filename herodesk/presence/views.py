@@ -60,5 +60,3 @@ def inbox(request: AuthedRequest) -> JsonResponse:
             for pk, viewers in found.items()
         }
     )
-
-

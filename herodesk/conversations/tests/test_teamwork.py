@@ -28,7 +28,9 @@ def test_a_pending_conversation_transferred_to_a_team_lands_in_its_pickup_queue(
     agent, other_agent, conversation, billing_team
 ):
     actions.do_add_reply(conversation, agent, "Could you send the order number?", then_status=Status.PENDING)
-    actions.do_transfer(conversation, agent, Transfer(note="Refund question, order 1234", to_team=billing_team))
+    actions.do_transfer(
+        conversation, agent, Transfer(note="Refund question, order 1234", to_team=billing_team)
+    )
     conversation.refresh_from_db()
     assert conversation.status == Status.OPEN and conversation.owner_id is None
     assert conversation.team == billing_team
@@ -51,7 +53,9 @@ def test_a_transfer_to_an_agent_lands_in_their_mine_and_tells_them(agent, other_
 def test_the_handoff_note_shows_on_top_until_the_receiver_acts(
     client, agent, other_agent, conversation, billing_team
 ):
-    actions.do_transfer(conversation, agent, Transfer(note="Double charge, refund promised", to_team=billing_team))
+    actions.do_transfer(
+        conversation, agent, Transfer(note="Double charge, refund promised", to_team=billing_team)
+    )
     client.force_login(other_agent)
     page = client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
     assert 'data-testid="handoff-note"' in page and "Double charge, refund promised" in page
@@ -173,9 +177,7 @@ def test_a_reply_is_held_when_the_customer_wrote_since_the_agent_looked(agent, c
     assert conversation.messages.filter(kind=Message.Kind.REPLY).count() == 1
 
 
-def test_the_second_of_two_racing_replies_is_held_and_the_page_shows_why(
-    client, agent, lead, conversation
-):
+def test_the_second_of_two_racing_replies_is_held_and_the_page_shows_why(client, agent, lead, conversation):
     seen = conversation.messages.last().pk
     actions.do_add_reply(conversation, lead, "Lena here, refund is on its way", seen_up_to=seen)
     client.force_login(agent)
@@ -206,7 +208,9 @@ def test_own_replies_and_notes_do_not_hold(agent, lead, conversation):
 def test_the_flash_says_queued_or_not_sent(client, agent, support_team):
     client.force_login(agent)
     conversation = ConversationFactory(team=support_team, customer=None)
-    response = client.post(reverse("conversations:reply", args=[conversation.pk]), {"text": "Hi"}, follow=True)
+    response = client.post(
+        reverse("conversations:reply", args=[conversation.pk]), {"text": "Hi"}, follow=True
+    )
     body = response.content.decode()
     assert "Reply sent." not in body
     assert "Reply saved but not sent: this conversation has no customer" in body
@@ -248,7 +252,9 @@ def test_bulk_is_all_or_nothing(client, agent, support_team, customer):
 
 def test_bulk_ignores_conversations_the_agent_cannot_see(client, other_agent, conversation):
     client.force_login(other_agent)
-    client.post(reverse("conversations:bulk"), {"ids": [conversation.pk], "action": "priority", "priority": 4})
+    client.post(
+        reverse("conversations:bulk"), {"ids": [conversation.pk], "action": "priority", "priority": 4}
+    )
     conversation.refresh_from_db()
     assert conversation.priority == Conversation.Priority.NORMAL
 

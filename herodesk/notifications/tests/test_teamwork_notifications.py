@@ -32,7 +32,9 @@ def test_an_email_address_is_not_a_mention(agent, lead, conversation):
 
 def test_a_customer_reply_tells_the_owner(agent, conversation):
     actions.do_assign(conversation, agent, agent)
-    actions.do_add_customer_message(conversation, IncomingMessage(text="Still nothing arrived", channel="email"))
+    actions.do_add_customer_message(
+        conversation, IncomingMessage(text="Still nothing arrived", channel="email")
+    )
     told = Notification.objects.get(kind=Kind.CUSTOMER_REPLY)
     assert told.recipient == agent and "Still nothing arrived" in told.text
 
@@ -45,8 +47,12 @@ def test_assignment_tells_the_new_owner(agent, lead, conversation):
 def test_promises_due_within_the_hour_or_overdue_are_told_once(agent, conversation):
     reply = actions.do_add_reply(conversation, agent, "Noted.")
     now = timezone.now()
-    for text, due in (("call by 16:00", now + timedelta(minutes=30)), ("email by noon", now - timedelta(minutes=10)),
-                      ("next week", now + timedelta(days=3))):  # fmt: skip
+    dues = (
+        ("call by 16:00", now + timedelta(minutes=30)),
+        ("email by noon", now - timedelta(minutes=10)),
+        ("next week", now + timedelta(days=3)),
+    )
+    for text, due in dues:
         Promise.objects.create(conversation=conversation, message=reply, owner=agent, text=text,
                                kind="specific", due_at=due, created_at=now - timedelta(hours=1))  # fmt: skip
     assert do_notify_promises_due(now) == 2

@@ -29,7 +29,9 @@ def test_poll_records_me_and_shows_the_others(client, agent, lead, conversation)
 
 def test_poll_says_when_new_messages_arrived(client, agent, conversation):
     seen = conversation.messages.last().pk
-    conversation_actions.do_add_customer_message(conversation, IncomingMessage(text="Hello?", channel="email"))
+    conversation_actions.do_add_customer_message(
+        conversation, IncomingMessage(text="Hello?", channel="email")
+    )
     client.force_login(agent)
     body = client.post(reverse("presence:poll", args=[conversation.pk]), {"seen": seen}).content.decode()
     assert 'data-testid="presence-unseen"' in body and "1 new message" in body
@@ -66,7 +68,9 @@ def test_inbox_viewers_only_for_visible_conversations(client, agent, other_agent
 def test_bad_numbers_are_400(client, agent, conversation):
     client.force_login(agent)
     assert client.get(reverse("presence:inbox"), {"ids": "9" * 30}).status_code == 400
-    response = client.post(reverse("presence:poll", args=[conversation.pk]), {"seen": "99999999999999999999999"})
+    response = client.post(
+        reverse("presence:poll", args=[conversation.pk]), {"seen": "99999999999999999999999"}
+    )
     assert response.status_code == 400
 
 

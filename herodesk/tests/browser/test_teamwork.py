@@ -74,7 +74,9 @@ def test_two_agents_replying_at_once_the_second_is_held(page, second_page, agent
     expect(ada.locator("[data-testid=send-held]")).to_contain_text("Not sent")
     expect(ada.locator("[data-testid=unseen-message]")).to_have_count(1)
     expect(ada.locator(".msg.unseen")).to_contain_text("Lena here: refund approved today.")
-    expect(ada.locator("#reply-form textarea[name=text]")).to_have_value("Ada here: your refund is on its way.")
+    expect(ada.locator("#reply-form textarea[name=text]")).to_have_value(
+        "Ada here: your refund is on its way."
+    )
     shot(ada, "teamwork-collision-held")
     replies = Message.objects.filter(conversation=conversation, kind=Message.Kind.REPLY)
     assert replies.count() == 1  # nothing of Ada's went out
@@ -121,7 +123,9 @@ def test_bulk_transfer_of_selected_rows(page, second_page, agent, other_agent, c
     ada, otto = page, second_page
     log_in(ada, agent.username, PASSWORD)
     ada.goto("/inbox/team/")
-    ada.locator("[data-list] tr[data-row]", has_text="Invoice copy needed").locator("input[data-pick]").check()
+    ada.locator("[data-list] tr[data-row]", has_text="Invoice copy needed").locator(
+        "input[data-pick]"
+    ).check()
     # Keyboard: j/k move the selection, x ticks the selected row.
     rows = ada.locator("[data-list] tr[data-row]")
     index = [rows.nth(i).inner_text() for i in range(rows.count())].index(
