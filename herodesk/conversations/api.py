@@ -121,6 +121,14 @@ class MessageOut(Schema):
 class MessageCreate(Schema):
     kind: Literal["reply", "note", "phone"] = "reply"
     text: str = Field(..., min_length=1, max_length=100_000)
+    seen_message_id: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="The newest message id you have read. When the customer or another agent wrote after "
+        "it, nothing is saved and the answer is 422 'Not sent: new messages arrived…': read them, then "
+        "send again with the newest id.",
+    )
 
 
 class ListFilters(Schema):
@@ -271,8 +279,9 @@ def list_messages(request: AuthedRequest, conversation_id: int):
 def add_message(request: AuthedRequest, conversation_id: int, payload: MessageCreate):
     user = request.user
     conversation = queries.conversation_for_agent(user, conversation_id)
+    seen = payload.seen_message_id
     if payload.kind == "reply":
-        message = actions.do_add_reply(conversation, user, payload.text)
+        message = actions.do_add_reply(conversation, user, payload.text, seen_up_to=seen)
     else:
-        message = actions.do_add_note(conversation, user, payload.text, payload.kind)
+        message = actions.do_add_note(conversation, user, payload.text, payload.kind, seen_up_to=seen)
     return 201, Message.objects.get(pk=message.pk)

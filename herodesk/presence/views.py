@@ -20,15 +20,15 @@ MAX_INBOX_IDS = 100
 def poll(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every few seconds from an open conversation: I am here (typing or not); who else is, and is
     there anything new since the newest message my screen shows?"""
-    conversation = conversation_queries.conversation_for_agent(request.user, pk)
-    actions.do_record_presence(request.user, conversation.pk, request.POST.get("typing", ""))
+    conversation_id = conversation_queries.conversation_id_for_agent(request.user, pk)
     seen = bounded_int(request.POST.get("seen"), name="seen", minimum=0)
+    actions.do_record_presence(request.user, conversation_id, request.POST.get("typing", ""))
     unseen = 0
     if seen is not None:
-        unseen = conversation_queries.unseen_messages(conversation.pk, request.user, seen).count()
+        unseen = conversation_queries.unseen_messages(conversation_id, request.user, seen).count()
     context = {
-        "conversation": conversation,
-        "viewers": queries.viewers(conversation.pk, exclude=request.user),
+        "conversation_id": conversation_id,
+        "viewers": queries.viewers(conversation_id, exclude=request.user),
         "unseen": unseen,
     }
     return render(request, "presence/_bar.html", context)
@@ -37,8 +37,7 @@ def poll(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: AuthedRequest, pk: int) -> HttpResponse:
-    conversation = conversation_queries.conversation_for_agent(request.user, pk)
-    actions.do_leave(request.user, conversation.pk)
+    actions.do_leave(request.user, conversation_queries.conversation_id_for_agent(request.user, pk))
     return HttpResponse(status=204)
 
 

@@ -304,3 +304,14 @@ def test_split_moves_one_message_into_a_new_conversation(client, agent, conversa
     assert new.customer == conversation.customer and new.subject == "Also: my password reset fails"
     assert conversation.messages.count() == 1
     assert conversation.events.filter(kind=Event.Kind.SPLIT_OFF).exists()
+
+
+def test_the_api_holds_a_reply_on_unseen_messages(agent_client, conversation):
+    seen = conversation.messages.last().pk
+    actions.do_add_customer_message(conversation, IncomingMessage(text="Hello??", channel=Channel.EMAIL))
+    url = f"/api/v1/conversations/{conversation.pk}/messages"
+    held = agent_client.post(url, {"text": "On it", "seen_message_id": seen}, content_type="application/json")
+    assert held.status_code == 422 and "Not sent" in held.json()["error"]["message"]
+    newest = conversation.messages.order_by("-pk").first().pk
+    sent = agent_client.post(url, {"text": "On it", "seen_message_id": newest}, content_type="application/json")
+    assert sent.status_code == 201
