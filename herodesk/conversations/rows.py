@@ -117,11 +117,10 @@ def _viewers(people: Sequence[Viewer]) -> SafeString:
 
 
 def _pick(pk: int) -> SafeString:
-    return format_html(
-        '<td class="pick"><input type="checkbox" name="ids" value="{}" form="bulk-form" '
-        'aria-label="Select #{}" data-pick></td>',
-        pk,
-        pk,
+    number = int(pk)  # an integer needs no escaping; format_html per row costs a third of a page's rows
+    return mark_safe(  # noqa: S308
+        f'<td class="pick"><input type="checkbox" name="ids" value="{number}" form="bulk-form" '
+        f'aria-label="Select #{number}" data-pick></td>'
     )
 
 

@@ -73,12 +73,15 @@ def live_viewers_by_conversation(
     if not ids:
         return {}
     now = now or timezone.now()
-    rows = Presence.objects.filter(
-        conversation_id__in=ids, seen_at__gte=now - timedelta(seconds=LIVE_SECONDS)
-    ).select_related("user")
+    since = now - timedelta(seconds=LIVE_SECONDS)
+    rows = Presence.objects.filter(conversation_id__in=ids, seen_at__gte=since)
     if exclude is not None:
         rows = rows.exclude(user_id=exclude.pk)
     found: dict[int, list[Viewer]] = {}
-    for row in rows:
-        found.setdefault(row.conversation_id, []).append(_viewer(row, now))
+    fields = ("conversation_id", "typing", "seen_at", "user_id", "user__username", "user__first_name",
+              "user__last_name")  # fmt: skip
+    for conversation_id, typing, seen_at, user_id, username, first, last in rows.values_list(*fields):
+        person = User(pk=user_id, username=username, first_name=first, last_name=last)
+        viewer = Viewer(user_id, person.display_name, initials(person), typing, seen_at, live=True)
+        found.setdefault(conversation_id, []).append(viewer)
     return found

@@ -313,5 +313,6 @@ def test_the_api_holds_a_reply_on_unseen_messages(agent_client, conversation):
     held = agent_client.post(url, {"text": "On it", "seen_message_id": seen}, content_type="application/json")
     assert held.status_code == 422 and "Not sent" in held.json()["error"]["message"]
     newest = conversation.messages.order_by("-pk").first().pk
-    sent = agent_client.post(url, {"text": "On it", "seen_message_id": newest}, content_type="application/json")
+    payload = {"text": "On it", "seen_message_id": newest}
+    sent = agent_client.post(url, payload, content_type="application/json")
     assert sent.status_code == 201

@@ -60,3 +60,25 @@ def test_promises_due_within_the_hour_or_overdue_are_told_once(agent, conversati
     assert {Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE} <= kinds
     Notification.objects.update(read_at=now)
     assert do_notify_promises_due(now + timedelta(minutes=5)) == 0  # idempotent
+
+
+def test_email_notifications_are_batched(client, agent, conversation):
+    from django.core import mail
+
+    from herodesk.notifications.actions import do_notify, do_send_notification_emails
+
+    client.force_login(agent)
+    client.post("/notifications/email/", {"enabled": "1"})
+    now = timezone.now()
+    do_notify([agent], Kind.MENTION, "Lena mentioned you", conversation, at=now)
+    do_notify([agent], Kind.PROMISE_DUE, "Call back at 16:00", None, at=now)
+    assert do_send_notification_emails(now + timedelta(seconds=5)) == 1
+    assert len(mail.outbox) == 1 and "2 new notifications" in mail.outbox[0].subject
+    assert "Lena mentioned you" in mail.outbox[0].body and mail.outbox[0].to == [agent.email]
+    do_notify([agent], Kind.ASSIGNED, "Yours now", conversation, at=now + timedelta(minutes=1))
+    assert do_send_notification_emails(now + timedelta(minutes=2)) == 0  # within the batch window
+    assert do_send_notification_emails(now + timedelta(minutes=6)) == 1
+    assert "Yours now" in mail.outbox[1].body and "Lena" not in mail.outbox[1].body
+    client.post("/notifications/email/", {"enabled": "0"})
+    do_notify([agent], Kind.MENTION, "Again", None, at=now + timedelta(minutes=7))
+    assert do_send_notification_emails(now + timedelta(minutes=20)) == 0
