@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -285,3 +286,35 @@ def add_message(request: AuthedRequest, conversation_id: int, payload: MessageCr
     else:
         message = actions.do_add_note(conversation, user, payload.text, payload.kind, seen_up_to=seen)
     return 201, Message.objects.get(pk=message.pk)
+
+
+class MergeIn(Schema):
+    into_id: int = Field(..., ge=1, le=MAX_ID, description="The same customer's conversation that stays.")
+
+
+@router.post(
+    "/{conversation_id}/merge",
+    response={200: ConversationOut, **WRITE_ERRORS},
+    summary="Merge this conversation into another one of the same customer",
+)
+def merge_conversation(request: AuthedRequest, conversation_id: int, payload: MergeIn):
+    user = request.user
+    merged = queries.conversation_for_agent(user, conversation_id)
+    survivor = queries.conversation_for_agent(user, payload.into_id)
+    actions.do_merge_conversations(survivor, merged, user)
+    return queries.conversation_for_agent(user, survivor.pk)
+
+
+@router.post(
+    "/{conversation_id}/messages/{message_id}/split",
+    response={201: ConversationOut, **WRITE_ERRORS},
+    summary="Split one message off into a new conversation of the same customer",
+)
+def split_message(request: AuthedRequest, conversation_id: int, message_id: int):
+    user = request.user
+    conversation = queries.conversation_for_agent(user, conversation_id)
+    message = conversation.messages.filter(pk=message_id).first() if 0 < message_id <= MAX_ID else None
+    if message is None:
+        raise Http404("No such message in this conversation")
+    new = actions.do_split_message(message, user)
+    return 201, queries.conversation_for_agent(user, new.pk)

@@ -316,3 +316,15 @@ def test_the_api_holds_a_reply_on_unseen_messages(agent_client, conversation):
     payload = {"text": "On it", "seen_message_id": newest}
     sent = agent_client.post(url, payload, content_type="application/json")
     assert sent.status_code == 201
+
+
+def test_the_api_merges_and_splits(agent_client, conversation, customer):
+    other = ConversationFactory(customer=customer, team=conversation.team, subject="Second mail")
+    url = f"/api/v1/conversations/{other.pk}/merge"
+    merged = agent_client.post(url, {"into_id": conversation.pk}, content_type="application/json")
+    assert merged.status_code == 200 and merged.json()["id"] == conversation.pk
+    message = conversation.messages.order_by("pk").last()
+    split = agent_client.post(f"/api/v1/conversations/{conversation.pk}/messages/{message.pk}/split")
+    assert split.status_code == 201 and split.json()["id"] not in (conversation.pk, other.pk)
+    missing = agent_client.post(f"/api/v1/conversations/{conversation.pk}/messages/999999/split")
+    assert missing.status_code == 404

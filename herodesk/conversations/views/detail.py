@@ -69,7 +69,11 @@ def _detail_context(
         "now": timezone.now(),
         "held": held,
     }
-    context.update(insight_queries.conversation_signals(conversation, thread, events))
+    signals = insight_queries.conversation_signals(conversation, thread, events)
+    context.update(signals)
+    promises = signals.get("promises")
+    found = promises if isinstance(promises, list) else []
+    context["open_promises"] = [p for p in found if p.state == "open"]
     return context
 
 
