@@ -136,7 +136,10 @@ def _send(kind: str) -> Callable[[AuthedRequest, int], HttpResponse]:
         except actions.SendHeld as held_error:
             held = {"kind": kind, "data": data, "new_ids": set(held_error.new_message_ids),
                     "count": len(held_error.new_message_ids), "had_attachment": bool(data.get("attachment"))}
-            return render(request, "conversations/detail.html", _detail_context(request, conversation, held))
+            context = _detail_context(request, conversation, held)
+            response = render(request, "conversations/detail.html", context)
+            response["HX-Push-Url"] = f"/c/{conversation.pk}/"  # a reload shows the conversation, not a 405
+            return response
         except actions.ActionError as error:
             report_error(request, error)
         return _back(request, conversation)

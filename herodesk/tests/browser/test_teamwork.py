@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from herodesk.conversations.models import Conversation, Event, Message
-from herodesk.tests.browser.conftest import TIMEOUT_MS, log_in, shot
+from herodesk.tests.browser.conftest import TIMEOUT_MS, log_in, shot, stop_polling
 from herodesk.tests.factories import PASSWORD, ConversationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,6 +26,7 @@ def second_page(browser, live_server) -> Iterator:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
     yield page
+    stop_polling(page)
     context.close()
 
 
