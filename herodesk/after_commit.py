@@ -18,12 +18,21 @@ _ATTRIBUTE = "herodesk_after_commit"
 
 def collect(key: str, item: Any, flush: Callable[[list[Any]], None]) -> None:
     """Add ``item`` to the ``key`` batch; ``flush(items)`` runs once after the current commit."""
+    _current().setdefault(key, []).append(item)
+    transaction.on_commit(lambda: _flush(key, flush), robust=True)  # a failure is logged, never a 500
+
+
+def batch(key: str) -> list[Any]:
+    """What this transaction collected so far under ``key`` (to skip repeating an item)."""
+    return _current().get(key, [])
+
+
+def _current() -> dict[str, list[Any]]:
     wrapper = connections[DEFAULT_DB_ALIAS]
     pending = _pending()
     if pending and wrapper.in_atomic_block and not wrapper.run_on_commit:
         pending.clear()  # left by a transaction that rolled back: its callbacks are gone, so are its items
-    pending.setdefault(key, []).append(item)
-    transaction.on_commit(lambda: _flush(key, flush), robust=True)  # a failure is logged, never a 500
+    return pending
 
 
 def _pending() -> dict[str, list[Any]]:

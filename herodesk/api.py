@@ -101,12 +101,16 @@ def _register_routers() -> None:
     from herodesk.conversations.api import router as conversations
     from herodesk.customers.api import router as customers
     from herodesk.insights.api import router as signals
+    from herodesk.macros.api import router as saved_replies
     from herodesk.notifications.api import router as notifications
+    from herodesk.quality.api import router as quality
 
     api.add_router("/conversations", conversations)
     api.add_router("/customers", customers)
     api.add_router("/signals", signals)
     api.add_router("/notifications", notifications)
+    api.add_router("/quality", quality)
+    api.add_router("/saved-replies", saved_replies)
 
 
 _register_routers()

@@ -1,4 +1,4 @@
-"""The `herodesk` command: demo, serve, worker, createadmin, bench, signals, mail, manage.
+"""The `herodesk` command: demo, serve, worker, createadmin, backup, restore, bench, signals, mail, manage.
 
 Long-running processes start here. The embedded default runs the job worker next to the web
 server in the same command; with REDIS_URL set, workers run separately via `herodesk worker`.
@@ -181,6 +181,49 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """An online backup of the data dir into one owner-only archive (SQLite through its backup API)."""
+    _django_setup()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from herodesk import backup
+
+    sqlite = settings.DATABASES["default"]["ENGINE"] == "herodesk.sqlite"
+    files = backup.data_files(Path(settings.DATA_DIR), sqlite=sqlite)
+    manifest = backup.create(Path(args.file), files)
+    print(
+        f"Backed up {', '.join(manifest['databases']) or 'no database'}"  # type: ignore[arg-type]
+        f", {manifest['media_files']} files"
+        f"{', the secret key' if manifest['secret_key'] else ''} to {args.file} (owner-only)."
+    )
+    if not sqlite:
+        print("The database is PostgreSQL: back it up with pg_dump (see docs/operations.md).")
+    if not manifest["secret_key"]:
+        print("The secret key comes from HERODESK_SECRET_KEY: keep it with the backup yourself.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Unpack a backup into the data dir; an empty one unless --force. No Django: settings would create
+    empty databases in the data dir first."""
+    from pathlib import Path
+
+    from herodesk import backup, env
+
+    data_dir = Path(env.get_str("HERODESK_DATA_DIR", "herodesk-data") or "herodesk-data").resolve()
+    files = backup.data_files(data_dir)
+    try:
+        manifest = backup.restore(Path(args.file), files, force=args.force)
+    except backup.BackupError as error:
+        print(f"restore refused: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored the backup of {manifest['created_at']} into {data_dir}.")
+    print("Start the desk as usual; it applies any newer migrations at start.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace, rest: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "herodesk.settings")
     from django.core.management import execute_from_command_line
@@ -209,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("createadmin", help="create or reset an admin account")
     admin.add_argument("--username", default="admin")
     admin.add_argument("--email", default="admin@localhost")
+    backup = sub.add_parser("backup", help="back up the database, uploaded files and secret key (online)")
+    backup.add_argument("file", help="the archive to write (tar.gz, owner-only)")
+    restore = sub.add_parser("restore", help="restore a backup into an empty data dir")
+    restore.add_argument("file", help="an archive written by `herodesk backup`")
+    restore.add_argument("--force", action="store_true", help="replace what the data dir holds")
     for name, helptext in (
         ("bench", "seed and benchmark the desk"),
         ("signals", "score text with the hero signals; evaluate them on real data"),
@@ -229,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "createadmin": cmd_createadmin,
+        "backup": cmd_backup, "restore": cmd_restore,
     }  # fmt: skip
     return handlers[args.command](args)
 

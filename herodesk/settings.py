@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "herodesk.notifications",
     "herodesk.presence",
     "herodesk.insights",
+    "herodesk.quality",
+    "herodesk.macros",
+    "herodesk.administration",
     "herodesk.channels.webform",
     "herodesk.channels.email",
     "herodesk.channels.phone",
@@ -198,6 +201,8 @@ MAX_EMAIL_BYTES = env.get_int("HERODESK_MAX_EMAIL_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("HERODESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WEBFORM_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_RATE_LIMIT", 5)  # submissions per address per hour
+WEBFORM_NETWORK_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_NETWORK_RATE_LIMIT", 20)  # per /24 or /64
+WEBFORM_REPLY_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_REPLY_RATE_LIMIT", 20)  # status-link replies an hour
 
 # --- i18n, static, media --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -234,6 +239,12 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.get_str("HERODESK_FROM_EMAIL", "support@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILBOX_ENCRYPTION_KEY = env.get_str("HERODESK_MAILBOX_KEY")
+# Where a mailbox password may come from besides the encrypted store: files in this folder only, and
+# environment variables with this prefix only, so the mailbox form cannot read other server secrets.
+MAILBOX_SECRETS_DIR = Path(
+    env.get_str("HERODESK_MAILBOX_SECRETS_DIR", str(DATA_DIR / "secrets")) or str(DATA_DIR / "secrets")
+).resolve()
+MAILBOX_ENV_PREFIX = env.get_str("HERODESK_MAILBOX_ENV_PREFIX", "HERODESK_MAILBOX_") or "HERODESK_MAILBOX_"
 
 LOGGING = {
     "version": 1,

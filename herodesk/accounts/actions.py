@@ -1,12 +1,20 @@
-"""Writes of the accounts app: API tokens and admin creation."""
+"""Writes of the accounts app: API tokens, admin creation, and the administration of agents and teams."""
 
 from __future__ import annotations
+
+import re
+import secrets
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
 
 from django.db import transaction
 from django.utils import timezone
 
 from herodesk.accounts import throttle
-from herodesk.accounts.models import ApiToken, LoginFailure, User, hash_token
+from herodesk.accounts.models import ApiToken, Holiday, LoginFailure, Team, User, hash_token
+from herodesk.errors import ActionError
 
 
 @transaction.atomic
@@ -56,6 +64,163 @@ def do_record_login_failure(username: str, ip_address: str | None) -> None:
 def do_forget_login_failures(username: str) -> None:
     """After a successful login the account starts afresh (the address keeps its count)."""
     LoginFailure.objects.filter(username=throttle.normal_username(username)).delete()
+
+
+# --- Administration: agents, teams, holidays (pages in herodesk/administration) ---------------------
+# Each returns what changed in words, for the audit trail: herodesk.conversations.actions records it as an
+# Event in the same transaction (accounts sits below conversations and cannot write events itself).
+
+
+def _require(actor: User, admin: bool = False) -> None:
+    if admin and not actor.is_admin:
+        raise ActionError("Only admins change roles and deactivate agents.")
+    if not actor.is_lead:
+        raise ActionError("Only team leads and admins change the desk's settings.")
+
+
+@dataclass
+class Invitation:
+    username: str
+    first_name: str
+    last_name: str = ""
+    email: str = ""
+    role: str = User.Role.AGENT
+    teams: Sequence[Team] = ()
+
+
+def _check_invitation(invitation: Invitation) -> None:
+    errors: dict[str, str] = {}
+    if not re.fullmatch(r"[\w.@+-]{2,150}", invitation.username):
+        errors["username"] = "Use 2–150 letters, digits and . @ + - _"
+    elif User.objects.filter(username__iexact=invitation.username).exists():
+        errors["username"] = f"“{invitation.username}” is taken."
+    if not invitation.first_name.strip():
+        errors["first_name"] = "The name agents and customers see."
+    if invitation.role not in User.Role.values:
+        errors["role"] = "Choose agent, team lead or admin."
+    if errors:
+        raise ActionError("The agent cannot be added", errors)
+
+
+@transaction.atomic
+def do_invite_agent(actor: User, invitation: Invitation) -> tuple[User, str]:
+    """A new agent with an initial password, returned once to show to the inviter (only its hash is kept)."""
+    _require(actor, admin=invitation.role != User.Role.AGENT)
+    _check_invitation(invitation)
+    password = secrets.token_urlsafe(12)
+    user = User(
+        username=invitation.username,
+        first_name=invitation.first_name.strip()[:150],
+        last_name=invitation.last_name.strip()[:150],
+        email=invitation.email.strip()[:254],
+        role=invitation.role,
+    )
+    user.set_password(password)
+    user.save()
+    user.teams.set(invitation.teams)
+    return user, password
+
+
+@transaction.atomic
+def do_set_role(actor: User, user: User, role: str) -> str:
+    _require(actor, admin=True)
+    if role not in User.Role.values:
+        raise ActionError("Unknown role", {"role": "Choose agent, team lead or admin."})
+    if user.pk == actor.pk and role != User.Role.ADMIN:
+        raise ActionError("You cannot take away your own admin role", {"role": "Ask another admin."})
+    old = user.get_role_display()
+    user.role = role
+    user.save(update_fields=["role"])
+    return f"Role of {user.display_name} changed from {old} to {user.get_role_display()}"
+
+
+@transaction.atomic
+def do_set_teams(actor: User, user: User, teams: Sequence[Team]) -> str:
+    _require(actor)
+    user.teams.set(teams)
+    names = ", ".join(team.name for team in teams) or "no team"
+    return f"Teams of {user.display_name} set to {names}"
+
+
+@transaction.atomic
+def do_set_active(actor: User, user: User, active: bool) -> str:
+    """Deactivate (cannot log in, sessions and API tokens stop working) or reactivate an agent."""
+    _require(actor, admin=True)
+    if user.pk == actor.pk and not active:
+        raise ActionError("You cannot deactivate yourself.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return f"{user.display_name} {'reactivated' if active else 'deactivated'}"
+
+
+@dataclass
+class TeamSettings:
+    name: str
+    time_zone: str = "UTC"
+    opens_at: time = time(9, 0)
+    closes_at: time = time(17, 0)
+    weekend_open: bool = False
+    assignment: str = Team.Assignment.MANUAL
+
+
+def _check_team(settings: TeamSettings, team: Team | None) -> None:
+    errors: dict[str, str] = {}
+    name = " ".join(settings.name.split())
+    if not name or len(name) > 100:
+        errors["name"] = "Give the team a name (at most 100 characters)."
+    elif Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else 0).exists():
+        errors["name"] = f"A team called “{name}” exists already."
+    if settings.time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = "Choose a time zone such as Europe/Berlin or America/New_York."
+    if settings.opens_at >= settings.closes_at:
+        errors["closes_at"] = "The team must close after it opens."
+    if settings.assignment not in Team.Assignment.values:
+        errors["assignment"] = "Choose manual, round robin or balanced."
+    if errors:
+        raise ActionError("The team cannot be saved", errors)
+
+
+def _describe_team(team: Team) -> str:
+    days = "every day" if team.weekend_open else "Monday to Friday"
+    return (
+        f"{team.name}: {team.time_zone}, {team.opens_at:%H:%M}–{team.closes_at:%H:%M} {days}, "
+        f"assignment {team.get_assignment_display().lower()}"
+    )
+
+
+@transaction.atomic
+def do_save_team(actor: User, team: Team | None, settings: TeamSettings) -> tuple[Team, str]:
+    """Create a team (team None) or change one; leads change only their own teams."""
+    _require(actor)
+    if team is not None and not actor.is_admin and not actor.teams.filter(pk=team.pk).exists():
+        raise ActionError("Leads change only their own teams.")
+    _check_team(settings, team)
+    before = _describe_team(team) if team is not None else ""
+    team = team or Team()
+    team.name = " ".join(settings.name.split())
+    team.time_zone = settings.time_zone
+    team.opens_at, team.closes_at = settings.opens_at, settings.closes_at
+    team.weekend_open = settings.weekend_open
+    team.assignment = settings.assignment
+    team.save()
+    after = _describe_team(team)
+    return team, (f"Team changed from {before} to {after}" if before else f"Team created: {after}")
+
+
+@transaction.atomic
+def do_add_holiday(actor: User, team: Team, day: date, name: str = "") -> str:
+    _require(actor)
+    if Holiday.objects.filter(team=team, date=day).exists():
+        raise ActionError("That day is a holiday already", {"date": f"{day:%d %B %Y} is already off."})
+    Holiday.objects.create(team=team, date=day, name=name.strip()[:100])
+    return f"Holiday {name.strip() or 'added'} on {day:%A %d %B %Y} for {team.name}"
+
+
+@transaction.atomic
+def do_remove_holiday(actor: User, holiday: Holiday) -> str:
+    _require(actor)
+    holiday.delete()
+    return f"Holiday {holiday.name or ''} on {holiday.date:%A %d %B %Y} removed for {holiday.team.name}"
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from herodesk.accounts import actions, throttle
 from herodesk.accounts.requests import AuthedRequest
+from herodesk.clientip import client_ip
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -22,7 +23,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        address = client_ip(self.request) if self.request else None
         paused = throttle.check(username, address)
         if paused is not None:
             raise ValidationError(paused.message, code="throttled")

@@ -1,4 +1,4 @@
-"""`herodesk bench seed|run|all`: seed a big desk, serve it with gunicorn and measure it over HTTP.
+"""`herodesk bench seed|run|all|cpu`: seed a big desk, serve it with gunicorn and measure it over HTTP.
 
 `seed` and `all` need Django settings for the chosen data dir; when this process already runs with
 another data dir, the work is re-run in a child process with the right environment.
@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     _load_options(run)
     run.set_defaults(handler=_cmd_run)
 
+    cpu = commands.add_parser("cpu", help="server CPU and SQL queries per request (in-process, seeded dir)")
+    cpu.add_argument("--data-dir", type=Path, required=True, help="a data dir seeded by `bench seed`")
+    cpu.add_argument("--requests", type=int, default=100, help="requests per operation")
+    cpu.add_argument("--json-out", type=Path)
+    cpu.set_defaults(handler=_cmd_cpu)
+
     everything = commands.add_parser("all", help="seed a fresh database, start gunicorn, run the load, stop")
     _seed_options(everything)
     everything.add_argument("--reuse", action="store_true", help="reuse an already seeded data dir")
@@ -97,6 +103,22 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     print(f"messages {report.messages:,}  events {report.events:,}  customers {report.customers:,}")
     print(f"database size: {_database_size() / 1e9:.2f} GB")
     print(f"credentials: {path} (user {report.credentials.username})")
+    return 0
+
+
+def _cmd_cpu(args: argparse.Namespace) -> int:
+    if not _django_ready(args.data_dir):
+        return _rerun_in_child(["cpu", "--data-dir", str(args.data_dir), "--requests", str(args.requests)]
+                               + (["--json-out", str(args.json_out)] if args.json_out else []), args.data_dir)
+    from huey.contrib.djhuey import HUEY
+
+    from herodesk.bench import cpu
+
+    HUEY.immediate = False  # jobs go to the queue as in production; only the web request is measured
+    results = cpu.measure(args.requests)
+    print(cpu.report(results))
+    if args.json_out:
+        args.json_out.write_text(cpu.as_json(results))
     return 0
 
 

@@ -6,11 +6,14 @@ indexing of large batches, outgoing email) are queued with ``transaction.on_comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -27,9 +30,11 @@ from herodesk.conversations.models import (
     Conversation,
     Event,
     Message,
+    PendingWork,
     Tag,
 )
 from herodesk.customers import actions as customer_actions
+from herodesk.customers import queries as customer_queries
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Customer
 from herodesk.errors import ActionError
@@ -151,8 +156,68 @@ def _store_attachments(message: Message, uploads: Iterable[AttachmentUpload]) ->
 
 
 def _after_commit(conversation: Conversation, message: Message | None = None) -> None:
-    """Tell the apps that follow changes (analysis of the message, effort), inside this transaction."""
-    hooks.conversation_changed(conversation.pk, message.pk if message else None)
+    """Tell the apps that follow changes, inside this transaction; record their work after the commit
+    (analysis of the message, effort) with the change, so a crash after the commit cannot lose it."""
+    message_id = message.pk if message else None
+    hooks.conversation_changed(conversation.pk, message_id)
+    _record_pending(conversation.pk, PendingWork.Kind.ANALYSE, message_id)
+
+
+# --- Work after the commit, recorded with the change ------------------------------------------------
+
+PENDING_BATCH = "pending-work"
+# The sweep leaves younger rows to the after-commit step of the process that wrote them.
+SWEEP_AFTER = timedelta(minutes=1)
+
+
+def schedule_index(conversation_id: int) -> None:
+    """Rebuild the conversation's search entry right after the commit (once per transaction)."""
+    _record_pending(conversation_id, PendingWork.Kind.INDEX, None)
+
+
+def _record_pending(conversation_id: int, kind: str, message_id: int | None) -> None:
+    """A PendingWork row in the caller's transaction, done and deleted right after its commit."""
+    key = (conversation_id, kind, message_id)
+    if any(item[1:] == key for item in after_commit.batch(PENDING_BATCH)):
+        return  # a batch that adds many messages to one conversation indexes it once
+    row = PendingWork.objects.create(
+        conversation_id=conversation_id, kind=kind, message_id=message_id, created_at=_now()
+    )
+    after_commit.collect(PENDING_BATCH, (row.pk, *key), _finish_committed)
+
+
+def _finish_committed(items: list[tuple[int, int, str, int | None]]) -> None:
+    rows = [
+        PendingWork(pk=pk, conversation_id=conversation_id, kind=kind, message_id=message_id)
+        for pk, conversation_id, kind, message_id in items
+    ]
+    do_finish_pending_work(rows)
+
+
+def do_finish_pending_work(rows: Sequence[PendingWork]) -> None:
+    """Do what the rows owe (search entries, then the after-change work such as analysis), then delete
+    them. Safe to repeat: indexing rebuilds an entry, analysis scores what is not scored yet."""
+    index_ids = sorted({row.conversation_id for row in rows if row.kind == PendingWork.Kind.INDEX})
+    changes = list(
+        dict.fromkeys(
+            (row.conversation_id, row.message_id) for row in rows if row.kind == PendingWork.Kind.ANALYSE
+        )
+    )
+    if index_ids:
+        search.index_now(index_ids)
+    if changes:
+        hooks.after_change(changes)
+    with transaction.atomic():
+        PendingWork.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def do_finish_stale_pending_work(now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: finish work whose after-commit step a crash cut off. Returns how many rows it did."""
+    cutoff = _now(now) - SWEEP_AFTER
+    rows = list(PendingWork.objects.filter(created_at__lt=cutoff).order_by("pk")[:limit])
+    if rows:
+        do_finish_pending_work(rows)
+    return len(rows)
 
 
 # --- Creating conversations and adding messages ----------------------------------------------------
@@ -195,7 +260,7 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
         message = _add_customer_message(conversation, draft.first_message, at)
     if draft.phone_notes:
         message = _add_agent_message(conversation, actor, draft.phone_notes, Message.Kind.PHONE, at)
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return conversation
 
@@ -281,7 +346,7 @@ def do_add_customer_message(conversation: Conversation, incoming: IncomingMessag
         _record(conversation, None, Event.Kind.CHANNEL_SWITCH, at, to=incoming.channel)
     conversation.save(update_fields=["status", "reopen_count", "resolved_at"])
     message = _add_customer_message(conversation, incoming, at)
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -380,7 +445,7 @@ def do_add_reply(
         message.send_status = Message.SendStatus.QUEUED
         message.save(update_fields=["send_status"])
         transaction.on_commit(send)  # never from inside the request: the worker sends it
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -401,7 +466,7 @@ def do_add_note(
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     _check_seen(conversation, author, seen_up_to)
     message = _add_agent_message(conversation, author, text, kind, _now())
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
@@ -469,21 +534,21 @@ def do_add_system_message(
     )
     conversation.last_activity_at = at
     conversation.save(update_fields=["last_activity_at"])
-    search.schedule_index(conversation.pk)
+    schedule_index(conversation.pk)
     _after_commit(conversation, message)
     return message
 
 
 # --- Signals cached on conversations and messages (computed by insights, written here) ---------------
+# Called inside the analysis job's transaction; each is one statement (bulk_update wraps its own), so they
+# add no savepoint of their own to a job that runs for every message.
 
 
-@transaction.atomic
 def do_store_message_signals(messages: Sequence[Message]) -> None:
     """Each message's own signals (intensity, reasons, behaviours), as the analysis set them."""
     Message.objects.bulk_update(messages, ["intensity", "signals"])
 
 
-@transaction.atomic
 def do_cache_signals(conversation: Conversation) -> None:
     """The conversation's cached intensity, hero-moment flag and effort, for the inbox to sort on."""
     Conversation.objects.filter(pk=conversation.pk).update(
@@ -493,7 +558,6 @@ def do_cache_signals(conversation: Conversation) -> None:
     )
 
 
-@transaction.atomic
 def do_suggest_reason(conversation_id: int, reason: ContactReason | None, confidence: float | None) -> None:
     """The reason model's suggestion, which an agent confirms by setting the contact reason."""
     Conversation.objects.filter(pk=conversation_id).update(
@@ -866,8 +930,8 @@ def do_merge_conversations(survivor: Conversation, merged: Conversation, actor: 
     _record(survivor, actor, Event.Kind.MERGED_FROM, at, merged=merged.pk, subject=merged.subject,
             messages=len(message_ids))  # fmt: skip
     _record(merged, actor, Event.Kind.MERGED_INTO, at, into=survivor.pk)
-    search.schedule_index(survivor.pk)
-    search.schedule_index(merged.pk)
+    schedule_index(survivor.pk)
+    schedule_index(merged.pk)
     _after_commit(survivor)
     return survivor
 
@@ -915,7 +979,7 @@ def do_split_message(message: Message, actor: User) -> Conversation:
     )
     conversation.save(update_fields=["last_customer_message_at"])
     for changed in (conversation, new):
-        search.schedule_index(changed.pk)
+        schedule_index(changed.pk)
         _after_commit(changed)
     return new
 
@@ -998,7 +1062,7 @@ def do_set_customer(conversation: Conversation, actor: User, customer: Customer)
         conversation.customer = customer
         conversation.save(update_fields=["customer"])
         conversation.messages.filter(direction=Message.Direction.IN).update(customer=customer)
-        search.schedule_index(conversation.pk)
+        schedule_index(conversation.pk)
         _after_commit(conversation)
     return conversation
 
@@ -1013,7 +1077,7 @@ def do_set_subject(conversation: Conversation, actor: User, subject: str) -> Con
         _record(conversation, actor, Event.Kind.SUBJECT, _now(), old=conversation.subject, new=subject)
         conversation.subject = subject
         conversation.save(update_fields=["subject"])
-        search.schedule_index(conversation.pk)
+        schedule_index(conversation.pk)
     return conversation
 
 
@@ -1069,25 +1133,68 @@ def do_merge_customers(survivor: Customer, duplicate: Customer, actor: User | No
             created_at=at,
             data={"from_customer": duplicate.pk, "to_customer": survivor.pk},
         )
-        search.schedule_index(pk)
+        schedule_index(pk)
     return survivor
 
 
 @transaction.atomic
 def do_erase_customer(customer: Customer, actor: User | None) -> int:
-    """Erase a customer and their conversations (right to erasure). Returns conversations deleted."""
-    ids = list(Conversation.objects.filter(customer=customer).values_list("pk", flat=True))
+    """Erase a customer and everything about them (right to erasure). Returns conversations deleted.
+
+    Their conversations with messages, events, attachments and search entries; the customer's own events
+    (edits, merges, whose undo data names them); the records merged into them; and whatever the apps
+    registered in ``hooks`` keep about them (raw mails, form submissions). Attachment files are deleted
+    from storage after the commit, so a rollback never loses a file whose row stays.
+    """
+    customer_ids, identities = customer_queries.erasure_scope(customer)
+    ids = list(Conversation.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True))
+    hooks.customer_erased(
+        hooks.ErasedCustomer(
+            customer_ids=tuple(customer_ids),
+            conversation_ids=tuple(ids),
+            emails=tuple(identities.get("email", [])),
+            phones=tuple(identities.get("phone", [])),
+        )
+    )
+    files = list(Attachment.objects.filter(message__conversation_id__in=ids).values_list("file", flat=True))
     for pk in ids:
         search.remove_conversation(pk)
     Conversation.objects.filter(pk__in=ids).delete()
+    Event.objects.filter(customer_id__in=customer_ids).delete()
     Event.objects.create(  # not linked to the customer, who is gone; the count stays for the audit
         actor=actor,
         kind=Event.Kind.CUSTOMER_DELETED,
         created_at=_now(),
         data={"customer": customer.pk, "conversations": len(ids)},
     )
-    customer_actions.do_erase_customer_records(customer)
+    customer_actions.do_erase_customer_records(customer, customer_ids)
+    transaction.on_commit(lambda: delete_stored_files(files), robust=True)
     return len(ids)
+
+
+def delete_stored_files(names: Iterable[str]) -> None:
+    """Delete files from storage, and the folders they leave empty (their names are the customer's)."""
+    for name in names:
+        if not name:
+            continue
+        default_storage.delete(name)
+        _remove_empty_folders(os.path.dirname(name))
+
+
+def _remove_empty_folders(folder: str) -> None:
+    try:
+        root = os.path.realpath(default_storage.path(""))
+    except NotImplementedError:  # a storage without folders (e.g. object storage)
+        return
+    while "/" in folder:  # never the top folder ("attachments")
+        path = os.path.realpath(default_storage.path(folder))
+        if not path.startswith(root + os.sep):
+            return
+        try:
+            os.rmdir(path)
+        except OSError:  # not empty (or gone): stop climbing
+            return
+        folder = os.path.dirname(folder)
 
 
 def _locked(conversation: Conversation) -> Conversation:
@@ -1097,3 +1204,123 @@ def _locked(conversation: Conversation) -> Conversation:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def do_record_event(conversation: Conversation, actor: User | None, kind: str, **data: object) -> Event:
+    """Record an event another app's action decided on (a quality review), in the caller's transaction."""
+    if kind not in Event.Kind.values:
+        raise ActionError("Unknown kind of event", {"kind": f"Choose one of {Event.Kind.values}."})
+    return _record(conversation, actor, kind, timezone.now(), **data)
+# --- Administration, audited (pages in herodesk/administration) -------------------------------------
+# Every settings change is an Event without a conversation (kind admin_change) saying what changed in words.
+# Agents, teams and holidays are written by accounts' actions, which cannot write events (lower floor):
+# ``do_audited`` runs one of them and records its event in the same transaction.
+
+
+T = TypeVar("T")
+
+
+def _record_admin(actor: User, area: str, summary: str) -> Event:
+    return _record(None, actor, Event.Kind.ADMIN_CHANGE, _now(), area=area, summary=summary)
+
+
+@transaction.atomic
+def do_audited(actor: User, area: str, change: Callable[[], T], summary: Callable[[T], str]) -> T:
+    """Run an administration action of a lower app and record what it changed, all or nothing."""
+    result = change()
+    _record_admin(actor, area, summary(result))
+    return result
+
+
+def _require_lead(actor: User) -> None:
+    if not actor.is_lead:
+        raise ActionError("Only team leads and admins change contact reasons and tags.")
+
+
+@transaction.atomic
+def do_rename_contact_reason(actor: User, reason: ContactReason, name: str) -> ContactReason:
+    _require_lead(actor)
+    name = " ".join(name.split())
+    if not name or len(name) > 100:
+        raise ActionError("Name is required", {"name": "Give the reason a name (at most 100 characters)."})
+    if ContactReason.objects.filter(name__iexact=name).exclude(pk=reason.pk).exists():
+        raise ActionError("That contact reason exists already", {"name": f"“{name}” exists: merge into it."})
+    old, reason.name = reason.name, name
+    reason.save(update_fields=["name"])
+    _record_admin(actor, "contact reasons", f"Contact reason “{old}” renamed to “{name}”")
+    return reason
+
+
+@transaction.atomic
+def do_set_contact_reason_active(actor: User, reason: ContactReason, active: bool) -> ContactReason:
+    """Retire a reason (agents no longer choose it; conversations keep it) or bring it back."""
+    _require_lead(actor)
+    if reason.active != active:
+        reason.active = active
+        reason.save(update_fields=["active"])
+        verb = "brought back" if active else "retired"
+        _record_admin(actor, "contact reasons", f"Contact reason “{reason.name}” {verb}")
+    return reason
+
+
+@transaction.atomic
+def do_merge_contact_reasons(actor: User, source: ContactReason, target: ContactReason) -> int:
+    """Move every conversation of ``source`` to ``target`` and delete ``source``; returns how many moved."""
+    _require_lead(actor)
+    if source.pk == target.pk:
+        raise ActionError("Choose another reason", {"target": "A reason cannot be merged into itself."})
+    moved = Conversation.objects.filter(contact_reason=source).update(contact_reason=target)
+    Conversation.objects.filter(suggested_reason=source).update(suggested_reason=target)
+    name = source.name
+    source.delete()
+    summary = f"Contact reason “{name}” merged into “{target.name}” ({moved} conversations)"
+    _record_admin(actor, "contact reasons", summary)
+    return moved
+
+
+def _tag_name(name: str) -> str:
+    from django.utils.text import slugify
+
+    slug = slugify(name, allow_unicode=True)[:50]
+    if not slug:
+        raise ActionError("Name is required", {"name": "Use letters, digits or dashes."})
+    return slug
+
+
+@transaction.atomic
+def do_rename_tag(actor: User, tag: Tag, name: str) -> Tag:
+    _require_lead(actor)
+    slug = _tag_name(name)
+    if Tag.objects.filter(name=slug).exclude(pk=tag.pk).exists():
+        raise ActionError("That tag exists already", {"name": f"“{slug}” exists: merge into it."})
+    old, tag.name = tag.name, slug
+    tag.save(update_fields=["name"])
+    _record_admin(actor, "tags", f"Tag “{old}” renamed to “{slug}”")
+    return tag
+
+
+@transaction.atomic
+def do_merge_tags(actor: User, source: Tag, target: Tag) -> int:
+    """Give every conversation tagged ``source`` the tag ``target`` instead, then delete ``source``."""
+    _require_lead(actor)
+    if source.pk == target.pk:
+        raise ActionError("Choose another tag", {"target": "A tag cannot be merged into itself."})
+    links = Conversation.tags.through
+    ids = list(links.objects.filter(tag=source).values_list("conversation_id", flat=True))
+    tagged = links.objects.filter(tag=target, conversation_id__in=ids)
+    have = set(tagged.values_list("conversation_id", flat=True))
+    links.objects.bulk_create([links(conversation_id=pk, tag=target) for pk in ids if pk not in have])
+    name = source.name
+    source.delete()
+    _record_admin(actor, "tags", f"Tag “{name}” merged into “{target.name}” ({len(ids)} conversations)")
+    return len(ids)
+
+
+@transaction.atomic
+def do_delete_tag(actor: User, tag: Tag) -> int:
+    _require_lead(actor)
+    count = tag.conversations.count()
+    name = tag.name
+    tag.delete()
+    _record_admin(actor, "tags", f"Tag “{name}” deleted (removed from {count} conversations)")
+    return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -305,16 +304,20 @@ def merge_conversation(request: AuthedRequest, conversation_id: int, payload: Me
     return queries.conversation_for_agent(user, survivor.pk)
 
 
+class SplitIn(Schema):
+    message_id: int = Field(..., ge=1, le=MAX_ID, description="The message that becomes a new conversation.")
+
+
 @router.post(
-    "/{conversation_id}/messages/{message_id}/split",
+    "/{conversation_id}/split",
     response={201: ConversationOut, **WRITE_ERRORS},
     summary="Split one message off into a new conversation of the same customer",
 )
-def split_message(request: AuthedRequest, conversation_id: int, message_id: int):
+def split_message(request: AuthedRequest, conversation_id: int, payload: SplitIn):
     user = request.user
     conversation = queries.conversation_for_agent(user, conversation_id)
-    message = conversation.messages.filter(pk=message_id).first() if 0 < message_id <= MAX_ID else None
+    message = conversation.messages.filter(pk=payload.message_id).first()
     if message is None:
-        raise Http404("No such message in this conversation")
+        raise actions.ActionError("No such message", {"message_id": "Not a message of this conversation."})
     new = actions.do_split_message(message, user)
     return 201, queries.conversation_for_agent(user, new.pk)

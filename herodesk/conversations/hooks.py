@@ -1,15 +1,17 @@
 """Where apps above ``conversations`` plug into it, so that it never imports them.
 
 A channel registers the function that delivers an agent's reply (in its ``AppConfig.ready()``); the
-insights app registers what runs after a conversation changed (analysis) and moves its promises
-when messages move (merge, split); notifications listens to changes and events to tell people.
-Conversations calls whatever is registered and knows nothing else about them. All are looked up at
-call time, so tests may swap them.
+insights app registers what runs after a conversation changed (analysis) and moves its promises when
+messages move (merge, split); notifications listens to changes and events to tell people; every app that
+keeps rows about a person registers what erases them (a channel's raw mails, form submissions).
+Conversations calls whatever is registered and knows nothing else about them. All are looked up at call
+time, so tests may swap them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +22,26 @@ if TYPE_CHECKING:
 ReplyDelivery = Callable[["Message"], "Callable[[], None] | None"]
 # Called inside the writing transaction with (conversation id, new message id or None).
 ChangeListener = Callable[[int, "int | None"], None]
+# Called after the commit with every (conversation id, message id or None) a transaction changed, and
+# again by the sweep for changes whose after-commit step a crash cut off: must be safe to repeat.
+AfterChange = Callable[[list[tuple[int, "int | None"]]], None]
+
+
+
+@dataclass(frozen=True)
+class ErasedCustomer:
+    """Who is being erased: the customer (and the records merged into them), as apps find them."""
+
+    customer_ids: tuple[int, ...]
+    conversation_ids: tuple[int, ...]
+    emails: tuple[str, ...]  # normalized as identities are: lower case
+    phones: tuple[str, ...]  # digits only
+
+
+# Called inside the erasure transaction, before the conversations are deleted: deletes what the app keeps
+# about the person.
+CustomerEraser = Callable[[ErasedCustomer], object]
+
 # Called inside the writing transaction with each recorded event (notifications tells the people concerned).
 EventListener = Callable[["Event"], None]
 # Called inside the writing transaction when messages move to another conversation (merge, split): the
@@ -28,6 +50,8 @@ MoveListener = Callable[[list[int], int], None]
 
 _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
+_customer_erasers: list[CustomerEraser] = []
+_after_changes: list[AfterChange] = []
 _event_listeners: list[EventListener] = []
 _move_listeners: list[MoveListener] = []
 
@@ -53,6 +77,19 @@ def register_move_listener(listener: MoveListener) -> None:
         _move_listeners.append(listener)
 
 
+def register_after_change(work: AfterChange) -> None:
+    """Durable work after a change (analysis): conversations records it with the change and calls this
+    after the commit, or from the sweep when a crash came between the commit and the call."""
+    if work not in _after_changes:
+        _after_changes.append(work)
+
+
+def register_customer_eraser(eraser: CustomerEraser) -> None:
+    """An app that keeps rows about a person outside conversations (raw mails, form submissions)."""
+    if eraser not in _customer_erasers:
+        _customer_erasers.append(eraser)
+
+
 def reply_sender(message: Message) -> Callable[[], None] | None:
     """How the first channel that takes this reply sends it; None when none does (read in the desk)."""
     for deliver in _reply_deliveries:
@@ -75,3 +112,13 @@ def event_recorded(event: Event) -> None:
 def messages_moved(message_ids: list[int], to_conversation_id: int) -> None:
     for listener in _move_listeners:
         listener(message_ids, to_conversation_id)
+
+
+def customer_erased(erased: ErasedCustomer) -> None:
+    for eraser in _customer_erasers:
+        eraser(erased)
+
+
+def after_change(changes: list[tuple[int, int | None]]) -> None:
+    for work in _after_changes:
+        work(changes)

@@ -270,6 +270,12 @@ class Event(models.Model):
         MERGED_FROM = "merged_from", "Conversation merged in"
         SPLIT_OFF = "split_off", "Message split off"
         SPLIT_FROM = "split_from", "Split from another conversation"
+        # Quality reviews (herodesk.quality)
+        REVIEW_SUBMITTED = "review_submitted", "Quality review submitted"
+        REVIEW_ACKNOWLEDGED = "review_acknowledged", "Quality review acknowledged"
+        REVIEW_DISPUTED = "review_disputed", "Quality score disputed"
+        DISPUTE_RESOLVED = "dispute_resolved", "Quality dispute resolved"
+        ADMIN_CHANGE = "admin_change", "Settings changed"  # no conversation: agents, teams, reasons, tags
 
     conversation = models.ForeignKey(
         Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
@@ -311,3 +317,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search entry for #{self.conversation_id}"
+
+
+class PendingWork(models.Model):
+    """Work owed to a conversation after a commit (its search entry, its analysis), recorded in the same
+    transaction as the change: a crash right after the commit delays the work, never loses it. The
+    after-commit step does it and deletes the row; a periodic sweep finishes rows a crash left behind."""
+
+    class Kind(models.TextChoices):
+        INDEX = "index", "Search index"
+        ANALYSE = "analyse", "Analysis"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.conversation_id}"

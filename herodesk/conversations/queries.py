@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from herodesk.accounts.models import Team, User
@@ -339,10 +339,13 @@ def customer_history(user: User, conversation: Conversation, limit: int = 20) ->
         return CustomerHistory()
     others = Conversation.objects.filter(customer_id=conversation.customer_id).exclude(pk=conversation.pk)
     visible = others.filter(access_filter(user))
-    return CustomerHistory(
-        conversations=list(visible.select_related("contact_reason").order_by("-created_at")[:limit]),
-        hidden=others.count() - visible.count(),
-    )
+    shown = list(visible.select_related("contact_reason").order_by("-created_at")[:limit])
+    if len(shown) < limit:  # every visible one is shown: one count of all of them is enough
+        hidden = others.count() - len(shown)
+    else:
+        counts = others.aggregate(total=Count("pk"), visible=Count("pk", filter=access_filter(user)))
+        hidden = counts["total"] - counts["visible"]
+    return CustomerHistory(conversations=shown, hidden=hidden)
 
 
 @dataclass(frozen=True)

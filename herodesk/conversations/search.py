@@ -39,14 +39,15 @@ def _document_text(conversation: Conversation, texts: Iterable[str] | None = Non
 
 
 def schedule_index(conversation_id: int) -> None:
-    """Re-index a conversation once, right after the current transaction commits.
+    """Re-index a conversation once, right after the current transaction commits; not durable.
 
-    A batch that adds many messages to one conversation (email intake) rebuilds its entry once.
+    Actions use ``conversations.actions.schedule_index``, which records the work with the change so that
+    a crash after the commit cannot lose it.
     """
-    after_commit.collect("search-index", conversation_id, _index_ids)
+    after_commit.collect("search-index", conversation_id, index_now)
 
 
-def _index_ids(conversation_ids: list[int]) -> None:
+def index_now(conversation_ids: list[int]) -> None:
     """Rebuild several entries with three queries in all, not two per conversation."""
     ids = set(conversation_ids)
     texts: dict[int, list[str]] = defaultdict(list)

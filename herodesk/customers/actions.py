@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from herodesk.customers.models import Customer, Identity
 from herodesk.errors import ActionError
@@ -83,9 +85,11 @@ def do_mark_identity_working(address: str) -> None:
     )
 
 
-@transaction.atomic
 def do_cache_effort(customer_id: int, effort: float | None) -> None:
-    """The customer's effort over all their conversations (computed by insights), for lists and badges."""
+    """The customer's effort over all their conversations (computed by insights), for lists and badges.
+
+    One statement inside the analysis job's transaction, so no savepoint of its own.
+    """
     Customer.objects.filter(pk=customer_id).update(effort=effort)
 
 
@@ -130,7 +134,7 @@ def do_merge_customer_records(survivor: Customer, duplicate: Customer) -> None:
 
 
 @transaction.atomic
-def do_erase_customer_records(customer: Customer) -> None:
+def do_erase_customer_records(customer: Customer, merged_ids: Sequence[int] = ()) -> None:
     """Delete the customer, their identities and the records merged into them (after their conversations)."""
-    Customer.objects.filter(merged_into=customer).delete()
+    Customer.objects.filter(Q(merged_into=customer) | Q(pk__in=merged_ids)).exclude(pk=customer.pk).delete()
     customer.delete()

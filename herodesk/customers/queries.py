@@ -45,3 +45,17 @@ def customers_by_identity_prefix(user: User, query: str, limit: int = 5) -> list
         value__gte=value, value__lt=value + "\uffff", kind__in=["email", "phone"]
     ).values_list("customer_id", flat=True)[:limit]
     return list(customers_for_agent(user).filter(pk__in=list(ids)).prefetch_related("identities"))
+
+
+def erasure_scope(customer: Customer) -> tuple[list[int], dict[str, list[str]]]:
+    """The customer and every record merged into them (at any depth), and all their identities by kind."""
+    ids = [customer.pk]
+    frontier = [customer.pk]
+    while frontier:
+        frontier = list(Customer.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids.extend(frontier)
+    identities: dict[str, list[str]] = {Identity.Kind.EMAIL: [], Identity.Kind.PHONE: []}
+    for kind, value in Identity.objects.filter(customer_id__in=ids).values_list("kind", "value"):
+        identities.setdefault(kind, []).append(value)
+    return ids, identities

@@ -13,6 +13,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from herodesk.demo.administration import seed_settings
 from herodesk.demo.cast import (
     AGENTS,
     DEMO_PASSWORD,
@@ -25,6 +26,7 @@ from herodesk.demo.cast import (
     ensure_reasons_and_tags,
     ensure_teams,
 )
+from herodesk.demo.macros import seed_saved_replies
 from herodesk.demo.plans import (
     DeskCast,
     PlannedConversation,
@@ -34,6 +36,7 @@ from herodesk.demo.plans import (
     iso,
     moment,
 )
+from herodesk.demo.quality import seed_quality
 from herodesk.demo.stories import StoryPlanner
 from herodesk.demo.teamwork import seed_teamwork
 from herodesk.demo.texts import DOMAINS, FIRST_NAMES, LAST_NAMES, REASONS, TAGS, ReasonText
@@ -90,6 +93,9 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         days=max(10, min(90, conversations // 55)),
     )
     _write_conversations(StoryPlanner(cast, seed), conversations, summary)
+    seed_quality(seed)  # herodesk/demo/quality.py: rubric, a week of reviews, calibration
+    seed_saved_replies()
+    seed_settings()
     summary.teamwork = seed_teamwork()
     summary.teams, summary.customers = len(teams), len(names)
     return summary

@@ -25,11 +25,13 @@ def analyse_many(pairs: list[tuple[int, int | None]]) -> None:
 
 
 def schedule_analysis(conversation_id: int, message_id: int | None) -> None:
-    """Queue the analysis once the transaction commits; one queue write per transaction, not per message."""
-    after_commit.collect("analysis", (conversation_id, message_id), _enqueue)
+    """Queue the analysis once the transaction commits; not durable (conversations records its changes
+    and calls ``enqueue`` after the commit, or from its sweep after a crash)."""
+    after_commit.collect("analysis", (conversation_id, message_id), enqueue)
 
 
-def _enqueue(pairs: list[tuple[int, int | None]]) -> None:
+def enqueue(pairs: list[tuple[int, int | None]]) -> None:
+    """One queue write per transaction, not per message."""
     if len(pairs) == 1:
         analyse(*pairs[0])
     else:

@@ -21,8 +21,10 @@ FLOORS: dict[str, int] = {
     "herodesk.params": 0,
     "herodesk.datadir": 0,
     "herodesk.logredact": 0,
+    "herodesk.clientip": 1,
     "herodesk.csp": 1,
     "herodesk.after_commit": 0,
+    "herodesk.backup": 0,  # backup and restore of the data dir: no Django
     "herodesk.api_schema": 0,
     "herodesk.sqlite": 0,
     "herodesk.settings": 1,
@@ -39,6 +41,7 @@ FLOORS: dict[str, int] = {
     "herodesk.channels.email": 8,
     "herodesk.channels.webform": 8,
     "herodesk.channels.phone": 8,
+    "herodesk.administration": 9,  # settings pages only: writes through the owning apps' actions
     # The project's own floors: they wire the apps together.
     "herodesk.api": 10,
     "herodesk.demo": 10,

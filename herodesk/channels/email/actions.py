@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from herodesk.channels.email import credentials, queries
@@ -24,12 +28,14 @@ from herodesk.channels.email.models import (
     hash_webhook_token,
     new_webhook_token,
 )
+from herodesk.conversations.hooks import ErasedCustomer
 from herodesk.conversations.models import Conversation, Message
 from herodesk.customers.actions import normalize_email
 
 log = logging.getLogger(__name__)
 State = InboundMail.State
-POLL_LEASE = timedelta(minutes=10)
+# A poll renews its lease after every fetch batch; a lease not renewed for this long has lost its holder.
+POLL_HEARTBEAT = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 # Never "raw": rewriting the stored bytes on every state change would double the cost of intake.
 FINISH_FIELDS = (
@@ -58,6 +64,7 @@ class RawMail:
     uidvalidity: int | None = None
     uid: int | None = None
     size: int | None = None
+    arrived_at: datetime | None = None  # when the mail server got it (IMAP INTERNALDATE)
 
 
 @transaction.atomic
@@ -89,6 +96,7 @@ def _new_inbound(mail: RawMail) -> InboundMail:
         uidvalidity=mail.uidvalidity,
         uid=mail.uid,
         received_at=timezone.now(),
+        arrived_at=mail.arrived_at,
     )
 
 
@@ -229,16 +237,47 @@ def do_request_poll(mailbox: Mailbox) -> None:
 # --- Polling bookkeeping ----------------------------------------------------------------------------
 
 
+def this_poller() -> str:
+    """Who holds a poll lease: this process, as ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """True when the holder is a process of this host that no longer runs (killed, crashed)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its heartbeat tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by someone else
+        return False
+    return False
+
+
 @transaction.atomic
 def do_claim_poll(mailbox_id: int) -> bool:
-    """Take the mailbox's poll lease so two workers never poll it at once."""
+    """Take the mailbox's poll lease so two workers never poll it at once. A lease is free when its
+    holder's heartbeat is older than POLL_HEARTBEAT, or when its holder was a process of this host that
+    is gone."""
     now = timezone.now()
-    claimed = (
-        Mailbox.objects.filter(pk=mailbox_id)
-        .exclude(poll_lease_until__gt=now)
-        .update(poll_lease_until=now + POLL_LEASE, last_polled_at=now)
+    free = Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lte=now)
+    holder = Mailbox.objects.filter(pk=mailbox_id).values_list("poll_holder", flat=True).first()
+    if holder and holder_is_gone(holder):
+        free |= Q(poll_holder=holder)
+    claimed = Mailbox.objects.filter(free, pk=mailbox_id).update(
+        poll_lease_until=now + POLL_HEARTBEAT, poll_holder=this_poller(), last_polled_at=now
     )
     return claimed == 1
+
+
+@transaction.atomic
+def do_renew_poll(mailbox_id: int) -> None:
+    """The holder's heartbeat: keep the lease while the poll works."""
+    Mailbox.objects.filter(pk=mailbox_id, poll_holder=this_poller()).update(
+        poll_lease_until=timezone.now() + POLL_HEARTBEAT
+    )
 
 
 @transaction.atomic
@@ -286,3 +325,18 @@ def do_start_uidvalidity(mailbox_id: int, uidvalidity: int) -> None:
 @transaction.atomic
 def do_advance_last_uid(mailbox_id: int, uid: int) -> None:
     Mailbox.objects.filter(pk=mailbox_id, last_uid__lt=uid).update(last_uid=uid)
+
+
+# --- Erasure ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_erase_customer_mail(erased: ErasedCustomer) -> int:
+    """Delete the raw mails of an erased customer: every mail filed into their conversations, and every
+    mail sent from one of their addresses (refused, duplicate or not yet filed ones too). Returns how many."""
+    senders = Lower("from_address")
+    mails = InboundMail.objects.annotate(sender=senders).filter(
+        Q(conversation_id__in=erased.conversation_ids) | Q(sender__in=erased.emails)
+    )
+    deleted, _ = mails.delete()
+    return deleted

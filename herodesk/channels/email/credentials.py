@@ -56,7 +56,24 @@ def decrypt(token: str) -> str:
         raise CredentialError("the stored password cannot be decrypted with the current key") from error
 
 
+def check_env_name(name: str) -> None:
+    """Only variables named for mailboxes: the form must not become a way to read other server secrets."""
+    prefix = settings.MAILBOX_ENV_PREFIX
+    if not name.startswith(prefix) or not name[len(prefix) :].replace("_", "").isalnum():
+        raise CredentialError(f"the variable's name must start with {prefix} (letters, digits, underscores)")
+
+
+def check_file_path(path: str) -> Path:
+    """Only files inside the mailbox secrets folder (after following links); returns the resolved path."""
+    folder = Path(settings.MAILBOX_SECRETS_DIR)
+    resolved = (folder / path).resolve()  # a relative path is taken inside the folder
+    if not resolved.is_relative_to(folder):
+        raise CredentialError(f"password files must be inside {folder}")
+    return resolved
+
+
 def from_env(name: str) -> str:
+    check_env_name(name)
     value = os.environ.get(name)
     if value is None:
         raise CredentialError(f"environment variable {name} is not set")
@@ -64,10 +81,12 @@ def from_env(name: str) -> str:
 
 
 def from_file(path: str) -> str:
+    resolved = check_file_path(path)
     try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise CredentialError(f"cannot read password file {path}: {error.strerror or error}") from error
+        return resolved.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeError) as error:
+        # The same words whether the file is missing, unreadable or not text: nothing about the server.
+        raise CredentialError(f"cannot read a password from {path}") from error
 
 
 def mailbox_password(mailbox: Mailbox) -> str:

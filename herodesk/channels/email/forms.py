@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from herodesk.channels.email import credentials
 from herodesk.channels.email.models import Mailbox, PasswordSource
 
 # How the form is laid out; the model fields it edits are these minus the write-only passwords.
@@ -65,13 +66,25 @@ class MailboxForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean() or {}
         source = data.get("password_source")
-        if source == PasswordSource.ENV and not data.get("password_env"):
-            self.add_error("password_env", "Name the environment variable that holds the password.")
-        if source == PasswordSource.FILE and not data.get("password_file"):
-            self.add_error("password_file", "Give the path of the file that holds the password.")
+        if source == PasswordSource.ENV:
+            self._check_source("password_env", "Name the environment variable that holds the password.")
+        if source == PasswordSource.FILE:
+            self._check_source("password_file", "Give the path of the file that holds the password.")
         if data.get("imap_host") and not data.get("imap_user"):
             self.add_error("imap_user", "IMAP needs a user name.")
         return data
+
+    def _check_source(self, field: str, missing: str) -> None:
+        value = self.cleaned_data.get(field) or ""
+        if not value:
+            self.add_error(field, missing)
+            return
+        check = credentials.check_env_name if field == "password_env" else credentials.check_file_path
+        try:
+            check(value)
+        except credentials.CredentialError as error:
+            message = str(error)
+            self.add_error(field, f"{message[:1].upper()}{message[1:]}.")
 
     def new_password(self, field: str) -> str | None:
         """None (keep the stored password) when the field was left empty."""

@@ -112,7 +112,24 @@ def parse_addresses(name: str, value: str) -> list[MailAddress]:
         found = _compat32_addresses(value)
     if "=?" in value:
         found = _with_compat32_names(found, value)
+    if "(" in value and any(not item.name for item in found):
+        found = _with_comment_names(found, value)
     return [item for item in found if _plausible(item.address)]
+
+
+def _with_comment_names(found: list[MailAddress], value: str) -> list[MailAddress]:
+    """``addr (Name)``: the old comment form (RFC 822 §6.2.4) that mail systems still use for the name.
+
+    policy.default drops the comment; ``getaddresses`` reads it as the display name. Only names that
+    are missing are filled in, and only when both parsers found the same addresses.
+    """
+    legacy = _compat32_addresses(value)
+    if [item.address for item in legacy] != [item.address for item in found]:
+        return found
+    return [
+        item if item.name else MailAddress(address=item.address, name=old.name)
+        for item, old in zip(found, legacy, strict=True)
+    ]
 
 
 def _with_compat32_names(found: list[MailAddress], value: str) -> list[MailAddress]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import imaplib
 import re
 import ssl
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from herodesk.channels.email.models import Security
 
@@ -95,14 +97,22 @@ class Folder:
         return sorted(uid for uid in found if uid > last_uid)
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
-        data = _check(self.connection.uid("FETCH", uid_set(uids), "(RFC822.SIZE)"), "UID FETCH size")
-        sizes: dict[int, int] = {}
+        return {uid: size for uid, (size, _) in self.sizes_and_arrivals(uids).items()}
+
+    def sizes_and_arrivals(self, uids: Sequence[int]) -> dict[int, tuple[int, datetime | None]]:
+        """Each mail's size and when the server received it (INTERNALDATE), in one round trip.
+
+        The arrival time is the server's, not the sender's Date header, which anyone can set.
+        """
+        command = "(RFC822.SIZE INTERNALDATE)"
+        data = _check(self.connection.uid("FETCH", uid_set(uids), command), "UID FETCH size")
+        found: dict[int, tuple[int, datetime | None]] = {}
         for item in data:
             line = item[0] if isinstance(item, tuple) else item
             uid, size = _UID.search(line or b""), _SIZE.search(line or b"")
             if uid and size:
-                sizes[int(uid.group(1))] = int(size.group(1))
-        return sizes
+                found[int(uid.group(1))] = (int(size.group(1)), _internal_date(line))
+        return found
 
     def fetch(self, uids: Sequence[int], headers_only: bool = False) -> dict[int, bytes]:
         """The raw mails, without setting \\Seen (BODY.PEEK)."""
@@ -127,6 +137,13 @@ class Folder:
             _check(self.connection.uid("EXPUNGE", uid_set(uids)), "UID EXPUNGE")
         else:
             raise ImapError("the server supports neither MOVE nor UIDPLUS: mail is left in place")
+
+
+def _internal_date(line: bytes) -> datetime | None:
+    parts = imaplib.Internaldate2tuple(line)
+    if parts is None:
+        return None
+    return datetime.fromtimestamp(time.mktime(parts), tz=UTC)
 
 
 def _literals_by_uid(data: list) -> dict[int, bytes]:

@@ -143,6 +143,7 @@ def poll(mailbox: Mailbox) -> PollResult:
         return result
     try:
         result.retried = process_pending(mailbox, source=InboundMail.Source.IMAP)
+        actions.do_renew_poll(mailbox.pk)
         with imap.open_folder(imap_settings(mailbox), writable=bool(mailbox.move_to_folder)) as folder:
             _fetch_new(mailbox, folder, result)
     except POLL_ERRORS as error:
@@ -164,6 +165,7 @@ def _fetch_new(mailbox: Mailbox, folder: imap.Folder, result: PollResult) -> Non
     uids = folder.uids_after(mailbox.last_uid)
     for start in range(0, len(uids), FETCH_BATCH):
         batch = uids[start : start + FETCH_BATCH]
+        actions.do_renew_poll(mailbox.pk)
         _fetch_batch(mailbox, folder, batch, result)
         actions.do_advance_last_uid(mailbox.pk, batch[-1])
 
@@ -185,7 +187,8 @@ def _store_and_file(
 ) -> list[InboundMail]:
     if not uids:
         return []
-    sizes = folder.sizes(uids)
+    found = folder.sizes_and_arrivals(uids)
+    sizes = {uid: size for uid, (size, _) in found.items()}
     limit = settings.MAX_EMAIL_BYTES
     small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
     bodies = {**folder.fetch(small), **folder.fetch([uid for uid in uids if uid not in small], True)}
@@ -197,6 +200,7 @@ def _store_and_file(
             uidvalidity=folder.uidvalidity,
             uid=uid,
             size=max(sizes.get(uid, 0), len(bodies[uid])),
+            arrived_at=found.get(uid, (0, None))[1],
         )
         for uid in uids
         if uid in bodies  # else expunged by someone else meanwhile

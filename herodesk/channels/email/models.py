@@ -81,7 +81,10 @@ class Mailbox(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     failures = models.PositiveIntegerField(default=0, editable=False, help_text="Consecutive failed polls.")
     next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The poll lease: who holds it ("host:pid") and until when; the holder renews it as it works (a
+    # heartbeat), so a killed poll's lease runs out within a minute, at once on its own host.
     poll_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    poll_holder = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,6 +141,9 @@ class InboundMail(models.Model):
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     received_at = models.DateTimeField()
+    # When the mail server got it (IMAP INTERNALDATE); empty for a pipe or webhook, whose mail arrives as
+    # it is received. The sender rate limit's backlog exception uses this, never the forgeable Date header.
+    arrived_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,7 +8,7 @@ conversation's customer; otherwise the mail starts a new conversation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 
@@ -86,7 +86,7 @@ def _duplicate(inbound: InboundMail, lookups: IntakeLookups) -> Refusal | None:
 
 
 def _rate_limited(inbound: InboundMail, parsed: ParsedMail, lookups: IntakeLookups) -> Refusal | None:
-    if _is_backlog(parsed, inbound.received_at):
+    if _is_backlog(inbound):
         return None  # old mail found in a newly connected mailbox is history, not a loop
     limit = sender_rate_limit()
     since = queries.one_hour_before(inbound.received_at)
@@ -97,8 +97,9 @@ def _rate_limited(inbound: InboundMail, parsed: ParsedMail, lookups: IntakeLooku
     )
 
 
-def _is_backlog(parsed: ParsedMail, received_at: datetime) -> bool:
-    return parsed.date is not None and parsed.date < received_at - timedelta(hours=1)
+def _is_backlog(inbound: InboundMail) -> bool:
+    """The mail server had it for over an hour before we read it (by its own clock, not the Date header)."""
+    return inbound.arrived_at is not None and inbound.arrived_at < inbound.received_at - timedelta(hours=1)
 
 
 # --- Threading --------------------------------------------------------------------------------------

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from herodesk.channels.webform import actions
+from herodesk.channels.webform import actions, queries
 from herodesk.channels.webform.forms import ContactForm, CustomerReplyForm
+from herodesk.clientip import client_ip
 from herodesk.conversations.actions import ActionError, AttachmentUpload
-from herodesk.conversations.models import Message
+
+
+def _too_large(request: HttpRequest, limit: int) -> bool:
+    """Refuse a public POST by its declared size, before a byte of the body is read."""
+    if request.method != "POST":
+        return False
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return True
+    return declared < 0 or declared > limit
+
+
+def _contact_limit() -> int:
+    # The attachment, the text (up to 4 bytes a character) and the other fields with multipart framing.
+    return settings.MAX_ATTACHMENT_BYTES + 4 * settings.MAX_MESSAGE_CHARS + 64 * 1024
 
 
 def contact(request: HttpRequest) -> HttpResponse:
+    if _too_large(request, _contact_limit()):
+        context = {"form": ContactForm(), "too_large": True, "limit": settings.MAX_ATTACHMENT_BYTES}
+        page = render(request, "webform/contact.html", context)
+        page.status_code = 413
+        return page
     form = ContactForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -26,7 +48,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             subject=data["subject"],
             message=data["message"],
             attachments=uploads,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         try:
             conversation, token = actions.do_submit(submission)
@@ -44,21 +66,25 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
-    conversation = actions.conversation_for_link(token)
-    if conversation is None:
+    link = queries.link_for(token)
+    if link is None:
         raise Http404("This link is not valid.")
+    actions.do_note_link_seen(link)
+    conversation = link.conversation
+    if _too_large(request, 4 * settings.MAX_MESSAGE_CHARS + 64 * 1024):
+        return HttpResponse("This message is too long.", status=413, content_type="text/plain")
     form = CustomerReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_customer_reply(conversation, form.cleaned_data["message"])
+        except actions.RateLimited as error:
+            form.add_error("message", str(error))
         except ActionError as error:
             form.add_error("message", error.summary())
         else:
             messages.success(request, "Thank you, your message was added.")
             return redirect("webform:status", token=token)
-    visible = conversation.messages.filter(kind__in=[Message.Kind.CUSTOMER, Message.Kind.REPLY]).order_by(
-        "created_at", "id"
-    )
+    visible = queries.status_thread(conversation)
     return render(
         request, "webform/status.html", {"conversation": conversation, "thread": visible, "form": form}
     )

@@ -324,7 +324,8 @@ def test_the_api_merges_and_splits(agent_client, conversation, customer):
     merged = agent_client.post(url, {"into_id": conversation.pk}, content_type="application/json")
     assert merged.status_code == 200 and merged.json()["id"] == conversation.pk
     message = conversation.messages.order_by("pk").last()
-    split = agent_client.post(f"/api/v1/conversations/{conversation.pk}/messages/{message.pk}/split")
+    url = f"/api/v1/conversations/{conversation.pk}/split"
+    split = agent_client.post(url, {"message_id": message.pk}, content_type="application/json")
     assert split.status_code == 201 and split.json()["id"] not in (conversation.pk, other.pk)
-    missing = agent_client.post(f"/api/v1/conversations/{conversation.pk}/messages/999999/split")
-    assert missing.status_code == 404
+    missing = agent_client.post(url, {"message_id": 999999}, content_type="application/json")
+    assert missing.status_code == 422

@@ -41,9 +41,9 @@ def test_ingest_to_an_unknown_mailbox_exits_2(monkeypatch, capsys):
 
 
 def test_ingest_keeps_a_mail_whose_filing_failed_and_exits_0(mailbox, monkeypatch, capsys):
-    from herodesk.conversations import search
+    from herodesk.conversations import actions as conversation_actions
 
-    monkeypatch.setattr(search, "schedule_index", lambda conversation_id: 1 / 0)
+    monkeypatch.setattr(conversation_actions, "schedule_index", lambda conversation_id: 1 / 0)
     assert run(["ingest"], raw_mail(), monkeypatch) == 0
     assert "filing failed" in capsys.readouterr().err
     assert InboundMail.objects.get().state == InboundMail.State.FAILED

@@ -35,6 +35,7 @@ def test_mail_round_trip_through_real_imap_and_smtp(
     assert poll(imap_mailbox).filed == 1
     conversation = Conversation.objects.get()
     assert conversation.subject == "Where is my parcel?" and conversation.team == imap_mailbox.team
+    assert InboundMail.objects.get().arrived_at is not None  # the server's INTERNALDATE
 
     with django_capture_on_commit_callbacks(execute=True):
         reply = conversation_actions.do_add_reply(conversation, agent, "It ships tomorrow.")

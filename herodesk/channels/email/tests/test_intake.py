@@ -143,13 +143,37 @@ def test_more_than_the_hourly_limit_from_one_sender_is_refused(mailbox, settings
     assert ingest(raw_mail(sender="carla@example.com"), mailbox).state == State.PROCESSED
 
 
-def test_old_mail_from_a_backlog_is_not_rate_limited(mailbox, settings):
+def test_an_old_date_header_does_not_get_around_the_rate_limit(mailbox, settings):
+    """Anyone can write an old Date header; only the time the mail arrived counts (issue 14, finding 15)."""
     settings.EMAIL_SENDER_RATE_LIMIT = 1
     old = format_datetime(timezone.now() - timedelta(days=30))
+    states = []
     for _ in range(3):
         mail = raw_mail(sender="carla@example.com")
         mail = mail.replace(b"Date: ", f"Date: {old}\nX-Old-Date: ".encode(), 1)
-        assert ingest(mail, mailbox).state == State.PROCESSED
+        states.append(ingest(mail, mailbox).state)
+    assert states == [State.PROCESSED, State.REJECTED, State.REJECTED]
+
+
+def test_mail_that_waited_on_the_server_is_a_backlog_not_a_loop(mailbox, settings):
+    """Mail the IMAP server received long ago (a newly connected mailbox) is history: not rate limited."""
+    from herodesk.channels.email import actions
+
+    settings.EMAIL_SENDER_RATE_LIMIT = 1
+    long_ago = timezone.now() - timedelta(days=30)
+    mails = [
+        actions.RawMail(
+            raw=raw_mail(sender="carla@example.com"),
+            source=InboundMail.Source.IMAP,
+            mailbox=mailbox,
+            uidvalidity=1,
+            uid=uid,
+            arrived_at=long_ago,
+        )
+        for uid in (1, 2, 3)
+    ]
+    filed = intake.file_stored(actions.do_store_inbound_many(mails))
+    assert [inbound.state for inbound in filed] == [State.PROCESSED] * 3
 
 
 def test_auto_submitted_mail_is_filed_but_never_acknowledged(
@@ -268,15 +292,14 @@ def test_without_a_mailbox_the_conversation_has_no_team():
 
 
 def test_failure_while_filing_keeps_the_raw_mail_and_a_retry_files_it_once(mailbox, monkeypatch):
-    from herodesk.conversations import search
 
-    original = search.schedule_index
-    monkeypatch.setattr(search, "schedule_index", lambda conversation_id: 1 / 0)
+    original = conversation_actions.schedule_index
+    monkeypatch.setattr(conversation_actions, "schedule_index", lambda conversation_id: 1 / 0)
     inbound = ingest(raw_mail(message_id="<crash@example.com>"), mailbox)
     assert inbound.state == State.FAILED and "ZeroDivisionError" in inbound.reason
     assert not Conversation.objects.exists() and not Message.objects.exists()
 
-    monkeypatch.setattr(search, "schedule_index", original)
+    monkeypatch.setattr(conversation_actions, "schedule_index", original)
     assert intake.process_pending() == 1
     intake.process_pending()
     inbound.refresh_from_db()
@@ -303,9 +326,8 @@ def test_a_hard_stop_between_storing_and_filing_leaves_a_received_mail_for_the_n
 
 
 def test_a_mail_that_keeps_failing_is_given_up_after_three_attempts(mailbox, monkeypatch):
-    from herodesk.conversations import search
 
-    monkeypatch.setattr(search, "schedule_index", lambda conversation_id: 1 / 0)
+    monkeypatch.setattr(conversation_actions, "schedule_index", lambda conversation_id: 1 / 0)
     inbound = ingest(raw_mail(), mailbox)
     intake.process_pending()
     intake.process_pending()
@@ -365,17 +387,16 @@ def test_a_batch_sees_its_own_earlier_mails(mailbox, settings):
 
 
 def test_a_mail_failing_in_a_batch_rolls_back_only_itself(mailbox, monkeypatch):
-    from herodesk.conversations import search
     from herodesk.conversations.models import Conversation
 
-    original = search.schedule_index
+    original = conversation_actions.schedule_index
 
     def fails_for_boom(conversation_id):
         if Conversation.objects.get(pk=conversation_id).subject == "boom":
             raise ValueError("broken index")
         original(conversation_id)
 
-    monkeypatch.setattr(search, "schedule_index", fails_for_boom)
+    monkeypatch.setattr(conversation_actions, "schedule_index", fails_for_boom)
     before, broken, after = file_together(
         mailbox,
         raw_mail(),

@@ -45,9 +45,10 @@ def test_another_secret_key_cannot_read_the_password(mailbox, settings):
         credentials.mailbox_password(Mailbox.objects.get(pk=mailbox.pk))
 
 
-def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path):
-    monkeypatch.setenv("SUPPORT_IMAP_PASSWORD", "from-env")
-    mailbox.password_source, mailbox.password_env = PasswordSource.ENV, "SUPPORT_IMAP_PASSWORD"
+def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path, settings):
+    settings.MAILBOX_SECRETS_DIR = tmp_path
+    monkeypatch.setenv("HERODESK_MAILBOX_SUPPORT", "from-env")
+    mailbox.password_source, mailbox.password_env = PasswordSource.ENV, "HERODESK_MAILBOX_SUPPORT"
     do_save_mailbox(mailbox, MailboxSecrets(imap_password="ignored"))
     assert mailbox.password_encrypted == ""
     assert credentials.mailbox_password(mailbox) == "from-env"
@@ -55,9 +56,57 @@ def test_password_from_environment_or_file(mailbox, monkeypatch, tmp_path):
     secret.write_text("from-file\n")
     mailbox.password_source, mailbox.password_file = PasswordSource.FILE, str(secret)
     assert credentials.mailbox_password(mailbox) == "from-file"
+    mailbox.password_file = "imap-password"  # relative: inside the secrets folder
+    assert credentials.mailbox_password(mailbox) == "from-file"
     mailbox.password_file = str(tmp_path / "missing")
-    with pytest.raises(credentials.CredentialError, match="cannot read password file"):
+    with pytest.raises(credentials.CredentialError, match="cannot read a password from"):
         credentials.mailbox_password(mailbox)
+
+
+@pytest.mark.parametrize(
+    "source, value",
+    [
+        (PasswordSource.FILE, "/etc/passwd"),
+        (PasswordSource.FILE, "../../etc/hostname"),
+        (PasswordSource.FILE, "/proc/self/environ"),
+        (PasswordSource.ENV, "HERODESK_SECRET_KEY"),
+        (PasswordSource.ENV, "DATABASE_URL"),
+        (PasswordSource.ENV, "PATH"),
+    ],
+)
+def test_passwords_come_only_from_the_secrets_folder_or_prefixed_variables(
+    mailbox, tmp_path, settings, source, value
+):
+    """An admin cannot read a server file or variable through the mailbox password (issue 14, finding 6)."""
+    settings.MAILBOX_SECRETS_DIR = tmp_path
+    mailbox.password_source = source
+    mailbox.password_env = value if source == PasswordSource.ENV else ""
+    mailbox.password_file = value if source == PasswordSource.FILE else ""
+    with pytest.raises(credentials.CredentialError, match="must be inside|must start with") as error:
+        credentials.mailbox_password(mailbox)
+    assert "root:" not in str(error.value)
+
+
+def test_a_link_out_of_the_secrets_folder_is_refused(mailbox, tmp_path, settings):
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    (folder / "sneaky").symlink_to("/etc/hostname")
+    settings.MAILBOX_SECRETS_DIR = folder
+    mailbox.password_source, mailbox.password_file = PasswordSource.FILE, "sneaky"
+    with pytest.raises(credentials.CredentialError, match="must be inside"):
+        credentials.mailbox_password(mailbox)
+
+
+def test_missing_and_unreadable_files_read_the_same(mailbox, tmp_path, settings):
+    settings.MAILBOX_SECRETS_DIR = tmp_path
+    (tmp_path / "folder").mkdir()
+    messages = set()
+    for name in ("missing", "folder"):
+        mailbox.password_source, mailbox.password_file = PasswordSource.FILE, name
+        with pytest.raises(credentials.CredentialError) as error:
+            credentials.mailbox_password(mailbox)
+        messages.add(str(error.value).replace(name, "NAME"))
+    assert len(messages) == 1
 
 
 def test_webhook_token_is_stored_as_a_hash(mailbox):

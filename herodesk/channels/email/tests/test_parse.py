@@ -509,3 +509,23 @@ def test_unknown_and_mislabelled_charsets_decode() -> None:
         b"d\xc3\xa9j\xc3\xa0 vu\n"
     )
     assert parse_message(bogus).text == "déjà vu"
+
+
+@pytest.mark.parametrize(
+    "header, address, name",
+    [
+        ("jdoe@example.com (John Doe)", "jdoe@example.com", "John Doe"),
+        (
+            "MAILER-DAEMON@mx.example.org (Mail Delivery System)",
+            "MAILER-DAEMON@mx.example.org",
+            "Mail Delivery System",
+        ),
+        ('"Doe, John" <jdoe@example.com> (work)', "jdoe@example.com", "Doe, John"),
+        ("jdoe@example.com", "jdoe@example.com", ""),
+    ],
+)
+def test_sender_in_the_comment_form_keeps_its_name(header, address, name):
+    """``addr (Name)``, as mail delivery systems and older clients write it (issue 14, finding 18)."""
+    raw = f"From: {header}\r\nTo: support@desk.example\r\nSubject: hi\r\n\r\nHello\r\n".encode()
+    parsed = parse_message(raw)
+    assert (parsed.from_address, parsed.from_name) == (address, name)

@@ -87,6 +87,18 @@ def test_form_requires_the_variable_name_for_env_passwords(admin_client):
     assert "Name the environment variable" in response.content.decode()
 
 
+def test_form_refuses_a_server_file_or_variable_as_password_source(admin_client):
+    base = {"name": "X", "address": "x@desk.example", "imap_port": 993, "imap_security": "tls",
+            "imap_folder": "INBOX", "poll_interval_minutes": 1, "smtp_port": 587,
+            "smtp_security": "starttls", "auto_ack_text": "t"}  # fmt: skip
+    url = reverse("email_channel:mailbox_new")
+    as_file = admin_client.post(url, {**base, "password_source": "file", "password_file": "/etc/shadow"})
+    assert "Password files must be inside" in as_file.content.decode()
+    as_env = admin_client.post(url, {**base, "password_source": "env", "password_env": "HERODESK_SECRET_KEY"})
+    assert "must start with HERODESK_MAILBOX_" in as_env.content.decode()
+    assert not Mailbox.objects.filter(name="X").exists()
+
+
 def test_test_connection_reports_an_unreachable_server(admin_client, mailbox):
     from herodesk.bench.mailservers import free_port
 

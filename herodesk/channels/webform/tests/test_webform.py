@@ -81,3 +81,44 @@ def test_missing_fields_show_errors_and_keep_the_input(client):
     response = submit(client, email="", message="Keep me")
     body = response.content.decode()
     assert "This field is required" in body and "Keep me" in body
+
+
+# --- Limits that cannot be walked around (issue 14, finding 14) ----------------------------------------
+
+
+def test_plus_addresses_count_as_one_address(client, support_team, settings):
+    settings.WEBFORM_RATE_LIMIT = 2
+    statuses = [submit(client, email=f"wanda+{n}@example.com").status_code for n in range(3)]
+    assert Conversation.objects.count() == 2 and statuses == [200, 200, 200]
+    assert b"Too many messages from this address" in submit(client, email="Wanda@example.com").content
+
+
+def test_new_addresses_from_one_network_are_limited_too(client, support_team, settings):
+    settings.WEBFORM_NETWORK_RATE_LIMIT = 3
+    url = reverse("webform:contact")
+    for n in range(5):
+        client.post(url, {**FORM, "email": f"stranger{n}@example.net"}, REMOTE_ADDR=f"203.0.113.{n + 1}")
+    assert Conversation.objects.count() == 3
+    other_network = client.post(url, {**FORM, "email": "someone@example.org"}, REMOTE_ADDR="198.51.100.7")
+    assert other_network.status_code == 200 and Conversation.objects.count() == 4
+
+
+def test_status_link_replies_are_limited(client, support_team, settings):
+    settings.WEBFORM_REPLY_RATE_LIMIT = 2
+    page = submit(client)
+    link = re.search(r'id="status-link" href="([^"]+)"', page.content.decode()).group(1)
+    for n in range(4):
+        client.post(link, {"message": f"Any news? ({n})"})
+    conversation = Conversation.objects.get()
+    # The first message came through the form itself; then two replies within the limit.
+    assert conversation.messages.filter(kind=Message.Kind.CUSTOMER).count() == 2
+    refused = client.post(link, {"message": "Hello?"})
+    assert b"Too many messages in the last hour" in refused.content
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, support_team, settings):
+    settings.MAX_ATTACHMENT_BYTES = 1024
+    big = SimpleUploadedFile("video.mp4", b"x" * 600_000, "video/mp4")  # over the limit with the text
+    response = submit(client, attachment=big)
+    assert response.status_code == 413
+    assert b"too large" in response.content and not Conversation.objects.exists()
