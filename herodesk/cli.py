@@ -111,11 +111,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summary = seed_demo(conversations=args.conversations, customers=max(args.conversations // 2, 10))
         print(f"  {summary.conversations} conversations in {time.monotonic() - started:.0f} s", flush=True)
         _analyse_demo()
+    _keep_demo_colleague_viewing()
     url = f"http://127.0.0.1:{args.port}/"
     print(f"\nherodesk demo is running at {url}")
     print(f"Log in as admin, lead or agent with password {DEMO_PASSWORD!r}.")
     print(f"Public contact form: {url}contact/   API docs: {url}api/v1/docs\n", flush=True)
     return _supervise(_processes("127.0.0.1", args.port, args.workers, embedded_worker=True))
+
+
+def _keep_demo_colleague_viewing(every: float = 4.0) -> None:
+    """A demo colleague (Ben) keeps one conversation open and types in it, so presence shows live."""
+    import threading
+
+    from herodesk.demo.teamwork import refresh_presence
+
+    def loop() -> None:
+        while True:
+            try:
+                refresh_presence()
+            except Exception as error:  # noqa: BLE001 - the demo colleague must never stop the demo
+                print(f"demo presence: {error}", flush=True)
+                return
+            time.sleep(every)
+
+    threading.Thread(target=loop, name="demo-presence", daemon=True).start()
 
 
 def _analyse_demo() -> None:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "herodesk.customers",
     "herodesk.conversations",
     "herodesk.notifications",
+    "herodesk.presence",
     "herodesk.insights",
     "herodesk.quality",
     "herodesk.macros",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("customers/", include("herodesk.customers.urls")),
     path("hero/", include("herodesk.insights.urls")),
     path("notifications/", include("herodesk.notifications.urls")),
+    path("presence/", include("herodesk.presence.urls")),
     path("quality/", include("herodesk.quality.urls")),
     path("saved-replies/", include("herodesk.macros.urls")),
     path("settings/", include("herodesk.administration.urls")),

@@ -221,3 +221,12 @@ def do_remove_holiday(actor: User, holiday: Holiday) -> str:
     _require(actor)
     holiday.delete()
     return f"Holiday {holiday.name or ''} on {holiday.date:%A %d %B %Y} removed for {holiday.team.name}"
+
+
+@transaction.atomic
+def do_set_away(user: User, away: bool) -> User:
+    """The availability switch: an away agent gets no conversations by automatic assignment."""
+    if user.away != away:
+        user.away = away
+        user.save(update_fields=["away"])
+    return user

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts import actions, throttle
@@ -83,3 +84,19 @@ def revoke_token(request: AuthedRequest, token_id: int) -> HttpResponse:
     if actions.do_revoke_token(request.user, token_id):
         messages.success(request, "Token revoked.")
     return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def availability(request: AuthedRequest) -> HttpResponse:
+    """The switch in the top bar: available for new conversations, or away."""
+    away = request.POST.get("away") == "1"
+    actions.do_set_away(request.user, away)
+    if away:
+        messages.success(request, "You are away: automatic assignment skips you.")
+    else:
+        messages.success(request, "You are available for new conversations.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back:
+        back = "/"
+    return redirect(back)

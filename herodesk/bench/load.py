@@ -29,12 +29,14 @@ PATHS = {
     "search": "/search/?q={q}",
     "api_list": "/api/v1/conversations?status=open",
     "api_create": "/api/v1/conversations",
+    "presence": "/presence/c/{id}/",
 }
-OPERATIONS = ("inbox", "inbox_mine", "conversation", "reply", "search", "api_list", "api_create")
+OPERATIONS = ("inbox", "inbox_mine", "conversation", "reply", "search", "api_list", "api_create", "presence")
 # p95 targets from the issue, in milliseconds.
 TARGETS_MS = {
     "inbox": 50.0, "inbox_mine": 50.0, "conversation": 50.0, "api_list": 50.0,
     "search": 100.0, "reply": 100.0, "api_create": 100.0,
+    "presence": 20.0,  # the poll every open conversation screen sends every 5 s
 }
 # From very common ("refund" is in about one conversation in six) to rare (a surname, a city) to none.
 SEARCH_TERMS = (
@@ -173,6 +175,12 @@ def make_request(operation: str, client: Client, rng: random.Random,
         text = f"Thanks for your patience, I have checked this for you ({rng.randrange(10**6)})."
         form = urlencode({"text": text, "csrfmiddlewaretoken": client.csrf_token}).encode()
         path = PATHS["reply"].format(id=_random_id(rng, credentials))
+        return "POST", path, form, client.form_headers()
+    if operation == "presence":
+        # An open conversation screen's heartbeat: records the agent, lists the others, counts new messages.
+        typing = rng.choice(("", "", "reply"))
+        form = urlencode({"typing": typing, "seen": 1, "csrfmiddlewaretoken": client.csrf_token}).encode()
+        path = PATHS["presence"].format(id=_random_id(rng, credentials))
         return "POST", path, form, client.form_headers()
     if operation == "api_create":
         n = rng.randrange(10**9)

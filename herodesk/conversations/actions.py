@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from herodesk import after_commit
@@ -123,7 +124,7 @@ def _record(
 ) -> Event:
     note = str(kw.pop("note", "") or "")
     after_commit.collect("view-counts", None, lambda _: queries.counts_changed())  # once per transaction
-    return Event.objects.create(
+    event = Event.objects.create(
         conversation=conversation,
         customer=kw.pop("customer", None),  # type: ignore[misc]
         actor=actor,
@@ -132,6 +133,8 @@ def _record(
         note=note,
         created_at=at,
     )
+    hooks.event_recorded(event)  # e.g. notifications tells the new owner, inside this transaction
+    return event
 
 
 def _store_attachments(message: Message, uploads: Iterable[AttachmentUpload]) -> None:
@@ -232,6 +235,9 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
     details = draft.customer_details
     if customer is None and details is not None and (details.email or details.phone):
         customer = do_find_or_create_customer(details)
+    auto_owner = None
+    if draft.owner is None and draft.team is not None:
+        auto_owner = _next_owner(draft.team)
     conversation = Conversation.objects.create(
         subject=subject,
         customer=customer,
@@ -245,6 +251,8 @@ def do_create_conversation(draft: NewConversation, actor: User | None = None) ->
         last_activity_at=at,
     )
     _record(conversation, actor, Event.Kind.CREATED, at, channel=draft.channel)
+    if auto_owner is not None and draft.team is not None:
+        _assign(conversation, None, auto_owner, at, rule=draft.team.assignment, team=draft.team.pk)
     if draft.tags:
         conversation.tags.set(_tags(draft.tags))
     message = None
@@ -378,6 +386,35 @@ def _add_agent_message(
     return message
 
 
+class SendHeld(ActionError):
+    """A reply or note was not sent: messages arrived since the sender last looked (collision check).
+
+    Nothing was saved. ``new_message_ids`` are the messages the sender has not seen; they read them and
+    send anyway (with the newest id as what they saw) or edit their text.
+    """
+
+    def __init__(self, new_message_ids: list[int]) -> None:
+        count = len(new_message_ids)
+        super().__init__(
+            "Not sent: new messages arrived while you were writing",
+            {"text": f"{count} new message{'s' if count != 1 else ''} arrived while you were writing."},
+        )
+        self.new_message_ids = new_message_ids
+
+
+def _check_seen(conversation: Conversation, author: User, seen_up_to: int | None) -> None:
+    """Hold the send when a customer message or another agent's reply arrived after ``seen_up_to``.
+
+    Called with the conversation row locked, so two agents replying at once are checked one after the
+    other: the second one is held and sees the first one's reply.
+    """
+    if seen_up_to is None:
+        return
+    unseen = list(queries.unseen_messages(conversation.pk, author, seen_up_to).values_list("pk", flat=True))
+    if unseen:
+        raise SendHeld(unseen)
+
+
 @transaction.atomic
 def do_add_reply(
     conversation: Conversation,
@@ -385,9 +422,15 @@ def do_add_reply(
     text: str,
     attachments: Sequence[AttachmentUpload] = (),
     then_status: str | None = None,
+    seen_up_to: int | None = None,
 ) -> Message:
-    """An agent answers the customer; email delivery is queued for after the commit."""
+    """An agent answers the customer; email delivery is queued for after the commit.
+
+    ``seen_up_to``: the newest message id the agent had on screen; raises SendHeld (nothing saved) when
+    the customer or another agent wrote since.
+    """
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    _check_seen(conversation, author, seen_up_to)
     at = _now()
     message = _add_agent_message(conversation, author, text, Message.Kind.REPLY, at)
     _store_attachments(message, attachments)
@@ -512,7 +555,7 @@ def do_send_due_replies(now: datetime | None = None, batch: int = 200) -> int:
                 message.send_status = Message.SendStatus.QUEUED
                 message.save(update_fields=["send_status"])
                 transaction.on_commit(send)
-            search.schedule_index(conversation.pk)
+            schedule_index(conversation.pk)
             _after_commit(conversation, message)
             sent += 1
     return sent
@@ -520,12 +563,19 @@ def do_send_due_replies(now: datetime | None = None, batch: int = 200) -> int:
 
 @transaction.atomic
 def do_add_note(
-    conversation: Conversation, author: User, text: str, kind: str = Message.Kind.NOTE
+    conversation: Conversation,
+    author: User,
+    text: str,
+    kind: str = Message.Kind.NOTE,
+    seen_up_to: int | None = None,
 ) -> Message:
-    """An internal note, or a phone note taken during a call (which counts as acting on the conversation)."""
+    """An internal note, or a phone note taken during a call (which counts as acting on the conversation).
+
+    ``@username`` in a note tells that agent (notifications listens to new notes)."""
     if kind not in (Message.Kind.NOTE, Message.Kind.PHONE):
         raise ActionError("Unknown note kind", {"kind": "Use note or phone."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    _check_seen(conversation, author, seen_up_to)
     message = _add_agent_message(conversation, author, text, kind, _now())
     schedule_index(conversation.pk)
     _after_commit(conversation, message)
@@ -730,11 +780,45 @@ def do_clear_snooze_reminder(conversation: Conversation, actor: User) -> None:
     conversation.save(update_fields=["snoozed_until"])
 
 
-def _assign(conversation: Conversation, actor: User | None, owner: User | None, at: datetime) -> None:
+def _assign(
+    conversation: Conversation, actor: User | None, owner: User | None, at: datetime, **how: object
+) -> None:
+    """Set the owner and record it (``how``: e.g. the team's rule when the desk chose the agent)."""
     old = conversation.owner_id
     conversation.owner = owner
     conversation.save(update_fields=["owner"])
-    _record(conversation, actor, Event.Kind.ASSIGNED, at, old=old, new=owner.pk if owner else None)
+    _record(conversation, actor, Event.Kind.ASSIGNED, at, old=old, new=owner.pk if owner else None, **how)
+
+
+def _next_owner(team: Team) -> User | None:
+    """Who gets a conversation that lands in ``team`` without an agent, by the team's assignment rule.
+
+    Manual: nobody (it waits in the team's pickup queue). Round robin: the next available member after
+    the one the rule chose last. Balanced: the available member with the fewest open conversations.
+    Away and deactivated agents are skipped; with nobody available it waits in the queue.
+    """
+    if team.assignment not in (Team.Assignment.ROUND_ROBIN, Team.Assignment.BALANCED):
+        return None
+    members = list(team.members.filter(is_active=True, away=False).order_by("pk"))
+    if not members:
+        return None
+    if team.assignment == Team.Assignment.BALANCED:
+        load = dict(
+            Conversation.objects.filter(owner__in=members, is_open=1)
+            .values("owner")
+            .annotate(n=Count("pk"))
+            .values_list("owner", "n")
+        )
+        return min(members, key=lambda m: (load.get(m.pk, 0), m.pk))
+    last = (
+        Event.objects.filter(kind=Event.Kind.ASSIGNED, data__rule=Team.Assignment.ROUND_ROBIN)
+        .filter(data__team=team.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    last_pk = int(last.get("new") or 0) if isinstance(last, dict) else 0
+    return next((m for m in members if m.pk > last_pk), members[0])
 
 
 @transaction.atomic
@@ -756,28 +840,57 @@ class Transfer:
     to_team: Team | None = None
 
 
+def _is_bounce_back(conversation: Conversation, to_owner: int | None, to_team: int | None) -> bool:
+    """Does this transfer hand the conversation back to a team or agent it had already left?"""
+    left_teams: set[int] = set()
+    left_owners: set[int] = set()
+    for data in conversation.events.filter(kind=Event.Kind.TRANSFERRED).values_list("data", flat=True):
+        if isinstance(data, dict):
+            if data.get("from_team") and data.get("from_team") != data.get("to_team"):
+                left_teams.add(data["from_team"])
+            if data.get("from_owner") and data.get("from_owner") != data.get("to_owner"):
+                left_owners.add(data["from_owner"])
+    back_to_team = to_team is not None and to_team != conversation.team_id and to_team in left_teams
+    back_to_owner = to_owner is not None and to_owner != conversation.owner_id and to_owner in left_owners
+    return back_to_team or back_to_owner
+
+
 @transaction.atomic
 def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> Conversation:
-    """Hand a conversation to another agent or team, with a warm hand-off note. Counts as customer effort."""
+    """Hand a conversation to another agent or team, with a warm hand-off note. Counts as customer effort.
+
+    It always lands where a person looks: in the agent's Mine, or in the team's pickup queue (unassigned
+    and open whatever its status was), unless the team's assignment rule picks an agent at once. A
+    transfer back to a team or agent the conversation had already left is counted as a bounce-back.
+    """
     note = (transfer.note or "").strip()
     if not note:
         raise ActionError(
             "A hand-off note is required", {"note": "Tell the next owner what the customer needs."}
         )
+    if len(note) > 5000:
+        raise ActionError("Hand-off note too long", {"note": "At most 5,000 characters."})
     if transfer.to_owner is None and transfer.to_team is None:
         raise ActionError("Choose who takes over", {"to": "Choose an agent or a team."})
+    if transfer.to_owner is not None and not transfer.to_owner.is_active:
+        raise ActionError("That agent is not active", {"to_owner": "Choose an active agent."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     at = _now()
     old_owner, old_team = conversation.owner_id, conversation.team_id
-    if transfer.to_team is not None:
-        conversation.team = transfer.to_team
+    new_team = transfer.to_team or conversation.team
+    if transfer.to_owner is not None and transfer.to_team is None:
+        owner_teams = list(transfer.to_owner.teams.order_by("pk"))
+        if owner_teams and all(t.pk != conversation.team_id for t in owner_teams):
+            new_team = owner_teams[0]
+    bounce = _is_bounce_back(
+        conversation, transfer.to_owner.pk if transfer.to_owner else None, new_team.pk if new_team else None
+    )
+    conversation.team = new_team
     conversation.owner = transfer.to_owner
-    if conversation.owner is not None and transfer.to_team is None:
-        first_team = conversation.owner.teams.first()
-        if first_team and not conversation.owner.teams.filter(pk=conversation.team_id or 0).exists():
-            conversation.team = first_team
     conversation.last_activity_at = at
-    conversation.save(update_fields=["team", "owner", "last_activity_at"])
+    if bounce:
+        conversation.bounce_back_count += 1
+    conversation.save(update_fields=["team", "owner", "last_activity_at", "bounce_back_count"])
     _record(
         conversation,
         actor,
@@ -788,9 +901,23 @@ def do_transfer(conversation: Conversation, actor: User, transfer: Transfer) -> 
         to_owner=conversation.owner_id,
         from_team=old_team,
         to_team=conversation.team_id,
+        bounce_back=bounce,
     )
+    if conversation.status not in (Status.NEW, Status.OPEN):  # pending, snoozed, resolved: back in a queue
+        _set_status(conversation, actor, Status.OPEN, at)
+    if conversation.owner_id is None and new_team is not None:
+        auto_owner = _next_owner(new_team)
+        if auto_owner is not None:
+            _assign(conversation, None, auto_owner, at, rule=new_team.assignment, team=new_team.pk)
     _after_commit(conversation)
     return conversation
+
+
+@transaction.atomic
+def do_acknowledge_handoff(conversation: Conversation, actor: User) -> None:
+    """The new owner (or a team member) read the hand-off note: it leaves the top of the conversation."""
+    conversation = _locked(conversation)
+    _record(conversation, actor, Event.Kind.HANDOFF_SEEN, _now())
 
 
 @dataclass
@@ -827,6 +954,162 @@ def do_update_conversation(
     if change.snoozed_until is not None:
         do_snooze(conversation, actor, change.snoozed_until)
     return conversation
+
+
+# --- Several conversations at once: bulk changes, merge, split ------------------------------------
+
+BULK_LIMIT = 200
+
+
+@dataclass
+class BulkChange:
+    """What one bulk action does to every selected conversation; unset fields stay as they are."""
+
+    change_owner: bool = False
+    owner: User | None = None
+    transfer: Transfer | None = None  # one hand-off note for all of them
+    add_tags: Sequence[str] = ()
+    status: str | None = None
+    priority: int | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.change_owner or self.transfer or self.add_tags or self.status or self.priority is not None
+        )
+
+
+@transaction.atomic
+def do_bulk_update(conversations: Sequence[Conversation], actor: User, change: BulkChange) -> int:
+    """Apply one change to many conversations in one transaction: all of them or none.
+
+    Each change of each conversation is recorded as its own event, as if made one by one. Returns how
+    many conversations were changed.
+    """
+    if not conversations:
+        raise ActionError("Select conversations first", {"ids": "Select at least one conversation."})
+    if len(conversations) > BULK_LIMIT:
+        raise ActionError("Too many conversations", {"ids": f"Select at most {BULK_LIMIT} at once."})
+    if change.is_empty():
+        raise ActionError("Choose what to change", {"action": "Choose an action to apply."})
+    for conversation in sorted(conversations, key=lambda c: c.pk):  # one lock order: no deadlocks
+        if change.transfer is not None:
+            do_transfer(conversation, actor, change.transfer)
+        elif change.change_owner:
+            do_assign(conversation, actor, change.owner)
+        if change.add_tags:
+            current = list(_locked(conversation).tags.values_list("name", flat=True))
+            do_set_tags(conversation, actor, [*current, *change.add_tags])
+        if change.priority is not None:
+            do_set_priority(conversation, actor, change.priority)
+        if change.status:
+            try:
+                do_change_status(conversation, actor, change.status)
+            except ActionError as error:
+                raise ActionError(f"#{conversation.pk}: {error.message}", {
+                    key: f"#{conversation.pk}: {text}" for key, text in error.fields.items()
+                }) from error
+    return len(conversations)
+
+
+def _same_customer(survivor: Conversation, merged: Conversation) -> None:
+    if survivor.pk == merged.pk:
+        raise ActionError("A conversation cannot be merged into itself", {"into": "Choose another one."})
+    if survivor.merged_into_id or merged.merged_into_id:
+        raise ActionError("Already merged", {"into": "That conversation was merged already."})
+    if survivor.customer_id is None or survivor.customer_id != merged.customer_id:
+        raise ActionError(
+            "Only conversations of the same customer can be merged",
+            {"into": "Choose a conversation of the same customer (or set the customer first)."},
+        )
+
+
+@transaction.atomic
+def do_merge_conversations(survivor: Conversation, merged: Conversation, actor: User) -> Conversation:
+    """Move everything of ``merged`` (messages, promises, events, tags) into ``survivor``.
+
+    ``merged`` is closed and points at the survivor (its page redirects there); nothing is lost.
+    """
+    first, second = sorted([survivor.pk, merged.pk])
+    locked = {c.pk: c for c in Conversation.objects.select_for_update().filter(pk__in=[first, second])}
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    _same_customer(survivor, merged)
+    at = _now()
+    message_ids = list(merged.messages.values_list("pk", flat=True))
+    Message.objects.filter(pk__in=message_ids).update(conversation=survivor)
+    hooks.messages_moved(message_ids, survivor.pk)
+    Event.objects.filter(conversation=merged).update(conversation=survivor)
+    survivor.tags.add(*merged.tags.all())
+    survivor.last_activity_at = max(survivor.last_activity_at, merged.last_activity_at, at)
+    survivor.last_customer_message_at = _latest(
+        survivor.last_customer_message_at, merged.last_customer_message_at
+    )
+    survivor.reopen_count += merged.reopen_count
+    survivor.bounce_back_count += merged.bounce_back_count
+    survivor.save(
+        update_fields=[
+            "last_activity_at", "last_customer_message_at", "reopen_count", "bounce_back_count",
+        ]
+    )  # fmt: skip
+    merged.merged_into = survivor
+    merged.status = Status.CLOSED
+    merged.resolved_at = merged.resolved_at or at
+    merged.last_activity_at = at
+    merged.save(update_fields=["merged_into", "status", "resolved_at", "last_activity_at"])
+    _record(survivor, actor, Event.Kind.MERGED_FROM, at, merged=merged.pk, subject=merged.subject,
+            messages=len(message_ids))  # fmt: skip
+    _record(merged, actor, Event.Kind.MERGED_INTO, at, into=survivor.pk)
+    schedule_index(survivor.pk)
+    schedule_index(merged.pk)
+    _after_commit(survivor)
+    return survivor
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
+
+
+@transaction.atomic
+def do_split_message(message: Message, actor: User) -> Conversation:
+    """Move one message into a new conversation of the same customer (a second question in one mail)."""
+    conversation = _locked(message.conversation)
+    message = Message.objects.get(pk=message.pk)  # after the lock: where it is now
+    if message.conversation_id != conversation.pk:
+        raise ActionError("That message has moved", {"message": "Reload the conversation."})
+    if conversation.merged_into_id:
+        raise ActionError("This conversation was merged", {"message": "Split it from the survivor."})
+    if conversation.messages.count() < 2:
+        raise ActionError("Nothing to split off", {"message": "This is the conversation's only message."})
+    at = _now()
+    first_line = next((line.strip() for line in message.text.splitlines() if line.strip()), "")
+    new = Conversation.objects.create(
+        subject=(first_line or f"Split from #{conversation.pk}")[:120],
+        customer=conversation.customer,
+        team=conversation.team,
+        owner=conversation.owner,
+        channel=message.channel if message.channel in Channel.values else conversation.channel,
+        status=Status.OPEN if conversation.owner_id else Status.NEW,
+        priority=conversation.priority,
+        contact_reason=None,
+        created_at=at,
+        last_activity_at=at,
+        last_customer_message_at=message.created_at if message.is_from_customer else None,
+    )
+    Message.objects.filter(pk=message.pk).update(conversation=new)
+    hooks.messages_moved([message.pk], new.pk)
+    _record(new, actor, Event.Kind.SPLIT_FROM, at, source=conversation.pk, message=message.pk)
+    _record(conversation, actor, Event.Kind.SPLIT_OFF, at, into=new.pk, message=message.pk)
+    conversation.last_customer_message_at = (
+        conversation.messages.filter(kind=Message.Kind.CUSTOMER)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    conversation.save(update_fields=["last_customer_message_at"])
+    for changed in (conversation, new):
+        schedule_index(changed.pk)
+        _after_commit(changed)
+    return new
 
 
 # --- Classification ---------------------------------------------------------------------------------

@@ -121,6 +121,14 @@ class MessageOut(Schema):
 class MessageCreate(Schema):
     kind: Literal["reply", "note", "phone"] = "reply"
     text: str = Field(..., min_length=1, max_length=100_000)
+    seen_message_id: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="The newest message id you have read. When the customer or another agent wrote after "
+        "it, nothing is saved and the answer is 422 'Not sent: new messages arrived…': read them, then "
+        "send again with the newest id.",
+    )
 
 
 class ListFilters(Schema):
@@ -271,8 +279,45 @@ def list_messages(request: AuthedRequest, conversation_id: int):
 def add_message(request: AuthedRequest, conversation_id: int, payload: MessageCreate):
     user = request.user
     conversation = queries.conversation_for_agent(user, conversation_id)
+    seen = payload.seen_message_id
     if payload.kind == "reply":
-        message = actions.do_add_reply(conversation, user, payload.text)
+        message = actions.do_add_reply(conversation, user, payload.text, seen_up_to=seen)
     else:
-        message = actions.do_add_note(conversation, user, payload.text, payload.kind)
+        message = actions.do_add_note(conversation, user, payload.text, payload.kind, seen_up_to=seen)
     return 201, Message.objects.get(pk=message.pk)
+
+
+class MergeIn(Schema):
+    into_id: int = Field(..., ge=1, le=MAX_ID, description="The same customer's conversation that stays.")
+
+
+@router.post(
+    "/{conversation_id}/merge",
+    response={200: ConversationOut, **WRITE_ERRORS},
+    summary="Merge this conversation into another one of the same customer",
+)
+def merge_conversation(request: AuthedRequest, conversation_id: int, payload: MergeIn):
+    user = request.user
+    merged = queries.conversation_for_agent(user, conversation_id)
+    survivor = queries.conversation_for_agent(user, payload.into_id)
+    actions.do_merge_conversations(survivor, merged, user)
+    return queries.conversation_for_agent(user, survivor.pk)
+
+
+class SplitIn(Schema):
+    message_id: int = Field(..., ge=1, le=MAX_ID, description="The message that becomes a new conversation.")
+
+
+@router.post(
+    "/{conversation_id}/split",
+    response={201: ConversationOut, **WRITE_ERRORS},
+    summary="Split one message off into a new conversation of the same customer",
+)
+def split_message(request: AuthedRequest, conversation_id: int, payload: SplitIn):
+    user = request.user
+    conversation = queries.conversation_for_agent(user, conversation_id)
+    message = conversation.messages.filter(pk=payload.message_id).first()
+    if message is None:
+        raise actions.ActionError("No such message", {"message_id": "Not a message of this conversation."})
+    new = actions.do_split_message(message, user)
+    return 201, queries.conversation_for_agent(user, new.pk)

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Channel, ContactReason, Conversation
+from herodesk.params import MAX_ID
 
 STATUS_CHOICES = [
     (Conversation.Status.OPEN, "Open"),
@@ -16,15 +17,68 @@ STATUS_CHOICES = [
 ]
 
 
+def seen_field() -> forms.IntegerField:
+    """The newest message id the sender had on screen (the collision check); absent: not checked."""
+    return forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=settings.MAX_MESSAGE_CHARS)
     then_status = forms.ChoiceField(choices=[("", "Keep status"), *STATUS_CHOICES], required=False)
     attachment = forms.FileField(required=False)
+    seen_message = seen_field()
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=settings.MAX_MESSAGE_CHARS)
     kind = forms.ChoiceField(choices=[("note", "Internal note"), ("phone", "Phone note")], initial="note")
+    seen_message = seen_field()
+
+
+class EmptyForm(forms.Form):
+    """A button with nothing to fill in."""
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, max_value=MAX_ID, label="Merge into")
+    confirm = forms.BooleanField(required=True, label="I checked: same customer, same issue")
+
+
+class SplitForm(forms.Form):
+    message = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+BULK_ACTIONS = [
+    ("assign", "Assign to"),
+    ("transfer", "Transfer to"),
+    ("tag", "Add tag"),
+    ("status", "Set status"),
+    ("priority", "Set priority"),
+]
+
+
+class BulkForm(forms.Form):
+    """One action for the selected inbox rows (their ids are read by the view)."""
+
+    action = forms.ChoiceField(choices=BULK_ACTIONS)
+    owner = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False)
+    to_team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    to_owner = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False)
+    note = forms.CharField(max_length=5000, required=False, label="Hand-off note")
+    tag = forms.CharField(max_length=50, required=False)
+    status = forms.ChoiceField(choices=[("", "—"), *STATUS_CHOICES], required=False)
+    priority = forms.TypedChoiceField(choices=[("", "—"), *Conversation.Priority.choices], coerce=int,
+                                      required=False, empty_value=None)  # fmt: skip
+
+    def clean(self):
+        data = super().clean() or {}
+        action = data.get("action")
+        needs = {"transfer": "note", "tag": "tag", "status": "status", "priority": "priority"}
+        if action == "transfer" and not (data.get("to_team") or data.get("to_owner")):
+            self.add_error("to_team", "Choose a team or an agent to transfer to.")
+        if action in needs and data.get(needs[action]) in (None, ""):
+            self.add_error(needs[action], "This field is required for this action.")
+        return data
 
 
 class StatusForm(forms.Form):

@@ -1,9 +1,11 @@
 """Where apps above ``conversations`` plug into it, so that it never imports them.
 
 A channel registers the function that delivers an agent's reply (in its ``AppConfig.ready()``); the
-insights app registers what runs after a conversation changed (analysis); every app that keeps rows about a
-person registers what erases them (a channel's raw mails, form submissions). Conversations calls whatever is
-registered and knows nothing else about them. All are looked up at call time, so tests may swap them.
+insights app registers what runs after a conversation changed (analysis) and moves its promises when
+messages move (merge, split); notifications listens to changes and events to tell people; every app that
+keeps rows about a person registers what erases them (a channel's raw mails, form submissions).
+Conversations calls whatever is registered and knows nothing else about them. All are looked up at call
+time, so tests may swap them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from herodesk.conversations.models import Message
+    from herodesk.conversations.models import Event, Message
 
 # Given a reply inside the transaction that wrote it: None when the channel does not deliver it, else the
 # function that sends it, which conversations calls after the commit.
@@ -39,6 +41,12 @@ class ErasedCustomer:
 # about the person.
 CustomerEraser = Callable[[ErasedCustomer], object]
 
+# Called inside the writing transaction with each recorded event (notifications tells the people concerned).
+EventListener = Callable[["Event"], None]
+# Called inside the writing transaction when messages move to another conversation (merge, split): the
+# apps that keep rows per message (insights' promises) move theirs along. (message ids, to conversation id)
+MoveListener = Callable[[list[int], int], None]
+
 _reply_deliveries: list[ReplyDelivery] = []
 _change_listeners: list[ChangeListener] = []
 _customer_erasers: list[CustomerEraser] = []
@@ -47,6 +55,8 @@ _after_changes: list[AfterChange] = []
 # inside the caller's transaction. The email channel registers one.
 NoticeSender = Callable[[str, str, str], None]
 _notice_senders: list[NoticeSender] = []
+_event_listeners: list[EventListener] = []
+_move_listeners: list[MoveListener] = []
 
 
 def register_reply_delivery(deliver: ReplyDelivery) -> None:
@@ -58,6 +68,16 @@ def register_reply_delivery(deliver: ReplyDelivery) -> None:
 def register_change_listener(listener: ChangeListener) -> None:
     if listener not in _change_listeners:
         _change_listeners.append(listener)
+
+
+def register_event_listener(listener: EventListener) -> None:
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+
+
+def register_move_listener(listener: MoveListener) -> None:
+    if listener not in _move_listeners:
+        _move_listeners.append(listener)
 
 
 def register_after_change(work: AfterChange) -> None:
@@ -98,6 +118,16 @@ def reply_sender(message: Message) -> Callable[[], None] | None:
 def conversation_changed(conversation_id: int, message_id: int | None = None) -> None:
     for listener in _change_listeners:
         listener(conversation_id, message_id)
+
+
+def event_recorded(event: Event) -> None:
+    for listener in _event_listeners:
+        listener(event)
+
+
+def messages_moved(message_ids: list[int], to_conversation_id: int) -> None:
+    for listener in _move_listeners:
+        listener(message_ids, to_conversation_id)
 
 
 def customer_erased(erased: ErasedCustomer) -> None:

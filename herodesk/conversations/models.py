@@ -265,6 +265,11 @@ class Event(models.Model):
         CHANNEL_SWITCH = "channel_switch", "Customer switched channel"
         DELIVERY_FAILED = "delivery_failed", "Reply not delivered"
         SNOOZE_CLEARED = "snooze_cleared", "Snooze reminder cleared"
+        HANDOFF_SEEN = "handoff_seen", "Hand-off note read"
+        MERGED_INTO = "merged_into", "Merged into another conversation"
+        MERGED_FROM = "merged_from", "Conversation merged in"
+        SPLIT_OFF = "split_off", "Message split off"
+        SPLIT_FROM = "split_from", "Split from another conversation"
         # Quality reviews (herodesk.quality)
         REVIEW_SUBMITTED = "review_submitted", "Quality review submitted"
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Quality review acknowledged"

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
-from herodesk.conversations.models import ContactReason, Conversation, Message, Tag
+from herodesk.conversations.models import ContactReason, Conversation, Event, Message, Tag
 from herodesk.customers.models import Customer, Identity
 from herodesk.params import MAX_ID
 
@@ -75,11 +75,32 @@ def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
         raise Http404("No such conversation") from None
 
 
+def conversation_id_for_agent(user: User, conversation_id: int) -> int:
+    """Only the access check of conversation_for_agent (one light query), for frequent polls."""
+    found = visible_conversations(user).filter(pk=conversation_id).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404("No such conversation")
+    return found
+
+
 def thread(conversation: Conversation) -> QuerySet[Message]:
     return (
         conversation.messages.select_related("author", "customer")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
+    )
+
+
+def unseen_messages(conversation_id: int, user: User, seen_up_to: int) -> QuerySet[Message]:
+    """Messages after ``seen_up_to`` that a sender must read before sending: the customer's, and other
+    agents' replies and phone notes (the collision check; their own and internal notes do not count)."""
+    return (
+        Message.objects.filter(conversation_id=conversation_id, pk__gt=seen_up_to)
+        .filter(
+            Q(kind=Message.Kind.CUSTOMER)
+            | (Q(kind__in=[Message.Kind.REPLY, Message.Kind.PHONE]) & ~Q(author_id=user.pk))
+        )
+        .order_by("pk")
     )
 
 
@@ -214,7 +235,7 @@ def _keyset_after(field_name: str, descending: bool, value: object, pk: int) -> 
 LIST_FIELDS = (
     "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at",
     "last_customer_message_at", "created_at", "intensity", "effort", "awaiting_relief",
-    "team_id", "contact_reason_id", "sla_due_at",
+    "team_id", "contact_reason_id", "sla_due_at", "bounce_back_count",
     "customer__name", "owner__username", "owner__first_name", "owner__last_name",
 )  # fmt: skip
 
@@ -326,6 +347,63 @@ def customer_history(user: User, conversation: Conversation, limit: int = 20) ->
         counts = others.aggregate(total=Count("pk"), visible=Count("pk", filter=access_filter(user)))
         hidden = counts["total"] - counts["visible"]
     return CustomerHistory(conversations=shown, hidden=hidden)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The latest transfer's note, shown above the thread until someone who received it acts."""
+
+    event: Event
+    to_owner: User | None
+    to_team: Team | None
+
+
+ACTING_MESSAGES = (Message.Kind.REPLY, Message.Kind.NOTE, Message.Kind.PHONE)
+
+
+def pending_handoff(events: list[Event], thread: list[Message]) -> Handoff | None:
+    """The hand-off note nobody has acted on yet: no reply, note or change by anyone but its writer since
+    (the desk's own automatic assignment does not count)."""
+    transfer = next((e for e in reversed(events) if e.kind == Event.Kind.TRANSFERRED), None)
+    if transfer is None or not transfer.note:
+        return None
+    writer = transfer.actor_id
+    after = events[events.index(transfer) + 1 :]
+    if any(e.actor_id is not None and e.actor_id != writer for e in after):
+        return None
+    if any(
+        m.kind in ACTING_MESSAGES
+        and m.author_id not in (None, writer)
+        and m.created_at >= transfer.created_at
+        for m in thread
+    ):
+        return None
+    data = transfer.data or {}
+    owner = User.objects.filter(pk=data.get("to_owner") or 0).first()
+    team = Team.objects.filter(pk=data.get("to_team") or 0).first()
+    return Handoff(event=transfer, to_owner=owner, to_team=team)
+
+
+def mentionable_agents(conversation: Conversation) -> list[dict[str, str]]:
+    """Agents an internal note can @mention here (those who may open it), for the note box's suggestions."""
+    may_see = Q(role=User.Role.ADMIN) | Q(is_superuser=True) | Q(pk=conversation.owner_id or 0)
+    if conversation.team_id:
+        may_see |= Q(teams=conversation.team_id)
+    agents = User.objects.filter(may_see, is_active=True).distinct().order_by("first_name", "username")
+    return [{"username": a.username, "name": a.display_name} for a in agents[:200]]
+
+
+def merge_candidates(user: User, conversation: Conversation, limit: int = 20) -> list[Conversation]:
+    """Other conversations of the same customer this agent may open, to merge this one into."""
+    if conversation.customer_id is None or conversation.merged_into_id:
+        return []
+    return list(
+        visible_conversations(user)
+        .filter(customer_id=conversation.customer_id, merged_into__isnull=True)
+        .exclude(pk=conversation.pk)
+        .only("subject", "status", "created_at")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def agents_for_filter() -> list[User]:

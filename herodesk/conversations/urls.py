@@ -5,7 +5,6 @@ from herodesk.conversations.views import detail, inbox, search
 app_name = "conversations"
 urlpatterns = [
     path("", inbox.home, name="home"),
-    path("inbox/<slug:view>/", inbox.inbox, name="inbox"),
     path("c/<int:pk>/", detail.detail, name="detail"),
     path("c/<int:pk>/reply/", detail.reply, name="reply"),
     path("c/<int:pk>/note/", detail.note, name="note"),
@@ -17,6 +16,11 @@ urlpatterns = [
     path("c/<int:pk>/priority/", detail.priority, name="priority"),
     path("c/<int:pk>/reason/", detail.reason, name="reason"),
     path("c/<int:pk>/customer/", detail.customer, name="customer"),
+    path("c/<int:pk>/handoff-seen/", detail.handoff_seen, name="handoff_seen"),
+    path("c/<int:pk>/merge/", detail.merge, name="merge"),
+    path("c/<int:pk>/split/", detail.split, name="split"),
+    path("inbox/bulk/", inbox.bulk, name="bulk"),
+    path("inbox/<slug:view>/", inbox.inbox, name="inbox"),
     path("attachments/<int:pk>/", detail.attachment, name="attachment"),
     path("search/", search.search, name="search"),
 ]

@@ -39,6 +39,7 @@ from herodesk.demo.plans import (
 from herodesk.demo.quality import seed_quality
 from herodesk.demo.sla import seed_slas
 from herodesk.demo.stories import StoryPlanner
+from herodesk.demo.teamwork import seed_teamwork
 from herodesk.demo.texts import DOMAINS, FIRST_NAMES, LAST_NAMES, REASONS, TAGS, ReasonText
 from herodesk.demo.writer import _write_conversations, search_body
 
@@ -97,5 +98,6 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
     seed_saved_replies()
     seed_settings()
     seed_slas()  # SLA policies and targets, some near or past their deadline (herodesk/demo/sla.py)
+    summary.teamwork = seed_teamwork()
     summary.teams, summary.customers = len(teams), len(names)
     return summary

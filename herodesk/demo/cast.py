@@ -54,6 +54,7 @@ class DemoSummary:
     messages: int = 0
     events: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
+    teamwork: dict[str, int] = field(default_factory=dict)  # conversations the teamwork demo acted on
 
 
 def ensure_teams() -> list[Team]:

@@ -6,7 +6,7 @@ Runs in background jobs queued by conversation actions after they commit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,8 @@ from herodesk.customers import actions as customer_actions
 from herodesk.errors import ActionError
 from herodesk.insights import signals_bridge
 from herodesk.insights.models import Promise
+from herodesk.notifications import actions as notification_actions
+from herodesk.notifications.models import Notification
 from herodesk.signals import effort, promises
 from herodesk.signals.message import BEHAVIOURS, INTENSITY, PROMISES, analyse_message
 
@@ -90,6 +92,53 @@ def do_mark_broken_promises(now: datetime | None = None) -> int:
     """Open promises whose due time passed without the owner acting are broken."""
     now = now or timezone.now()
     return Promise.objects.filter(state=Promise.State.OPEN, due_at__lt=now).update(state=Promise.State.BROKEN)
+
+
+DUE_SOON = timedelta(hours=1)
+OVERDUE_LOOKBACK = timedelta(days=1)
+
+
+def do_notify_promises_due(now: datetime | None = None) -> int:
+    """Tell owners about their promises due within the hour, and those overdue; each once.
+
+    Idempotent: the periodic job runs every few minutes and each promise is told once as due soon and
+    once as overdue (a promise past due is also marked broken by ``do_mark_broken_promises``).
+    """
+    now = now or timezone.now()
+    rows = (
+        Promise.objects.filter(owner__isnull=False, due_at__lte=now + DUE_SOON)
+        .filter(due_at__gte=now - OVERDUE_LOOKBACK)
+        .filter(state__in=[Promise.State.OPEN, Promise.State.BROKEN], kept_at__isnull=True)
+        .select_related("conversation")
+        .only("text", "due_at", "state", "owner_id", "conversation__subject", "conversation_id")
+        .order_by("due_at")[:500]
+    )
+    told = 0
+    for promise in rows:
+        assert promise.due_at is not None
+        overdue = promise.due_at <= now
+        if not overdue and promise.state != Promise.State.OPEN:
+            continue
+        kind = Notification.Kind.PROMISE_OVERDUE if overdue else Notification.Kind.PROMISE_DUE
+        when = timezone.localtime(promise.due_at).strftime("%H:%M")
+        text = (
+            f"Overdue since {when}: “{promise.text[:120]}”"
+            if overdue
+            else f"Due at {when}: “{promise.text[:120]}”"
+        ) + f" on “{promise.conversation.subject[:60]}”"
+        told += len(
+            notification_actions.do_notify(
+                [promise.owner_id], kind, text, promise.conversation_id,
+                url=f"/c/{promise.conversation_id}/#promise-{promise.pk}", at=now, once=True,
+            )  # fmt: skip
+        )
+    return told
+
+
+@transaction.atomic
+def do_move_promises(message_ids: list[int], to_conversation_id: int) -> None:
+    """Messages moved to another conversation (merge, split): their promises go with them."""
+    Promise.objects.filter(message_id__in=message_ids).update(conversation_id=to_conversation_id)
 
 
 def _unrelieved(messages: list[Message]) -> list[Message]:

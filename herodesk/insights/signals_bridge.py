@@ -67,13 +67,22 @@ def customer_wait(messages: list[Message], hours: BusinessHours, now: datetime) 
 
 
 def bounce_backs(transfers: list[Event]) -> int:
-    """Transfers that hand the conversation back to an owner it already had."""
-    seen: set[int | None] = set()
+    """Transfers that hand the conversation back to a team or an agent it had already left."""
+    left_teams: set[int] = set()
+    left_owners: set[int] = set()
     count = 0
     for event in transfers:
-        seen.add(event.data.get("from_owner"))
-        if event.data.get("to_owner") in seen and event.data.get("to_owner") is not None:
-            count += 1
+        data = event.data or {}
+        from_team, to_team = data.get("from_team"), data.get("to_team")
+        from_owner, to_owner = data.get("from_owner"), data.get("to_owner")
+        back = (to_team is not None and to_team != from_team and to_team in left_teams) or (
+            to_owner is not None and to_owner != from_owner and to_owner in left_owners
+        )
+        count += bool(back)
+        if from_team is not None and from_team != to_team:
+            left_teams.add(from_team)
+        if from_owner is not None and from_owner != to_owner:
+            left_owners.add(from_owner)
     return count
 
 
@@ -100,7 +109,8 @@ def effort_facts(
         repeat_contacts=repeat_contacts(conversation),
         channel_switches=sum(1 for e in events if e.kind == Event.Kind.CHANNEL_SWITCH),
         transfers=len(transfers),
-        bounce_backs=bounce_backs(transfers),
+        # Counted on the conversation when it happens; recounted from the transfers for older data.
+        bounce_backs=max(conversation.bounce_back_count or 0, bounce_backs(transfers)),
         reopens=conversation.reopen_count,
         customer_wait_business_seconds=customer_wait(messages, hours, now),
         customer_touches=sum(1 for m in messages if m.kind == Message.Kind.CUSTOMER),

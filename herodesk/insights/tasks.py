@@ -45,6 +45,14 @@ def mark_broken_promises() -> int:
     return actions.do_mark_broken_promises()
 
 
+@db_periodic_task(crontab(minute="*/5"))
+def notify_promises_due() -> int:
+    """Tell owners about promises due within the hour or overdue (each once)."""
+    from herodesk.insights import actions
+
+    return actions.do_notify_promises_due()
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def retrain_reasons() -> int:
     from herodesk.insights import reasons

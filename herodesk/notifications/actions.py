@@ -11,7 +11,7 @@ from django.utils import timezone
 from herodesk.accounts.models import User
 from herodesk.conversations.models import Conversation
 from herodesk.errors import ActionError
-from herodesk.notifications.models import Notification
+from herodesk.notifications.models import EmailPreference, Notification
 
 # The same news about the same conversation, still unread, is not repeated within this window.
 REPEAT_WINDOW = timedelta(minutes=30)
@@ -26,8 +26,12 @@ def do_notify(
     url: str = "",
     actor: User | None = None,
     at: datetime | None = None,
+    once: bool = False,
 ) -> list[Notification]:
-    """Tell each recipient once (never the actor who caused it). Returns the notifications created."""
+    """Tell each recipient once (never the actor who caused it). Returns the notifications created.
+
+    ``once``: never tell a recipient this kind of news for this ``url`` again, read or not (a periodic
+    job that finds the same due promise every few minutes calls it with ``once=True``)."""
     if kind not in Notification.Kind.values:
         raise ActionError(
             "Unknown kind of notification", {"kind": f"Choose one of {Notification.Kind.values}."}
@@ -47,6 +51,9 @@ def do_notify(
     else:
         same_news = same_news.filter(conversation_id=conversation_id)
     repeated = set(same_news.values_list("recipient_id", flat=True))
+    if once:
+        told = Notification.objects.filter(recipient_id__in=ids, kind=kind, url=url[:300])
+        repeated |= set(told.values_list("recipient_id", flat=True))
     rows = [
         Notification(
             recipient_id=pk,
@@ -73,3 +80,65 @@ def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> i
 @transaction.atomic
 def do_mark_emailed(notification_ids: Iterable[int], at: datetime | None = None) -> int:
     return Notification.objects.filter(pk__in=list(notification_ids)).update(emailed_at=at or timezone.now())
+
+
+# --- Notifications by email, batched ---------------------------------------------------------------
+
+# At most one mail per agent within this window; what happens meanwhile goes into the next one.
+EMAIL_BATCH = timedelta(minutes=5)
+EMAIL_MAX_ITEMS = 30
+
+
+@transaction.atomic
+def do_set_email_notifications(user: User, enabled: bool) -> EmailPreference:
+    preference, _ = EmailPreference.objects.get_or_create(user=user)
+    if preference.enabled != enabled:
+        preference.enabled = enabled
+        preference.save(update_fields=["enabled"])
+    return preference
+
+
+def do_send_notification_emails(now: datetime | None = None) -> int:
+    """Mail each agent who asked for it their unread, not yet mailed notifications: one mail per batch.
+
+    Run every minute by a job; an agent mailed less than EMAIL_BATCH ago waits for the next run. A mail
+    that fails to send leaves its notifications unmarked, so the next run tries again. Returns mails sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    due = EmailPreference.objects.filter(enabled=True, user__is_active=True).exclude(
+        last_sent_at__gt=now - EMAIL_BATCH
+    )
+    for preference in due.select_related("user"):
+        with transaction.atomic():
+            if _mail_one_batch(preference, now):
+                sent += 1
+    return sent
+
+
+def _mail_one_batch(preference: EmailPreference, now: datetime) -> bool:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    user = preference.user
+    if not user.email:
+        return False
+    pending = list(
+        Notification.objects.filter(
+            recipient=user, read_at__isnull=True, emailed_at__isnull=True, created_at__lte=now
+        ).order_by("created_at", "id")[:EMAIL_MAX_ITEMS]
+    )
+    if not pending:
+        return False
+    base = settings.BASE_URL
+    lines = [f"- {n.get_kind_display()}: {n.text}\n  {base}/notifications/{n.pk}/" for n in pending]
+    subject = f"herodesk: {len(pending)} new notification{'s' if len(pending) != 1 else ''}"
+    body = (
+        f"Hello {user.display_name},\n\n" + "\n".join(lines) + "\n\nAll notifications: "
+        f"{settings.BASE_URL}/notifications/\nTurn these mails off on that page.\n"
+    )
+    send_mail(subject, body, None, [user.email])
+    do_mark_emailed([n.pk for n in pending], now)
+    preference.last_sent_at = now
+    preference.save(update_fields=["last_sent_at"])
+    return True

@@ -55,3 +55,16 @@ class Notification(models.Model):
         if self.url:
             return self.url
         return f"/c/{self.conversation_id}/" if self.conversation_id else "/notifications/"
+
+
+class EmailPreference(models.Model):
+    """An agent who also wants their notifications by email, batched: at most one mail per few minutes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    enabled = models.BooleanField(default=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Email notifications for {self.user_id}: {'on' if self.enabled else 'off'}"

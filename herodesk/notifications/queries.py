@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import User
-from herodesk.notifications.models import Notification
+from herodesk.notifications.models import EmailPreference, Notification
 
 PAGE_SIZE = 50
 
@@ -27,3 +27,7 @@ def notification_for(user: User, notification_id: int) -> Notification:
     if found is None:
         raise Http404("No such notification")
     return found
+
+
+def emails_enabled(user: User) -> bool:
+    return EmailPreference.objects.filter(user=user, enabled=True).exists()

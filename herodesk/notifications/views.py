@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -19,7 +20,9 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     pages = Paginator(queries.notifications_for(request.user, unread_only), queries.PAGE_SIZE)
     page = pages.get_page(query_int(request.GET, "page", 1))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    emails = queries.emails_enabled(request.user)
+    context = {"page": page, "unread_only": unread_only, "emails_enabled": emails}
+    return render(request, "notifications/list.html", context)
 
 
 @login_required
@@ -36,4 +39,19 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: AuthedRequest) -> HttpResponse:
     actions.do_mark_read(request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def email_preference(request: AuthedRequest) -> HttpResponse:
+    enabled = request.POST.get("enabled") == "1"
+    actions.do_set_email_notifications(request.user, enabled)
+    if enabled and not request.user.email:
+        messages.warning(request, "Email notifications are on, but your account has no email address yet.")
+    elif enabled:
+        messages.success(request, f"You get your notifications by email too, at most one mail every "
+                                  f"{int(actions.EMAIL_BATCH.total_seconds() // 60)} minutes.")  # fmt: skip
+    else:
+        messages.success(request, "No more notification emails.")
     return redirect("notifications:list")

@@ -31,7 +31,7 @@ FACT_WEIGHTS: dict[str, tuple[float, float, str]] = {
     "repeat_contacts": (0.6, 4, "customer contacted us again about the same issue"),
     "channel_switches": (0.4, 4, "customer had to switch channel"),
     "transfers": (0.5, 4, "conversation was transferred between agents or teams"),
-    "bounce_backs": (0.3, 4, "conversation bounced back to the queue"),
+    "bounce_backs": (0.3, 4, "sent back to a team or agent it had already left"),
     "reopens": (0.6, 4, "issue was reopened after being marked solved"),
     "customer_touches": (0.15, 10, "customer messages beyond the first"),
 }

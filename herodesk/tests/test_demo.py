@@ -43,8 +43,10 @@ def test_demo_desk_mixes_channels_message_kinds_and_repeat_contacts(demo_desk):
     )
     assert repeated.exists()
     assert Conversation.objects.filter(tags__name="repeat-contact").exists()
-    # Analysis is not run here, except on Support's last two weeks: the quality demo samples and reviews them.
-    assert Conversation.objects.filter(intensity__isnull=False).exclude(team__name="Support").count() == 0
+    # Analysis is not run here, except on Support's last two weeks (the quality demo samples and reviews
+    # them) and where the teamwork demo acted.
+    analysed = Conversation.objects.filter(intensity__isnull=False).exclude(team__name="Support")
+    assert analysed.exclude(pk__in=demo_desk.teamwork.values()).count() == 0
 
 
 @pytest.mark.django_db
@@ -71,3 +73,22 @@ def test_demo_is_deterministic_for_a_seed(db):
     seed_demo(conversations=20, customers=10, seed=3)
     second = list(Conversation.objects.order_by("id").values_list("subject", "status", "channel"))
     assert first == second
+
+
+@pytest.mark.django_db
+def test_demo_desk_shows_teamwork(demo_desk):
+    from herodesk.accounts.models import User
+    from herodesk.conversations.queries import pending_handoff
+    from herodesk.notifications.models import Notification
+    from herodesk.presence.queries import viewers
+
+    ada = User.objects.get(username="agent")
+    handed = Conversation.objects.get(pk=demo_desk.teamwork["handoff"], owner=ada)
+    events = list(handed.events.order_by("created_at", "id"))
+    assert pending_handoff(events, list(handed.messages.all())) is not None
+    assert Conversation.objects.filter(bounce_back_count__gte=1).exists()
+    for user in User.objects.exclude(username="admin"):
+        assert Notification.objects.filter(recipient=user).exists(), user.username
+    viewed = Conversation.objects.get(tags__name="viewed-by-colleague")
+    (ben,) = viewers(viewed.pk, exclude=ada)
+    assert ben.live and ben.typing == "reply"

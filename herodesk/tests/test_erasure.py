@@ -24,6 +24,7 @@ from herodesk.conversations.models import Conversation, Message
 from herodesk.customers.actions import CustomerDetails
 from herodesk.customers.models import Customer
 from herodesk.notifications.actions import do_notify
+from herodesk.presence.actions import do_record_presence
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,7 @@ def _seed_the_person(agent, lead, billing_team) -> Customer:
         conversation, agent, actions.Transfer(note="Quixmarker needs billing", to_team=billing_team)
     )
     do_notify([lead], "mention", "Quixmarker asked for you", conversation=conversation)
+    do_record_presence(lead, conversation.pk, "reply")  # the lead has his conversation open
     return Customer.objects.get(pk=customer.pk)
 
 

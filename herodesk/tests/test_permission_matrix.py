@@ -119,6 +119,7 @@ PAGES: dict[str, Case] = {
     "accounts:tokens": Case("desk", ("get", "post")),
     # Revokes only the user's own tokens: someone else's id changes nothing (test_revoking_...).
     "accounts:revoke_token": Case("desk", ("post",), args=lambda w: {"token_id": w.token_id}),
+    "accounts:availability": Case("desk", ("post",)),  # one's own availability switch
     "customers:list": Case("desk"),
     "customers:detail": Case("desk", args=customer),  # customer records are shared by the desk
     "customers:merge": Case("lead", ("get", "post"), args=customer, query="other"),
@@ -132,6 +133,10 @@ PAGES: dict[str, Case] = {
     "notifications:list": Case("desk"),
     "notifications:open": Case("own", args=lambda w: {"pk": w.notification_id}),
     "notifications:mark_all_read": Case("desk", ("post",)),
+    "notifications:email_preference": Case("desk", ("post",)),  # one's own setting
+    "presence:poll": Case("team", ("post",), args=conversation),
+    "presence:leave": Case("team", ("post",), args=conversation),
+    "presence:inbox": Case("desk"),  # lists only conversations the agent may open (test_presence)
     "email_channel:mailboxes": Case("admin"),
     "email_channel:mailbox_new": Case("admin", ("get", "post")),
     "email_channel:mailbox_edit": Case("admin", ("get", "post"), args=mailbox),
@@ -149,6 +154,11 @@ PAGES: dict[str, Case] = {
     "conversations:detail": Case("team", args=conversation),
     **{f"conversations:{name}": Case("team", ("post",), args=conversation) for name in CONVERSATION_ACTIONS},
     "conversations:customer": Case("team", ("post",), args=conversation),
+    "conversations:handoff_seen": Case("team", ("post",), args=conversation),
+    "conversations:merge": Case("team", ("post",), args=conversation),
+    "conversations:split": Case("team", ("post",), args=conversation),
+    # Changes only the selected conversations the agent may open (test_bulk_ignores_...).
+    "conversations:bulk": Case("desk", ("post",)),
     "conversations:attachment": Case("team", args=lambda w: {"pk": w.attachment_id}),
     "conversations:search": Case("desk", query="q"),
     # The API's own pages; its endpoints are checked from the OpenAPI document below.
@@ -170,6 +180,8 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/api/v1/customers/{customer_id}"): {"notes": "Prefers mail"},
     ("post", "/api/v1/signals/promises"): {"text": "I will call you back tomorrow"},
     ("post", "/api/v1/notifications/read"): {},
+    ("post", "/api/v1/conversations/{conversation_id}/merge"): {"into_id": 1},
+    ("post", "/api/v1/conversations/{conversation_id}/split"): {"message_id": 1},
 }
 # (method, path) -> rule
 API: dict[tuple[str, str], str] = {
@@ -179,6 +191,8 @@ API: dict[tuple[str, str], str] = {
     ("patch", "/api/v1/conversations/{conversation_id}"): "team",
     ("get", "/api/v1/conversations/{conversation_id}/messages"): "team",
     ("post", "/api/v1/conversations/{conversation_id}/messages"): "team",
+    ("post", "/api/v1/conversations/{conversation_id}/merge"): "team",
+    ("post", "/api/v1/conversations/{conversation_id}/split"): "team",
     ("get", "/api/v1/customers"): "desk",
     ("post", "/api/v1/customers"): "desk",
     ("get", "/api/v1/customers/{customer_id}"): "desk",

@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
     "herodesk.customers": 3,
     "herodesk.conversations": 4,
     "herodesk.notifications": 5,  # wave 2: an agent's notifications (any app may notify)
+    "herodesk.presence": 5,  # wave 2: who views or types in a conversation (never imports notifications)
     "herodesk.insights": 6,
     # wave 2 apps built on the signals: saved replies, SLAs, quality reviews (never import each other)
     "herodesk.macros": 7,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from herodesk.conversations import history
+
 register = template.Library()
 
 
@@ -29,3 +31,9 @@ def badge_level(value, kind="intensity"):
 def humanize_name(value):
     """'apology_or_empathy' -> 'Apology or empathy' for signal names shown to agents."""
     return str(value).replace("_", " ").capitalize()
+
+
+@register.filter
+def in_words(event):
+    """An event as a sentence ("Assigned by Chen Zhang to Ada Okafor"): the one way history is shown."""
+    return history.sentence(event)

@@ -16,6 +16,7 @@ from herodesk.tests.browser.conftest import log_in, shot
 from herodesk.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+QUEUED = "Reply queued for email to the customer; it shows “Sent” once delivered."
 
 
 def assert_styled(page) -> None:
@@ -87,7 +88,7 @@ def test_agent_logs_in_opens_conversation_replies_and_transfers_with_handoff_not
     reply_text = "Sorry about that, Carla. I have asked the warehouse and will write again by Friday."
     page.locator("#reply-form textarea[name=text]").fill(reply_text)
     page.locator("#reply-form").get_by_role("button", name="Send reply").click()
-    expect(page.locator(".flash.success")).to_have_text("Reply sent.")
+    expect(page.locator(".flash.success")).to_have_text(QUEUED)
     expect(page.locator(".thread .msg.reply")).to_contain_text(reply_text)
     replies = Message.objects.filter(conversation=conversation, kind=Message.Kind.REPLY)
     assert list(replies.values_list("text", flat=True)) == [reply_text]
@@ -227,7 +228,7 @@ def test_vague_promise_is_flagged_while_writing_and_the_rewrite_can_be_used(
     # The new wording is specific: the warning goes away before the reply is sent.
     expect(hint).to_be_hidden()
     page.locator("#reply-form").get_by_role("button", name="Send reply").click()
-    expect(page.locator(".flash.success")).to_have_text("Reply sent.")
+    expect(page.locator(".flash.success")).to_have_text(QUEUED)
     promise = conversation.promises.get()
     assert promise.kind == "specific" and promise.due_at is not None
     assert page.js_errors == []
