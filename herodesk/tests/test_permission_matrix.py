@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from herodesk.accounts.actions import do_add_holiday, do_create_token
+from herodesk.accounts.actions import do_add_holiday, do_create_token, do_set_teams
 from herodesk.accounts.models import ApiToken
 from herodesk.api import api
 from herodesk.channels.email.models import InboundMail, Mailbox
@@ -360,7 +360,9 @@ def test_every_route_has_an_access_rule():
 
 
 @pytest.fixture
-def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypatch) -> World:
+def world(
+    agent, other_agent, lead, admin_user, support_team, billing_team, settings, monkeypatch
+) -> World:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     monkeypatch.setattr(conversation_actions, "delete_stored_files", lambda names: None)
     carla = CustomerFactory(name="Carla Customer", email="carla@example.com")
@@ -388,7 +390,10 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
     (notification,) = do_notify([agent], "mention", "Look at this", conversation=thread)
     token, _ = do_create_token(agent, "matrix")
     # Quality: Lena reviews Ada's conversation and submits; Ada disputes the first score; Lena and Ada
-    # calibrate on the same conversation.
+    # calibrate on the same conversation. Otto was on Support as a named reviewer and a calibration
+    # reviewer, then moved to Billing: what he may open now is what Billing's agents may open.
+    other_agent.teams.add(support_team)
+    quality_actions.do_set_sampling(support_team, lead, 1, 1, [other_agent.pk])
     reviewed = quality_actions.do_start_review(thread, lead)
     scores = list(reviewed.scores.select_related("behaviour").order_by("pk"))
     values = {s.behaviour_id: "1" if s.behaviour.scale == Behaviour.Scale.YES_NO else "4" for s in scores}
@@ -396,8 +401,9 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
     scores[0].review = reviewed
     disputed = quality_actions.do_dispute(scores[0], agent, "The customer asked for exactly this.")
     session = quality_actions.do_start_calibration(
-        support_team, lead, "Week 1", [thread.pk], [lead.pk, agent.pk]
+        support_team, lead, "Week 1", [thread.pk], [lead.pk, agent.pk, other_agent.pk]
     )
+    do_set_teams(admin_user, other_agent, [billing_team])
     team_reply = do_create_saved_reply(
         lead, SavedReplyDraft(title="Refund sent", body="Your refund is on its way.", team=support_team)
     )
