@@ -98,8 +98,12 @@ def reviews_of_conversation(user: User, conversation_id: int) -> list[Review]:
 
 
 def reviews_of_agent(agent: User) -> QuerySet[Review]:
+    """The agent's submitted reviews, of the conversations they may still open (a review shows its thread)."""
     return Review.objects.filter(
-        agent=agent, status=Review.Status.SUBMITTED, calibration__isnull=True
+        agent=agent,
+        status=Review.Status.SUBMITTED,
+        calibration__isnull=True,
+        conversation__in=visible_conversations(agent),
     ).select_related("conversation", "reviewer")
 
 

@@ -158,6 +158,12 @@ def test_a_review_is_hidden_once_its_conversation_is_transferred_away(
     """A review shows the whole thread: who may no longer open the conversation no longer opens it."""
     conversation = talk(support_team, customer, agent)
     review = actions.do_start_review(conversation, lead)
+    values = {
+        s.behaviour_id: "1" if s.behaviour.scale == Behaviour.Scale.YES_NO else "4"
+        for s in review.scores.select_related("behaviour")
+    }
+    actions.do_score_review(review, lead, values, submit=True)
+    assert queries.reviews_of_agent(agent).get() == review
     conversation_actions.do_transfer(
         conversation, lead, conversation_actions.Transfer(note="Billing question", to_team=billing_team)
     )
@@ -167,6 +173,7 @@ def test_a_review_is_hidden_once_its_conversation_is_transferred_away(
         client.force_login(user)
         assert client.get(reverse("quality:review", args=[review.pk])).status_code == 404
         assert client.get(f"/api/v1/quality/reviews/{review.pk}").status_code == 404
+    assert not queries.reviews_of_agent(agent).exists()
 
 
 def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_team, customer):
