@@ -78,6 +78,13 @@ def _require(actor: User, admin: bool = False) -> None:
         raise ActionError("Only team leads and admins change the desk's settings.")
 
 
+def _require_team(actor: User, team: Team | None) -> None:
+    """A lead changes only their own teams (hours, time zone, assignment, holidays); an admin every team."""
+    _require(actor)
+    if team is not None and not actor.is_admin and not actor.teams.filter(pk=team.pk).exists():
+        raise ActionError("Leads change only their own teams.")
+
+
 @dataclass
 class Invitation:
     username: str
@@ -191,9 +198,7 @@ def _describe_team(team: Team) -> str:
 @transaction.atomic
 def do_save_team(actor: User, team: Team | None, settings: TeamSettings) -> tuple[Team, str]:
     """Create a team (team None) or change one; leads change only their own teams."""
-    _require(actor)
-    if team is not None and not actor.is_admin and not actor.teams.filter(pk=team.pk).exists():
-        raise ActionError("Leads change only their own teams.")
+    _require_team(actor, team)
     _check_team(settings, team)
     before = _describe_team(team) if team is not None else ""
     team = team or Team()
@@ -209,7 +214,7 @@ def do_save_team(actor: User, team: Team | None, settings: TeamSettings) -> tupl
 
 @transaction.atomic
 def do_add_holiday(actor: User, team: Team, day: date, name: str = "") -> str:
-    _require(actor)
+    _require_team(actor, team)
     if Holiday.objects.filter(team=team, date=day).exists():
         raise ActionError("That day is a holiday already", {"date": f"{day:%d %B %Y} is already off."})
     Holiday.objects.create(team=team, date=day, name=name.strip()[:100])
@@ -218,7 +223,7 @@ def do_add_holiday(actor: User, team: Team, day: date, name: str = "") -> str:
 
 @transaction.atomic
 def do_remove_holiday(actor: User, holiday: Holiday) -> str:
-    _require(actor)
+    _require_team(actor, holiday.team)
     holiday.delete()
     return f"Holiday {holiday.name or ''} on {holiday.date:%A %d %B %Y} removed for {holiday.team.name}"
 

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from herodesk.accounts.models import Team, User
-from herodesk.conversations.queries import team_ids
+from herodesk.conversations.queries import team_ids, visible_conversations
 from herodesk.params import MAX_ID
 from herodesk.quality.models import CalibrationSession, Dispute, Review, Rubric, TeamQuality
 
@@ -48,11 +48,15 @@ def can_lead(user: User, team: Team | int | None) -> bool:
 
 
 def can_review(user: User, team: Team | int | None) -> bool:
-    """Leads of the team, and the reviewers the lead named."""
+    """Leads of the team, and the reviewers the lead named while they are on the team."""
     if can_lead(user, team):
         return True
     team_id = team.pk if isinstance(team, Team) else team
-    return team_id is not None and TeamQuality.objects.filter(team_id=team_id, reviewers=user).exists()
+    return (
+        team_id is not None
+        and team_id in team_ids(user)
+        and TeamQuality.objects.filter(team_id=team_id, reviewers=user).exists()
+    )
 
 
 def review_for(user: User, pk: int) -> Review:
@@ -66,7 +70,9 @@ def review_for(user: User, pk: int) -> Review:
         .filter(pk=pk)
         .first()
     )
-    if review is None:
+    # A review shows its conversation: nobody who may not open the conversation opens the review (an
+    # agent or reviewer who left the team, a conversation transferred away since).
+    if review is None or not visible_conversations(user).filter(pk=review.conversation_id).exists():
         raise Http404("No such review")
     if user.pk in (review.agent_id, review.reviewer_id) and not (
         review.calibration_id and user.pk == review.agent_id and review.reviewer_id != user.pk
@@ -92,8 +98,12 @@ def reviews_of_conversation(user: User, conversation_id: int) -> list[Review]:
 
 
 def reviews_of_agent(agent: User) -> QuerySet[Review]:
+    """The agent's submitted reviews, of the conversations they may still open (a review shows its thread)."""
     return Review.objects.filter(
-        agent=agent, status=Review.Status.SUBMITTED, calibration__isnull=True
+        agent=agent,
+        status=Review.Status.SUBMITTED,
+        calibration__isnull=True,
+        conversation__in=visible_conversations(agent),
     ).select_related("conversation", "reviewer")
 
 
@@ -109,7 +119,8 @@ def calibration_for(user: User, pk: int) -> CalibrationSession:
         raise Http404("No such calibration session")
     session = CalibrationSession.objects.select_related("team").filter(pk=pk).first()
     if session is None or not (
-        can_lead(user, session.team_id) or session.reviewers.filter(pk=user.pk).exists()
+        can_lead(user, session.team_id)
+        or (session.team_id in team_ids(user) and session.reviewers.filter(pk=user.pk).exists())
     ):
         raise Http404("No such calibration session")
     return session
@@ -122,6 +133,7 @@ def reviews_visible(user: User) -> QuerySet[Review]:
     return (
         Review.objects.filter(calibration__isnull=True, status=Review.Status.SUBMITTED)
         .filter(Q(agent=user) | Q(rubric__team_id__in=teams))
+        .filter(conversation__in=visible_conversations(user))
         .select_related("conversation", "agent", "reviewer", "rubric")
         .order_by("-submitted_at", "-id")
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,14 +23,18 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from herodesk.accounts.actions import do_create_token
+from herodesk.accounts.actions import do_add_holiday, do_create_token, do_set_teams
 from herodesk.accounts.models import ApiToken
 from herodesk.api import api
 from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.webform.actions import do_issue_link
 from herodesk.channels.webform.models import AddressClaim, hash_link_token
 from herodesk.conversations import actions as conversation_actions
+from herodesk.conversations.models import Tag
+from herodesk.macros.actions import SavedReplyDraft, do_create_saved_reply
 from herodesk.notifications.actions import do_notify
+from herodesk.quality import actions as quality_actions
+from herodesk.quality.models import Behaviour
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +60,15 @@ RULES: dict[str, dict[str, str]] = {
     "own": {"anonymous": LOGIN, "agent": ALLOWED, **dict.fromkeys(ROLES[2:], HIDDEN)},
     # A webhook with no token: refused for everyone (a 4xx), never served.
     "token": dict.fromkeys(ROLES, REFUSED),
+    # A lead page of one team (its quality rubric changes, sample, calibration, AutoQA agreement): the
+    # team's agents may not (403), another team's agent does not learn the team exists (404).
+    "team_lead": {
+        "anonymous": LOGIN,
+        "agent": FORBIDDEN,
+        "other_team": HIDDEN,
+        "lead": ALLOWED,
+        "admin": ALLOWED,
+    },
 }
 
 
@@ -71,6 +85,19 @@ class World:
     notification_id: int
     token_id: int
     status_token: str
+    team_id: int
+    review_id: int
+    score_id: int
+    dispute_id: int
+    calibration_id: int
+    team_reply_id: int
+    personal_reply_id: int
+    agent_id: int
+    holiday_id: int
+    reason_id: int
+    other_reason_id: int
+    tag_id: int
+    other_tag_id: int
 
 
 @dataclass
@@ -80,6 +107,8 @@ class Case:
     args: Callable[[World], dict[str, Any]] = lambda world: {}
     data: Callable[[World], dict[str, Any]] = lambda world: {}
     query: str = ""
+    # A rule per method where a write needs more than reading (a team's rubric: its agents read it).
+    method_rules: dict[str, str] = field(default_factory=dict)
     # The outcome for a role where it differs from the rule, with the reason.
     exceptions: dict[str, str] = field(default_factory=dict)
 
@@ -98,6 +127,26 @@ def mailbox(world: World) -> dict[str, Any]:
 
 def other_customer(world: World) -> dict[str, Any]:
     return {"other": world.other_customer_id}
+
+
+def team(world: World) -> dict[str, Any]:
+    return {"team_id": world.team_id}
+
+
+def review(world: World) -> dict[str, Any]:
+    return {"pk": world.review_id}
+
+
+def personal_reply(world: World) -> dict[str, Any]:
+    return {"pk": world.personal_reply_id}
+
+
+def reason(world: World) -> dict[str, Any]:
+    return {"pk": world.reason_id}
+
+
+def tag(world: World) -> dict[str, Any]:
+    return {"pk": world.tag_id}
 
 
 CONVERSATION_ACTIONS = (
@@ -165,10 +214,77 @@ PAGES: dict[str, Case] = {
     "api-v1:openapi-json": Case("public"),
     "api-v1:openapi-view": Case("public"),
     "api-v1:api-root": Case("public", exceptions=dict.fromkeys(ROLES, HIDDEN)),  # no page at the root
+    # Quality: a team's pages for its members (agents read the rubric and their own scorecard), the lead
+    # pages for its leads; a review for its agent, its reviewer and the team's leads.
+    "quality:overview": Case("desk"),
+    "quality:rubric": Case("team", ("get", "post"), args=team, method_rules={"post": "team_lead"}),
+    "quality:sample": Case("team_lead", ("get", "post"), args=team),
+    "quality:calibrations": Case("team_lead", ("get", "post"), args=team),
+    "quality:autoqa": Case("team_lead", args=team),
+    "quality:scorecards": Case("team", args=team),
+    "quality:start_review": Case("team", ("post",), args=lambda w: {"conversation_id": w.conversation_id}),
+    "quality:review": Case("team", ("get", "post"), args=review),
+    "quality:pin_comment": Case("team", ("post",), args=review),
+    "quality:acknowledge": Case("team", ("post",), args=review),
+    "quality:dispute": Case("team", ("post",), args=lambda w: {"pk": w.score_id}),
+    "quality:resolve_dispute": Case("team", ("post",), args=lambda w: {"pk": w.dispute_id}),
+    # Ada is one of the session's two reviewers.
+    "quality:calibration": Case(
+        "team",
+        ("get", "post"),
+        args=lambda w: {"pk": w.calibration_id},
+        data=lambda w: {"conversation": w.conversation_id},
+    ),
+    # Saved replies: a personal one is its owner's alone; a team's is sent by its agents.
+    "macros:list": Case("desk"),
+    "macros:create": Case("desk", ("get", "post")),
+    "macros:edit": Case("own", ("get", "post"), args=personal_reply),
+    "macros:delete": Case("own", ("post",), args=personal_reply),
+    "macros:send": Case(
+        "team",
+        ("post",),
+        args=lambda w: {"conversation_pk": w.conversation_id},
+        data=lambda w: {"saved_reply": w.team_reply_id, "text": "Your refund is on its way."},
+    ),
+    # Settings: leads and admins (docs/administration.md).
+    "administration:overview": Case("lead"),
+    "administration:agents": Case("lead"),
+    "administration:invite": Case(
+        "lead", ("post",), data=lambda w: {"username": "nina", "first_name": "Nina", "role": "agent"}
+    ),
+    "administration:agent": Case("lead", args=lambda w: {"pk": w.agent_id}),
+    "administration:agent_teams": Case(
+        "lead", ("post",), args=lambda w: {"pk": w.agent_id}, data=lambda w: {"teams": [w.team_id]}
+    ),
+    # Leads reach the page; the action refuses them a role change or a deactivation (nothing changes).
+    "administration:agent_role": Case(
+        "lead", ("post",), args=lambda w: {"pk": w.agent_id}, data=lambda w: {"role": "lead"}
+    ),
+    "administration:agent_active": Case("lead", ("post",), args=lambda w: {"pk": w.agent_id}),
+    "administration:teams": Case("lead"),
+    "administration:team_new": Case("lead", ("get", "post")),
+    "administration:team": Case("lead", ("get", "post"), args=lambda w: {"pk": w.team_id}),
+    "administration:add_holiday": Case(
+        "lead", ("post",), args=lambda w: {"pk": w.team_id}, data=lambda w: {"date": "2031-01-02"}
+    ),
+    "administration:remove_holiday": Case(
+        "lead", ("post",), args=lambda w: {"pk": w.team_id, "holiday_pk": w.holiday_id}
+    ),
+    "administration:reasons": Case("lead"),
+    "administration:reason_new": Case("lead", ("post",), data=lambda w: {"name": "Returns"}),
+    "administration:reason_rename": Case("lead", ("post",), args=reason, data=lambda w: {"name": "Late"}),
+    "administration:reason_active": Case("lead", ("post",), args=reason),
+    "administration:reason_merge": Case(
+        "lead", ("post",), args=reason, data=lambda w: {"target": w.other_reason_id}
+    ),
+    "administration:tags": Case("lead"),
+    "administration:tag_rename": Case("lead", ("post",), args=tag, data=lambda w: {"name": "important"}),
+    "administration:tag_merge": Case("lead", ("post",), args=tag, data=lambda w: {"target": w.other_tag_id}),
+    "administration:tag_delete": Case("lead", ("post",), args=tag),
 }
 
 # A valid body for each write, so access (not validation) decides the answer.
-API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+API_BODIES: dict[tuple[str, str], dict[str, Any] | Callable[[World], dict[str, Any]]] = {
     ("post", "/api/v1/conversations"): {
         "subject": "Hi",
         "text": "Hello",
@@ -182,6 +298,10 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/notifications/read"): {},
     ("post", "/api/v1/conversations/{conversation_id}/merge"): {"into_id": 1},
     ("post", "/api/v1/conversations/{conversation_id}/split"): {"message_id": 1},
+    ("post", "/api/v1/quality/conversations/{conversation_id}/reviews"): {},
+    ("post", "/api/v1/quality/reviews/{review_id}/scores"): {"note": "Well done"},
+    ("post", "/api/v1/quality/scores/{score_id}/dispute"): {"reason": "The customer asked for this."},
+    ("post", "/api/v1/saved-replies/{reply_id}/render"): lambda w: {"conversation_id": w.conversation_id},
 }
 # (method, path) -> rule
 API: dict[tuple[str, str], str] = {
@@ -205,6 +325,15 @@ API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/signals/proposed-reasons"): "lead",
     ("get", "/api/v1/notifications"): "desk",
     ("post", "/api/v1/notifications/read"): "desk",
+    ("get", "/api/v1/quality/reviews"): "desk",  # filtered to the reviews the caller may read
+    ("get", "/api/v1/quality/reviews/{review_id}"): "team",
+    ("post", "/api/v1/quality/conversations/{conversation_id}/reviews"): "team",
+    ("post", "/api/v1/quality/reviews/{review_id}/scores"): "team",
+    ("post", "/api/v1/quality/scores/{score_id}/dispute"): "team",
+    # The team's scorecard; an agent asks for their own with agent_id (tested in quality's tests).
+    ("get", "/api/v1/quality/teams/{team_id}/scorecard"): "team_lead",
+    ("get", "/api/v1/saved-replies"): "desk",
+    ("post", "/api/v1/saved-replies/{reply_id}/render"): "own",  # Ada's personal saved reply
 }
 
 
@@ -248,12 +377,14 @@ def test_every_route_has_an_access_rule():
 
 
 @pytest.fixture
-def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypatch) -> World:
+def world(agent, other_agent, lead, admin_user, support_team, billing_team, settings, monkeypatch) -> World:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     monkeypatch.setattr(conversation_actions, "delete_stored_files", lambda names: None)
     carla = CustomerFactory(name="Carla Customer", email="carla@example.com")
     duplicate = CustomerFactory(name="Carla C.", email="carla.c@example.com")
-    thread = ConversationFactory(customer=carla, team=support_team, subject="My order never arrived")
+    thread = ConversationFactory(
+        customer=carla, team=support_team, owner=agent, subject="My order never arrived"
+    )
     message = conversation_actions.do_add_customer_message(
         thread,
         conversation_actions.IncomingMessage(
@@ -280,6 +411,31 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
         token_hash=hash_link_token(CLAIM_TOKEN),
         created_at=thread.created_at,
     )
+    # Quality: Lena reviews Ada's conversation and submits; Ada disputes the first score; Lena and Ada
+    # calibrate on the same conversation. Otto was on Support as a named reviewer and a calibration
+    # reviewer, then moved to Billing: what he may open now is what Billing's agents may open.
+    other_agent.teams.add(support_team)
+    quality_actions.do_set_sampling(support_team, lead, 1, 1, [other_agent.pk])
+    reviewed = quality_actions.do_start_review(thread, lead)
+    scores = list(reviewed.scores.select_related("behaviour").order_by("pk"))
+    values = {s.behaviour_id: "1" if s.behaviour.scale == Behaviour.Scale.YES_NO else "4" for s in scores}
+    quality_actions.do_score_review(reviewed, lead, values, "Kind and clear", submit=True)
+    scores[0].review = reviewed
+    disputed = quality_actions.do_dispute(scores[0], agent, "The customer asked for exactly this.")
+    session = quality_actions.do_start_calibration(
+        support_team, lead, "Week 1", [thread.pk], [lead.pk, agent.pk, other_agent.pk]
+    )
+    do_set_teams(admin_user, other_agent, [billing_team])
+    team_reply = do_create_saved_reply(
+        lead, SavedReplyDraft(title="Refund sent", body="Your refund is on its way.", team=support_team)
+    )
+    personal_reply = do_create_saved_reply(
+        agent, SavedReplyDraft(title="Mine", body="Thanks, {customer_name}!")
+    )
+    do_add_holiday(lead, support_team, date(2031, 1, 1), "New Year")
+    late = conversation_actions.do_create_contact_reason(lead, "Late parcel")
+    slow = conversation_actions.do_create_contact_reason(lead, "Slow delivery")
+    conversation_actions.do_set_tags(thread, agent, ["vip", "urgent"])
     return World(
         conversation_id=thread.pk,
         attachment_id=message.attachments.get().pk,
@@ -290,6 +446,19 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
         notification_id=notification.pk,
         token_id=token.pk,
         status_token=do_issue_link(thread),
+        team_id=support_team.pk,
+        review_id=reviewed.pk,
+        score_id=scores[1].pk,
+        dispute_id=disputed.pk,
+        calibration_id=session.pk,
+        team_reply_id=team_reply.pk,
+        personal_reply_id=personal_reply.pk,
+        agent_id=agent.pk,
+        holiday_id=support_team.holidays.get().pk,
+        reason_id=late.pk,
+        other_reason_id=slow.pk,
+        tag_id=Tag.objects.get(name="vip").pk,
+        other_tag_id=Tag.objects.get(name="urgent").pk,
     )
 
 
@@ -356,8 +525,9 @@ def test_every_page_answers_each_role_as_its_rule_says(world, agent, other_agent
         elif case.query == "q":
             url += "?q=order"
         for method in case.methods:
+            rule = case.method_rules.get(method, case.rule)
             for role in ROLES:
-                expected = case.exceptions.get(role, RULES[case.rule][role])
+                expected = case.exceptions.get(role, RULES[rule][role])
                 response = _request(clients[role], method, url, case.data(world), api_call=False)
                 outcome = _outcome(response, api_call=False)
                 if not _matches(expected, outcome, response.status_code):
@@ -369,13 +539,22 @@ def test_every_page_answers_each_role_as_its_rule_says(world, agent, other_agent
 
 def test_every_api_endpoint_answers_each_role_as_its_rule_says(world, agent, other_agent, lead, admin_user):
     clients = Clients(agent, other_agent, lead, admin_user)
-    ids = {"conversation_id": world.conversation_id, "customer_id": world.customer_id}
+    ids = {
+        "conversation_id": world.conversation_id,
+        "customer_id": world.customer_id,
+        "review_id": world.review_id,
+        "score_id": world.score_id,
+        "team_id": world.team_id,
+        "reply_id": world.personal_reply_id,
+    }
     wrong = []
     for (method, path), rule in API.items():
         url = path.format(**ids)
         for role in ROLES:
             expected = RULES[rule][role]
             body = API_BODIES.get((method, path), {})
+            if callable(body):
+                body = body(world)
             response = _request(clients[role], method, url, body, api_call=True)
             outcome = _outcome(response, api_call=True)
             if not _matches(expected, outcome, response.status_code):

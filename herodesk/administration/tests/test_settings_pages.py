@@ -203,3 +203,12 @@ def test_settings_pages_render_for_a_lead(client, lead, support_team, django_ass
             assert client.get(reverse(f"administration:{name}")).status_code == 200
     assert client.get(reverse("administration:team", args=[support_team.pk])).status_code == 200
     assert Team.objects.count() == 6
+
+
+def test_a_lead_changes_only_their_own_teams_holidays(client, lead, admin_user, billing_team):
+    accounts.do_add_holiday(admin_user, billing_team, date(2026, 12, 24), "Christmas Eve")
+    holiday = Holiday.objects.get(team=billing_team)
+    client.force_login(lead)
+    client.post(reverse("administration:add_holiday", args=[billing_team.pk]), {"date": "2026-12-25"})
+    client.post(reverse("administration:remove_holiday", args=[billing_team.pk, holiday.pk]))
+    assert list(Holiday.objects.filter(team=billing_team)) == [holiday]

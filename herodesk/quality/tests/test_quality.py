@@ -152,6 +152,30 @@ def test_agent_cannot_review_nor_see_others_reviews(lead, agent, other_agent, su
     assert client.get(reverse("quality:review", args=[review.pk])).status_code == 404
 
 
+def test_a_review_is_hidden_once_its_conversation_is_transferred_away(
+    lead, agent, support_team, billing_team, customer, client
+):
+    """A review shows the whole thread: who may no longer open the conversation no longer opens it."""
+    conversation = talk(support_team, customer, agent)
+    review = actions.do_start_review(conversation, lead)
+    values = {
+        s.behaviour_id: "1" if s.behaviour.scale == Behaviour.Scale.YES_NO else "4"
+        for s in review.scores.select_related("behaviour")
+    }
+    actions.do_score_review(review, lead, values, submit=True)
+    assert queries.reviews_of_agent(agent).get() == review
+    conversation_actions.do_transfer(
+        conversation, lead, conversation_actions.Transfer(note="Billing question", to_team=billing_team)
+    )
+    conversation.refresh_from_db()
+    assert conversation.team_id == billing_team.pk and conversation.owner_id is None
+    for user in (lead, agent):
+        client.force_login(user)
+        assert client.get(reverse("quality:review", args=[review.pk])).status_code == 404
+        assert client.get(f"/api/v1/quality/reviews/{review.pk}").status_code == 404
+    assert not queries.reviews_of_agent(agent).exists()
+
+
 def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_team, customer):
     calm = [
         talk(
