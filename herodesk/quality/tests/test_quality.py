@@ -23,6 +23,7 @@ FURIOUS = (
     "This is the THIRD time I'm writing!!! You charged my card twice and my flight leaves today. "
     "If this is not fixed now I will cancel and talk to my lawyer."
 )
+GOOD_REPLY = "Happy to help! We are open 9 to 5. I will email you the holiday hours by Friday."
 
 
 def talk(team, customer, agent, first=FURIOUS, reply="I am so sorry. I will refund the second charge today."):
@@ -159,7 +160,7 @@ def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_t
             CustomerFactory(),
             agent,
             first="Hello, what are your opening hours?",
-            reply="9 to 5.",
+            reply=GOOD_REPLY,
         )
         for _ in range(4)
     ]
@@ -174,6 +175,19 @@ def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_t
     assert actions.do_draw_sample(support_team, lead, timezone.localdate()) == []  # drawn once
     review = actions.do_start_review(risky, lead)
     assert SampleItem.objects.get(conversation=risky).review == review
+
+
+def test_weekly_sample_flags_a_low_autoqa_score(lead, agent, support_team):
+    good = [
+        talk(support_team, CustomerFactory(), agent, first="What are your opening hours?", reply=GOOD_REPLY)
+        for _ in range(2)
+    ]
+    curt = talk(support_team, CustomerFactory(), agent, first="What are your opening hours?", reply="9 to 5.")
+    items = actions.do_draw_sample(support_team, lead, timezone.localdate())
+    why = {i.conversation_id: i.why for i in items}
+    assert why[curt.pk] == ["low_autoqa"]
+    assert all(why[c.pk] == ["random"] for c in good)
+    assert actions.RISKS["low_autoqa"] == "Low AutoQA score"
 
 
 def test_sampler_query_count_does_not_grow_with_agents(
