@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from herodesk.accounts.actions import do_create_token
 from herodesk.accounts.models import ApiToken
@@ -29,6 +31,7 @@ from herodesk.channels.email.models import InboundMail, Mailbox
 from herodesk.channels.webform.actions import do_issue_link
 from herodesk.conversations import actions as conversation_actions
 from herodesk.notifications.actions import do_notify
+from herodesk.quality import actions as quality_actions
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,14 @@ RULES: dict[str, dict[str, str]] = {
         "admin": ALLOWED,
     },
     "admin": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:4], FORBIDDEN), "admin": ALLOWED},
+    # A team's lead page: 404 for another team (it is not theirs to know of), 403 for the team's agents.
+    "team_lead": {
+        "anonymous": LOGIN,
+        "agent": FORBIDDEN,
+        "other_team": HIDDEN,
+        "lead": ALLOWED,
+        "admin": ALLOWED,
+    },
     # The agent's own notification or token: nobody else's, not even an admin's, to open.
     "own": {"anonymous": LOGIN, "agent": ALLOWED, **dict.fromkeys(ROLES[2:], HIDDEN)},
     # A webhook with no token: refused for everyone (a 4xx), never served.
@@ -69,6 +80,15 @@ class World:
     notification_id: int
     token_id: int
     status_token: str
+    team_id: int
+    message_id: int
+    review_id: int
+    score_id: int
+    dispute_id: int
+    calibration_id: int
+    coaching_plan_id: int
+    scenario_id: int
+    attempt_id: int
 
 
 @dataclass
@@ -78,6 +98,8 @@ class Case:
     args: Callable[[World], dict[str, Any]] = lambda world: {}
     data: Callable[[World], dict[str, Any]] = lambda world: {}
     query: str = ""
+    # The rule for POST where it differs from the page's (e.g. everyone reads, only leads change).
+    post_rule: str = ""
     # The outcome for a role where it differs from the rule, with the reason.
     exceptions: dict[str, str] = field(default_factory=dict)
 
@@ -96,6 +118,10 @@ def mailbox(world: World) -> dict[str, Any]:
 
 def other_customer(world: World) -> dict[str, Any]:
     return {"other": world.other_customer_id}
+
+
+def team(world: World) -> dict[str, Any]:
+    return {"team_id": world.team_id}
 
 
 CONVERSATION_ACTIONS = (
@@ -149,6 +175,33 @@ PAGES: dict[str, Case] = {
     "conversations:attachment": Case("team", args=lambda w: {"pk": w.attachment_id}),
     "conversations:search": Case("desk", query="q"),
     # The API's own pages; its endpoints are checked from the OpenAPI document below.
+    # Quality (docs/quality.md "Who may do what"). A refused write (an agent resolving a dispute) answers
+    # with a message on the page it came from: access to the page was granted, the action was not.
+    "quality:overview": Case("desk"),
+    "quality:rubric": Case("team", ("get", "post"), args=team, post_rule="team_lead"),
+    "quality:sample": Case("team_lead", ("get", "post"), args=team),
+    "quality:calibrations": Case("team_lead", ("get", "post"), args=team),
+    "quality:autoqa": Case("team_lead", args=team),
+    "quality:coaching": Case("team_lead", ("get", "post"), args=team),
+    "quality:scorecards": Case("team", args=team),
+    "quality:stories": Case("team", args=team),
+    "quality:smiles": Case("team", args=team),
+    "quality:practice": Case("team", args=team),
+    "quality:start_review": Case("team", ("post",), args=lambda w: {"conversation_id": w.conversation_id}),
+    "quality:create_scenario": Case("team", ("post",), args=lambda w: {"conversation_id": w.conversation_id}),
+    "quality:review": Case("team", ("get",), args=lambda w: {"pk": w.review_id}),
+    "quality:pin_comment": Case("team", ("post",), args=lambda w: {"pk": w.review_id}),
+    "quality:acknowledge": Case("team", ("post",), args=lambda w: {"pk": w.review_id}),
+    "quality:dispute": Case("team", ("post",), args=lambda w: {"pk": w.score_id}),
+    "quality:resolve_dispute": Case("team", ("post",), args=lambda w: {"pk": w.dispute_id}),
+    "quality:calibration": Case("team", ("get",), args=lambda w: {"pk": w.calibration_id}),
+    "quality:coaching_plan": Case("team", args=lambda w: {"pk": w.coaching_plan_id}),
+    "quality:give_kudos": Case("team", ("post",), args=lambda w: {"message_id": w.message_id}),
+    "quality:scenario": Case("team", ("get", "post"), args=lambda w: {"pk": w.scenario_id}),
+    # The agent's own attempt; only leads score it.
+    "quality:practice_attempt": Case(
+        "team", ("get", "post"), args=lambda w: {"pk": w.attempt_id}, post_rule="team_lead"
+    ),
     "api-v1:openapi-json": Case("public"),
     "api-v1:openapi-view": Case("public"),
     "api-v1:api-root": Case("public", exceptions=dict.fromkeys(ROLES, HIDDEN)),  # no page at the root
@@ -167,6 +220,11 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/api/v1/customers/{customer_id}"): {"notes": "Prefers mail"},
     ("post", "/api/v1/signals/promises"): {"text": "I will call you back tomorrow"},
     ("post", "/api/v1/notifications/read"): {},
+    ("post", "/api/v1/quality/scores/{score_id}/dispute"): {"reason": "I gave the next step, see my reply."},
+    ("post", "/api/v1/quality/reviews/{review_id}/scores"): {"scores": {}, "note": ""},
+    ("post", "/api/v1/quality/practice/{scenario_id}/attempts"): {
+        "reply": "I am so sorry; I will resend it today and email you the tracking number."
+    },
 }
 # (method, path) -> rule
 API: dict[tuple[str, str], str] = {
@@ -188,6 +246,17 @@ API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/signals/proposed-reasons"): "lead",
     ("get", "/api/v1/notifications"): "desk",
     ("post", "/api/v1/notifications/read"): "desk",
+    # Quality: reads filtered to what the user may see; a refused write is a 4xx with the reason.
+    ("get", "/api/v1/quality/reviews"): "desk",
+    ("get", "/api/v1/quality/reviews/{review_id}"): "team",
+    ("post", "/api/v1/quality/conversations/{conversation_id}/reviews"): "team",
+    ("post", "/api/v1/quality/reviews/{review_id}/scores"): "team",
+    ("post", "/api/v1/quality/scores/{score_id}/dispute"): "team",
+    # The team's scorecard is for its leads and reviewers; an agent passes agent_id=<own id>.
+    ("get", "/api/v1/quality/teams/{team_id}/scorecard"): "team_lead",
+    ("get", "/api/v1/quality/teams/{team_id}/practice"): "team",
+    ("post", "/api/v1/quality/practice/{scenario_id}/attempts"): "team",
+    ("get", "/api/v1/quality/practice/attempts/{attempt_id}"): "team",
 }
 
 
@@ -255,6 +324,22 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
         received_at=thread.created_at,
     )
     (notification,) = do_notify([agent], "mention", "Look at this", conversation=thread)
+    reply = conversation_actions.do_add_reply(thread, agent, "I will refund it today and email you by 5pm.")
+    review = quality_actions.do_start_review(thread, lead)
+    values = {s.behaviour_id: "1" if s.behaviour.scale == "yes_no" else "4" for s in review.scores.all()}
+    quality_actions.do_score_review(review, lead, values, submit=True)
+    score, other_score = list(review.scores.all())[:2]
+    dispute = quality_actions.do_dispute(other_score, agent, "I did give the next step, see my reply.")
+    session = quality_actions.do_start_calibration(
+        support_team, lead, "Week 1", [thread.pk], [lead.pk, agent.pk]
+    )
+    plan = quality_actions.do_create_coaching_plan(
+        support_team, lead, agent.pk, ["Ownership"], "", timezone.localdate() + timedelta(days=14)
+    )
+    scenario = quality_actions.do_create_scenario(thread, lead)
+    attempt = quality_actions.do_practise(
+        scenario, agent, "I am sorry it never arrived; I will resend it today."
+    )
     token, _ = do_create_token(agent, "matrix")
     return World(
         conversation_id=thread.pk,
@@ -266,6 +351,15 @@ def world(agent, other_agent, lead, admin_user, support_team, settings, monkeypa
         notification_id=notification.pk,
         token_id=token.pk,
         status_token=do_issue_link(thread),
+        team_id=support_team.pk,
+        message_id=reply.pk,
+        review_id=review.pk,
+        score_id=score.pk,
+        dispute_id=dispute.pk,
+        calibration_id=session.pk,
+        coaching_plan_id=plan.pk,
+        scenario_id=scenario.pk,
+        attempt_id=attempt.pk,
     )
 
 
@@ -333,7 +427,8 @@ def test_every_page_answers_each_role_as_its_rule_says(world, agent, other_agent
             url += "?q=order"
         for method in case.methods:
             for role in ROLES:
-                expected = case.exceptions.get(role, RULES[case.rule][role])
+                rule = case.post_rule if method == "post" and case.post_rule else case.rule
+                expected = case.exceptions.get(role, RULES[rule][role])
                 response = _request(clients[role], method, url, case.data(world), api_call=False)
                 outcome = _outcome(response, api_call=False)
                 if not _matches(expected, outcome, response.status_code):
@@ -345,7 +440,15 @@ def test_every_page_answers_each_role_as_its_rule_says(world, agent, other_agent
 
 def test_every_api_endpoint_answers_each_role_as_its_rule_says(world, agent, other_agent, lead, admin_user):
     clients = Clients(agent, other_agent, lead, admin_user)
-    ids = {"conversation_id": world.conversation_id, "customer_id": world.customer_id}
+    ids = {
+        "conversation_id": world.conversation_id,
+        "customer_id": world.customer_id,
+        "team_id": world.team_id,
+        "review_id": world.review_id,
+        "score_id": world.score_id,
+        "scenario_id": world.scenario_id,
+        "attempt_id": world.attempt_id,
+    }
     wrong = []
     for (method, path), rule in API.items():
         url = path.format(**ids)

@@ -118,3 +118,30 @@ def test_practice_pages_and_access(lead, agent, other_agent, real, client):
     assert client.get(reverse("quality:practice_attempt", args=[attempt.pk])).status_code == 404
     assert client.get(reverse("quality:practice", args=[real.team_id])).status_code == 404
     assert client.post(reverse("quality:scenario", args=[scenario.pk]), {"reply": GOOD}).status_code == 404
+
+
+def test_practice_api(client, lead, agent, other_agent, real):
+    from herodesk.accounts.actions import do_create_token
+    from herodesk.tests.openapi import assert_matches_schema
+
+    scenario = actions.do_create_scenario(real, lead)
+    _, agent_token = do_create_token(agent, "t")
+    _, other_token = do_create_token(other_agent, "t")
+    as_agent = {"HTTP_AUTHORIZATION": f"Bearer {agent_token}"}
+    listing = client.get(f"/api/v1/quality/teams/{real.team_id}/practice", **as_agent)
+    assert_matches_schema("GET", f"/api/v1/quality/teams/{real.team_id}/practice", listing)
+    (item,) = listing.json()
+    assert item["id"] == scenario.pk and "Carla" not in str(item)
+    path = f"/api/v1/quality/practice/{scenario.pk}/attempts"
+    made = client.post(path, {"reply": GOOD}, content_type="application/json", **as_agent)
+    assert_matches_schema("POST", path, made)
+    body = made.json()
+    assert body["autoqa_score"] is not None and body["score"] is None
+    assert any(s["autoqa_value"] == 1 and s["behaviour"] == "Ownership" for s in body["scores"])
+    short = client.post(path, {"reply": "ok"}, content_type="application/json", **as_agent)
+    assert short.status_code in (400, 422)
+    one = f"/api/v1/quality/practice/attempts/{body['id']}"
+    assert client.get(one, **as_agent).json()["reply"] == GOOD
+    as_other = {"HTTP_AUTHORIZATION": f"Bearer {other_token}"}
+    assert client.get(one, **as_other).status_code == 404
+    assert client.post(path, {"reply": GOOD}, content_type="application/json", **as_other).status_code == 404
