@@ -476,9 +476,9 @@ def test_demo_has_kudos_praise_and_a_coaching_plan(db):
     assert PracticeScenario.objects.filter(team=team).count() == 2
     attempts = PracticeAttempt.objects.all()
     assert attempts.count() == 4 and attempts.filter(scored_at__isnull=False).count() == 2
-    good = [a.autoqa_score for a in attempts if a.agent.username == "agent"]
-    weak = [a.autoqa_score for a in attempts if a.agent.username == "ben"]
-    assert min(good) > max(weak)  # type: ignore[type-var]
+    good = [a.autoqa_score or 0.0 for a in attempts if a.agent.username == "agent"]
+    weak = [a.autoqa_score or 0.0 for a in attempts if a.agent.username == "ben"]
+    assert min(good) > max(weak)
     assert (
         stats.smile_report(team, timezone.localdate()).praise_count
         + stats.smile_report(team, timezone.localdate().replace(day=1) - timedelta(days=1)).praise_count
