@@ -825,35 +825,58 @@ def do_release_digest(claim: DigestSent) -> None:
     DigestSent.objects.filter(pk=claim.pk).delete()
 
 
-def digest_agents(week: date) -> tuple[list[Team], list[User]]:
-    """Teams with the digest on (the default), and their active agents and leads who have an address."""
+DIGEST_HOUR = 7  # Monday 07:00 in the team's time zone
+
+
+def digest_teams(now: datetime) -> dict[int, tuple[Team, date]]:
+    """Teams with the digest on (the default) where it is Monday 07:00 or later, local time, and the week
+    each is due for (the one that ended on Sunday)."""
     off = set(TeamQuality.objects.filter(digest=False).values_list("team_id", flat=True))
-    teams = [t for t in Team.objects.order_by("pk") if t.pk not in off]
-    agents = (
-        User.objects.filter(teams__in=teams, is_active=True, role__in=[User.Role.AGENT, User.Role.LEAD])
+    due: dict[int, tuple[Team, date]] = {}
+    for team in Team.objects.order_by("pk"):
+        local = now.astimezone(team.tzinfo)
+        if team.pk in off or local.weekday() != 0 or local.hour < DIGEST_HOUR:
+            continue
+        due[team.pk] = (team, week_start(local.date()) - timedelta(days=7))
+    return due
+
+
+def digest_agents(team_ids: Iterable[int], week: date) -> list[User]:
+    """Active agents and leads of these teams with an address and no digest for the week yet."""
+    return list(
+        User.objects.filter(
+            teams__in=list(team_ids), is_active=True, role__in=[User.Role.AGENT, User.Role.LEAD]
+        )
         .exclude(email="")
         .exclude(pk__in=DigestSent.objects.filter(week=week).values("agent_id"))
         .distinct()
         .order_by("pk")
     )
-    return teams, list(agents)
 
 
-def send_weekly_digests(week: date | None = None) -> int:
-    """Send each agent of a team with the digest on their digest for the week (default: the week that
-    ended last Sunday); each at most once. Returns how many were sent."""
-    week = week_start(week or timezone.localdate() - timedelta(days=7))
-    teams, agents = digest_agents(week)
-    praise = digest.praise_by_agent(teams, week)
+def send_weekly_digests(week: date | None = None, now: datetime | None = None) -> int:
+    """Send each agent their digest: with ``week``, that week's to every team with the digest on; without,
+    last week's to the teams where it is now Monday 07:00 or later (the job runs hourly). Each agent gets one
+    digest per week, whatever the job's reruns. Returns how many were sent."""
+    if week is not None:
+        week = week_start(week)
+        off = set(TeamQuality.objects.filter(digest=False).values_list("team_id", flat=True))
+        groups = {week: [t for t in Team.objects.order_by("pk") if t.pk not in off]}
+    else:
+        groups = defaultdict(list)
+        for team, due in digest_teams(now or timezone.now()).values():
+            groups[due].append(team)
     sent = 0
-    for agent in agents:
-        claim = do_claim_digest(agent, week)
-        if claim is None:
-            continue
-        try:
-            digest.message(digest.build(agent, week, praise.get(agent.pk, []))).send()
-        except Exception:
-            do_release_digest(claim)
-            raise
-        sent += 1
+    for due, teams in groups.items():
+        praise = digest.praise_by_agent(teams, due)
+        for agent in digest_agents([t.pk for t in teams], due):
+            claim = do_claim_digest(agent, due)
+            if claim is None:
+                continue
+            try:
+                digest.message(digest.build(agent, due, praise.get(agent.pk, []))).send()
+            except Exception:
+                do_release_digest(claim)
+                raise
+            sent += 1
     return sent

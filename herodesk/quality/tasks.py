@@ -6,10 +6,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 
-@db_periodic_task(crontab(day_of_week="1", hour="7", minute="0"), retries=2, retry_delay=300)
+@db_periodic_task(crontab(minute="5"), retries=2, retry_delay=300)
 def send_weekly_digests() -> int:
-    """Mondays 07:00 UTC: last week's digest to every agent of a team that has it on; a rerun sends only
-    the ones not sent yet."""
+    """Hourly: where it is Monday 07:00 or later in a team's time zone, last week's digest to each of its
+    agents (if the team has it on); an agent already sent this week's is skipped, so reruns send nothing."""
     from herodesk.quality import actions
 
     return actions.send_weekly_digests()

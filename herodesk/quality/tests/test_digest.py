@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +17,7 @@ from herodesk.insights.models import Promise
 from herodesk.quality import actions, digest, tasks
 from herodesk.quality.models import DigestSent, TeamQuality
 from herodesk.quality.tests.test_quality import talk
+from herodesk.tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +70,25 @@ def test_digest_is_sent_once_per_week_even_when_the_job_runs_again(lead, agent, 
     talk(support_team, customer, agent)
     assert actions.send_weekly_digests(week()) == 2
     assert actions.send_weekly_digests(week()) == 0
-    assert tasks.send_weekly_digests.call_local() == 2  # last week's: a different week
-    assert tasks.send_weekly_digests.call_local() == 0
-    assert len(to(agent.email)) == len(to(lead.email)) == 2 and DigestSent.objects.count() == 4
+    assert len(to(agent.email)) == len(to(lead.email)) == 1 and DigestSent.objects.count() == 2
+
+
+def test_the_hourly_job_sends_on_monday_at_seven_in_the_teams_time_zone(
+    lead, agent, support_team, billing_team
+):
+    support_team.time_zone = "America/New_York"
+    support_team.save()
+    otto = AgentFactory(username="otto2", first_name="Otto", teams=[billing_team])  # billing: UTC
+    monday = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday
+    assert actions.send_weekly_digests(now=monday - timedelta(hours=1)) == 0  # Sunday
+    assert actions.send_weekly_digests(now=monday + timedelta(hours=6, minutes=5)) == 0  # 06:05 UTC
+    assert actions.send_weekly_digests(now=monday + timedelta(hours=7, minutes=5)) == 1  # Otto, 07:05 UTC
+    assert to(otto.email) and not to(agent.email)
+    assert actions.send_weekly_digests(now=monday + timedelta(hours=8, minutes=5)) == 0  # New York: 03:05
+    assert actions.send_weekly_digests(now=monday + timedelta(hours=12, minutes=5)) == 2  # 07:05 there
+    assert actions.send_weekly_digests(now=monday + timedelta(hours=13, minutes=5)) == 0  # once a week
+    assert set(DigestSent.objects.values_list("week", flat=True)) == {date(2026, 11, 23)}
+    assert tasks.send_weekly_digests.call_local() >= 0  # the periodic job runs the same code
 
 
 def test_a_failed_send_is_retried_next_run(agent, support_team, monkeypatch):
