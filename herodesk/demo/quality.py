@@ -109,6 +109,7 @@ def seed_quality(seed: int = 7) -> None:
     start = timezone.make_aware(datetime.combine(actions.week_start(today), time.min))
     CoachingPlan.objects.filter(pk=plan.pk).update(created_at=min(start, now))
     _kudos_and_praise(rng, team, lead, now)
+    _practice(team, lead, ada, ben)
     # Calibration: both reviewers score four of last week's conversations blind; the lead revealed it.
     picked = [r.conversation_id for r in reviews[:4]]
     if len(picked) >= 2:
@@ -181,3 +182,40 @@ def _kudos_and_praise(rng: random.Random, team: Team, lead: User, now: datetime)
         if match is not None:
             actions.do_give_kudos(lead, match, text)
             replies.remove(match)
+
+
+PRACTICE_REPLIES = (
+    # (agent, reply): one that relieves and owns it, one that passes the customer on.
+    ("agent", "I am so sorry about this, I can see how frustrating it is. I will sort it out myself: I have "
+              "asked the warehouse to check today and I'll email you by 4pm with what happens next."),
+    ("ben", "You need to contact the courier about this, they handle deliveries. Thanks for your patience."),
+)  # fmt: skip
+
+
+def _practice(team: Team, lead: User, ada: User, ben: User) -> None:
+    """Two practice scenarios from the most intense conversations; Ada and Ben practise, the lead scores
+    Ben's attempt."""
+    sources = (
+        Conversation.objects.filter(team=team, intensity__isnull=False)
+        .exclude(customer__isnull=True)
+        .order_by("-intensity", "pk")[:2]
+    )
+    users = {"agent": ada, "ben": ben}
+    for source in sources:
+        scenario = actions.do_create_scenario(source, lead)
+        for username, text in PRACTICE_REPLIES:
+            attempt = actions.do_practise(scenario, users[username], text)
+            if username == "ben":
+                values: dict[int, object] = {}
+                for b in attempt.rubric.behaviours.all():
+                    auto = attempt.autoqa.get(str(b.pk))
+                    if auto is not None:
+                        values[b.pk] = str(auto["value"])
+                    else:
+                        values[b.pk] = "na" if b.allow_na else ("1" if b.scale == "yes_no" else "3")
+                actions.do_score_practice(
+                    attempt,
+                    lead,
+                    values,
+                    note="Take it on yourself: check with the courier for the customer.",
+                )

@@ -22,13 +22,16 @@ from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
 from herodesk.notifications.actions import do_notify
 from herodesk.notifications.models import Notification
-from herodesk.quality import autoqa, queries
+from herodesk.quality import autoqa, digest, practice, queries
 from herodesk.quality.models import (
     Behaviour,
     CalibrationSession,
     CoachingPlan,
+    DigestSent,
     Dispute,
     Kudos,
+    PracticeAttempt,
+    PracticeScenario,
     Review,
     ReviewComment,
     Rubric,
@@ -144,6 +147,16 @@ def do_set_sampling(
     row.random_per_agent, row.risk_per_agent = random_per_agent, risk_per_agent
     row.save(update_fields=["random_per_agent", "risk_per_agent"])
     row.reviewers.set(User.objects.filter(pk__in=list(reviewer_ids), teams=team, is_active=True))
+    return row
+
+
+@transaction.atomic
+def do_set_digest(team: Team, actor: User, enabled: bool) -> TeamQuality:
+    """Turn the weekly digest email to the team's agents on or off."""
+    _check_lead(actor, team)
+    row = _settings(team)
+    row.digest = enabled
+    row.save(update_fields=["digest"])
     return row
 
 
@@ -444,7 +457,9 @@ RISKS = {
     "broken_promise": "A broken promise",
     "reopened": "Reopened",
     "bounced": "Bounced back after a transfer",
+    "low_autoqa": "Low AutoQA score",
 }
+LOW_AUTOQA = 0.25  # below this AutoQA summary (0..1) of the agent's replies, a conversation is a risk
 
 
 def week_start(day: date) -> date:
@@ -457,19 +472,22 @@ def sample_candidates(team: Team, week: date) -> dict[int, list[tuple[int, list[
     One query for the whole team; the risks come from the cached signals."""
     start = timezone.make_aware(datetime.combine(week, datetime.min.time()))
     broken = Promise.objects.filter(conversation=OuterRef("pk"), state=Promise.State.BROKEN)
-    rows = (
-        Conversation.objects.filter(
-            team=team,
-            owner__isnull=False,
-            merged_into__isnull=True,
-            last_activity_at__gte=start,
-            last_activity_at__lt=start + timedelta(days=7),
-        )
-        .annotate(broken=Exists(broken))
-        .values_list(
-            "pk", "owner_id", "effort", "awaiting_relief", "reopen_count", "bounce_back_count", "broken"
-        )
+    base = Conversation.objects.filter(
+        team=team,
+        owner__isnull=False,
+        merged_into__isnull=True,
+        last_activity_at__gte=start,
+        last_activity_at__lt=start + timedelta(days=7),
     )
+    rows = base.annotate(broken=Exists(broken)).values_list(
+        "pk", "owner_id", "effort", "awaiting_relief", "reopen_count", "bounce_back_count", "broken"
+    )
+    flags: dict[int, list[list[str]]] = defaultdict(list)
+    replies = Message.objects.filter(
+        conversation__in=base.values("pk"), kind__in=autoqa.AGENT_KINDS, signals__has_key="behaviours"
+    ).values_list("conversation_id", "signals")
+    for conversation_id, found in replies.iterator(chunk_size=5000):
+        flags[conversation_id].append(list((found or {}).get("behaviours") or []))
     per_agent: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     for pk, owner, effort, waiting, reopens, bounces, has_broken in rows.iterator(chunk_size=5000):
         risks = []
@@ -483,6 +501,9 @@ def sample_candidates(team: Team, week: date) -> dict[int, list[tuple[int, list[
             risks.append("reopened")
         if bounces:
             risks.append("bounced")
+        summary = autoqa.summary_score(flags.get(pk, []))
+        if summary is not None and summary < LOW_AUTOQA:
+            risks.append("low_autoqa")
         per_agent[owner].append((pk, risks))
     return per_agent
 
@@ -682,3 +703,180 @@ def do_give_kudos(giver: User, message: Message, text: str) -> Kudos:
         actor=giver,
     )
     return kudos
+
+
+# Practice -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_scenario(conversation: Conversation, lead: User, title: str = "") -> PracticeScenario:
+    """Turn a conversation of the team into a practice scenario: the customer's messages only, their name,
+    addresses, phone numbers and long digit runs replaced by made-up ones."""
+    team = conversation.team
+    if team is None or not queries.can_lead(lead, team):
+        raise ActionError("Only a lead of the conversation's team can turn it into practice.")
+    customer = conversation.customer
+    identities = list(customer.identities.values_list("value", flat=True)) if customer else []
+    hide = practice.Anonymiser(
+        f"conversation-{conversation.pk}", customer.name if customer else "", identities
+    )
+    rows = conversation.messages.filter(kind=Message.Kind.CUSTOMER).order_by("created_at", "id")
+    thread = [{"text": hide(m.text), "intensity": m.intensity} for m in rows if m.text.strip()]
+    if not thread:
+        raise ActionError("This conversation has no customer message to practise on.")
+    title = " ".join(title.split()) or hide(conversation.subject) or f"Scenario from #{conversation.pk}"
+    if len(title) > 200:
+        raise ActionError("The title is too long", {"title": "At most 200 characters."})
+    do_ensure_rubric(team, lead)
+    return PracticeScenario.objects.create(
+        team=team,
+        source=conversation,
+        title=title,
+        customer_name=hide.fake,
+        thread=thread,
+        created_by=lead,
+        created_at=timezone.now(),
+    )
+
+
+def _practice_total(rubric: Rubric, values: Mapping[str, object]) -> tuple[float | None, bool]:
+    scores = []
+    for b in rubric.behaviours.all():
+        raw = values.get(str(b.pk))
+        scores.append(Score(behaviour=b, value=raw if isinstance(raw, int) else None))
+    return total(scores)
+
+
+@transaction.atomic
+def do_practise(scenario: PracticeScenario, agent: User, reply: str) -> PracticeAttempt:
+    """An agent's written reply to a scenario, scored at once by AutoQA with the team's current rubric."""
+    if not (agent.is_admin or agent.teams.filter(pk=scenario.team_id).exists()):
+        raise ActionError("Only agents of the team practise its scenarios.")
+    reply = reply.strip()
+    if len(reply) < 20:
+        raise ActionError("Write your reply", {"reply": "Write the reply you would send (a few sentences)."})
+    if len(reply) > 10000:
+        raise ActionError("The reply is too long", {"reply": "At most 10,000 characters."})
+    rubric = do_ensure_rubric(scenario.team, agent)
+    behaviours = list(rubric.behaviours.all())
+    found = practice.suggest(behaviours, scenario.thread, reply)
+    score, failed = _practice_total(rubric, {k: v["value"] for k, v in found.items()})
+    return PracticeAttempt.objects.create(
+        scenario=scenario,
+        agent=agent,
+        reply=reply,
+        rubric=rubric,
+        autoqa=found,
+        autoqa_score=score,
+        failed_critical=failed,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def do_score_practice(
+    attempt: PracticeAttempt, lead: User, values: Mapping[int, object], note: str = ""
+) -> PracticeAttempt:
+    """A lead scores a practice reply with the rubric it was written under (the review form's rules: every
+    behaviour scored or N/A, critical failures fail it); the agent is told."""
+    _check_lead(lead, attempt.scenario.team_id)
+    errors: dict[str, str] = {}
+    scores: dict[str, object] = {}
+    for b in attempt.rubric.behaviours.all():
+        value, na, error = _parse_value(b, values.get(b.pk))
+        if error:
+            errors[f"b{b.pk}"] = error
+        elif value is None and not na:
+            errors[f"b{b.pk}"] = "Score this behaviour (or mark it not applicable)."
+        else:
+            scores[str(b.pk)] = NA if na else value
+    if errors:
+        raise ActionError("Some scores need attention", errors)
+    attempt.scores = scores
+    attempt.score, attempt.failed_critical = _practice_total(attempt.rubric, scores)
+    attempt.note = note.strip()[:5000]
+    attempt.scored_by, attempt.scored_at = lead, timezone.now()
+    attempt.save(update_fields=["scores", "score", "failed_critical", "note", "scored_by", "scored_at"])
+    do_notify(
+        [attempt.agent_id],
+        Notification.Kind.REVIEW,
+        f"{lead.display_name} scored your practice reply to “{attempt.scenario.title}”",
+        url=reverse("quality:practice_attempt", args=[attempt.pk]),
+        actor=lead,
+    )
+    return attempt
+
+
+# The weekly digest ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_claim_digest(agent: User, week: date) -> DigestSent | None:
+    """Record that the agent's digest for the week is being sent; None when it already was. The row is
+    committed before the mail goes out, so a worker restarted mid-run never sends it twice."""
+    if DigestSent.objects.filter(agent=agent, week=week).exists():
+        return None
+    return DigestSent.objects.create(agent=agent, week=week, sent_at=timezone.now())
+
+
+@transaction.atomic
+def do_release_digest(claim: DigestSent) -> None:
+    """The mail could not be sent: forget the claim so the next run tries again."""
+    DigestSent.objects.filter(pk=claim.pk).delete()
+
+
+DIGEST_HOUR = 7  # Monday 07:00 in the team's time zone
+
+
+def digest_teams(now: datetime) -> dict[int, tuple[Team, date]]:
+    """Teams with the digest on (the default) where it is Monday 07:00 or later, local time, and the week
+    each is due for (the one that ended on Sunday)."""
+    off = set(TeamQuality.objects.filter(digest=False).values_list("team_id", flat=True))
+    due: dict[int, tuple[Team, date]] = {}
+    for team in Team.objects.order_by("pk"):
+        local = now.astimezone(team.tzinfo)
+        if team.pk in off or local.weekday() != 0 or local.hour < DIGEST_HOUR:
+            continue
+        due[team.pk] = (team, week_start(local.date()) - timedelta(days=7))
+    return due
+
+
+def digest_agents(team_ids: Iterable[int], week: date) -> list[User]:
+    """Active agents and leads of these teams with an address and no digest for the week yet."""
+    return list(
+        User.objects.filter(
+            teams__in=list(team_ids), is_active=True, role__in=[User.Role.AGENT, User.Role.LEAD]
+        )
+        .exclude(email="")
+        .exclude(pk__in=DigestSent.objects.filter(week=week).values("agent_id"))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def send_weekly_digests(week: date | None = None, now: datetime | None = None) -> int:
+    """Send each agent their digest: with ``week``, that week's to every team with the digest on; without,
+    last week's to the teams where it is now Monday 07:00 or later (the job runs hourly). Each agent gets one
+    digest per week, whatever the job's reruns. Returns how many were sent."""
+    if week is not None:
+        week = week_start(week)
+        off = set(TeamQuality.objects.filter(digest=False).values_list("team_id", flat=True))
+        groups = {week: [t for t in Team.objects.order_by("pk") if t.pk not in off]}
+    else:
+        groups = defaultdict(list)
+        for team, due in digest_teams(now or timezone.now()).values():
+            groups[due].append(team)
+    sent = 0
+    for due, teams in groups.items():
+        praise = digest.praise_by_agent(teams, due)
+        for agent in digest_agents([t.pk for t in teams], due):
+            claim = do_claim_digest(agent, due)
+            if claim is None:
+                continue
+            try:
+                digest.message(digest.build(agent, due, praise.get(agent.pk, []))).send()
+            except Exception:
+                do_release_digest(claim)
+                raise
+            sent += 1
+    return sent

@@ -1,4 +1,4 @@
-"""API endpoints for quality: reviews (read, start, score, dispute) and weekly scorecards."""
+"""API endpoints for quality: reviews (read, start, score, dispute), weekly scorecards and practice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.params import MAX_ID
 from herodesk.quality import actions, queries, stats
-from herodesk.quality.models import Review, Score
+from herodesk.quality.models import PracticeAttempt, PracticeScenario, Review, Score
 
 router = Router(tags=["quality"])
 
@@ -210,3 +210,111 @@ def scorecard(request: AuthedRequest, filters: Query[ScorecardFilters], team_id:
          "effort": r.effort, "behaviours": r.behaviours}
         for r in rows
     ]  # fmt: skip
+
+
+# Practice -----------------------------------------------------------------------------------------------
+
+
+class ScenarioMessageOut(Schema):
+    text: str
+
+
+class ScenarioOut(Schema):
+    id: int
+    title: str
+    customer_name: str = Field(..., description="Made up: the real customer's details are never shown.")
+    thread: list[ScenarioMessageOut]
+    created_at: datetime
+
+
+class PracticeScoreOut(Schema):
+    behaviour_id: int
+    behaviour: str
+    autoqa_value: int | None
+    autoqa_evidence: list[str]
+    value: int | str | None = Field(..., description='The lead\'s score: a number, "na", or null.')
+
+
+class AttemptOut(Schema):
+    id: int
+    scenario_id: int
+    agent_id: int
+    reply: str
+    rubric_version: int
+    autoqa_score: float | None = Field(..., description="0–100 over the behaviours AutoQA could judge.")
+    score: float | None = Field(..., description="The lead's total, 0–100; null until a lead scores it.")
+    failed_critical: bool
+    note: str
+    scores: list[PracticeScoreOut]
+    created_at: datetime
+
+
+def _scenario_out(item: PracticeScenario) -> dict[str, object]:
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "customer_name": item.customer_name,
+        "thread": [{"text": m.get("text", "")} for m in item.thread],
+        "created_at": item.created_at,
+    }
+
+
+def _attempt_out(item: PracticeAttempt) -> dict[str, object]:
+    scores = []
+    for b in item.rubric.behaviours.all():
+        auto = item.autoqa.get(str(b.pk)) or {}
+        scores.append(
+            {
+                "behaviour_id": b.pk,
+                "behaviour": b.name,
+                "autoqa_value": auto.get("value"),
+                "autoqa_evidence": [e.get("text", "") for e in auto.get("evidence", [])],
+                "value": item.scores.get(str(b.pk)),
+            }
+        )
+    return {
+        "id": item.pk,
+        "scenario_id": item.scenario_id,
+        "agent_id": item.agent_id,
+        "reply": item.reply,
+        "rubric_version": item.rubric.version,
+        "autoqa_score": item.autoqa_score,
+        "score": item.score if item.scored_at else None,
+        "failed_critical": item.failed_critical,
+        "note": item.note,
+        "scores": scores,
+        "created_at": item.created_at,
+    }
+
+
+@router.get(
+    "/teams/{team_id}/practice",
+    response={200: list[ScenarioOut], **WRITE_ERRORS},
+    summary="A team's practice scenarios, newest first",
+)
+def list_scenarios(request: AuthedRequest, team_id: int):
+    team = queries.team_for(request.user, team_id)
+    return [_scenario_out(s) for s in PracticeScenario.objects.filter(team=team)[:200]]
+
+
+class PractiseIn(Schema):
+    reply: str = Field(..., max_length=10000)
+
+
+@router.post(
+    "/practice/{scenario_id}/attempts",
+    response={200: AttemptOut, **WRITE_ERRORS},
+    summary="Write my reply to a practice scenario; AutoQA scores it at once",
+)
+def practise(request: AuthedRequest, payload: PractiseIn, scenario_id: int):
+    scenario = queries.scenario_for(request.user, scenario_id)
+    return _attempt_out(actions.do_practise(scenario, request.user, payload.reply))
+
+
+@router.get(
+    "/practice/attempts/{attempt_id}",
+    response={200: AttemptOut, **WRITE_ERRORS},
+    summary="A practice attempt (the agent's own, or any of the team's for its leads)",
+)
+def get_attempt(request: AuthedRequest, attempt_id: int):
+    return _attempt_out(queries.attempt_for(request.user, attempt_id))

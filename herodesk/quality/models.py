@@ -20,6 +20,7 @@ class TeamQuality(models.Model):
     random_per_agent = models.PositiveSmallIntegerField(default=2)
     risk_per_agent = models.PositiveSmallIntegerField(default=3)
     reviewers = models.ManyToManyField(User, blank=True, related_name="+")
+    digest = models.BooleanField(default=True, help_text="Send each agent the weekly digest email.")
 
     def __str__(self) -> str:
         return f"Quality settings of {self.team}"
@@ -263,3 +264,69 @@ class Kudos(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class PracticeScenario(models.Model):
+    """A real conversation turned into an exercise: the customer's messages with their details replaced by
+    made-up ones, the agent's replies removed. Agents of the team write a reply; it is scored with the
+    team's rubric."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    customer_name = models.CharField(max_length=100, help_text="The made-up name the customer goes by.")
+    thread = models.JSONField(
+        default=list, help_text='The customer\'s messages: [{"text": ..., "intensity": ...}], anonymised.'
+    )
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PracticeAttempt(models.Model):
+    """One agent's written reply to a scenario, scored with the rubric: AutoQA at once, a lead later."""
+
+    scenario = models.ForeignKey(PracticeScenario, on_delete=models.CASCADE, related_name="attempts")
+    agent = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    reply = models.TextField()
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
+    autoqa = models.JSONField(
+        default=dict, help_text='AutoQA per behaviour id: {"<id>": {"value": 1, "evidence": [...]}}.'
+    )
+    autoqa_score = models.FloatField(null=True, blank=True)
+    scores = models.JSONField(
+        default=dict, help_text='The lead\'s scores per behaviour id: a number or "na".'
+    )
+    score = models.FloatField(null=True, blank=True)
+    failed_critical = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    scored_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scored_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Practice attempt {self.pk}"
+
+
+class DigestSent(models.Model):
+    """The weekly digest an agent was sent: one row per agent per week, so a job run twice sends once."""
+
+    agent = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday of the week the digest covers.")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "week"], name="digest_once")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.week} for {self.agent_id}"

@@ -8,7 +8,15 @@ from django.http import Http404
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.queries import team_ids, visible_conversations
 from herodesk.params import MAX_ID
-from herodesk.quality.models import CalibrationSession, Dispute, Review, Rubric, TeamQuality
+from herodesk.quality.models import (
+    CalibrationSession,
+    Dispute,
+    PracticeAttempt,
+    PracticeScenario,
+    Review,
+    Rubric,
+    TeamQuality,
+)
 
 
 def current_rubric(team: Team | int) -> Rubric | None:
@@ -137,3 +145,33 @@ def reviews_visible(user: User) -> QuerySet[Review]:
         .select_related("conversation", "agent", "reviewer", "rubric")
         .order_by("-submitted_at", "-id")
     )
+
+
+def scenario_for(user: User, pk: int) -> PracticeScenario:
+    """A practice scenario of one of the user's teams (admins: any); otherwise 404."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such scenario")
+    scenario = PracticeScenario.objects.select_related("team").filter(pk=pk).first()
+    if scenario is None or not (user.is_admin or scenario.team_id in team_ids(user)):
+        raise Http404("No such scenario")
+    return scenario
+
+
+def attempt_for(user: User, pk: int) -> PracticeAttempt:
+    """A practice attempt its agent, or a lead of the scenario's team, may see; otherwise 404."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such practice attempt")
+    attempt = (
+        PracticeAttempt.objects.select_related("scenario", "agent", "rubric", "scored_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if attempt is None or not (attempt.agent_id == user.pk or can_lead(user, attempt.scenario.team_id)):
+        raise Http404("No such practice attempt")
+    return attempt
+
+
+def practice_attempts(user: User, team: Team) -> QuerySet[PracticeAttempt]:
+    """The team's practice attempts: a lead sees everyone's, an agent their own."""
+    rows = PracticeAttempt.objects.filter(scenario__team=team).select_related("scenario", "agent")
+    return rows if can_lead(user, team) else rows.filter(agent=user)

@@ -22,4 +22,8 @@ urlpatterns = [
     path("messages/<int:message_id>/kudos/", views.give_kudos, name="give_kudos"),
     path("teams/<int:team_id>/stories/", views.stories, name="stories"),
     path("teams/<int:team_id>/smiles/", views.smiles, name="smiles"),
+    path("teams/<int:team_id>/practice/", views.practice_list, name="practice"),
+    path("conversations/<int:conversation_id>/practice/", views.create_scenario, name="create_scenario"),
+    path("practice/<int:pk>/", views.scenario, name="scenario"),
+    path("practice/attempts/<int:pk>/", views.practice_attempt, name="practice_attempt"),
 ]

@@ -27,6 +27,8 @@ from herodesk.quality.models import (
     CalibrationSession,
     CoachingPlan,
     Dispute,
+    PracticeAttempt,
+    PracticeScenario,
     Review,
     SampleItem,
     Score,
@@ -165,7 +167,11 @@ def sample(request: AuthedRequest, team_id: int) -> HttpResponse:
         if not lead:
             raise PermissionDenied("Only a lead draws the sample.")
         try:
-            if "random_per_agent" in request.POST:
+            if "digest_form" in request.POST:
+                on = request.POST.get("digest") == "1"
+                actions.do_set_digest(team, request.user, on)
+                messages.success(request, "Weekly digest " + ("on." if on else "off."))
+            elif "random_per_agent" in request.POST:
                 actions.do_set_sampling(
                     team,
                     request.user,
@@ -542,4 +548,98 @@ def smiles(request: AuthedRequest, team_id: int) -> HttpResponse:
         request,
         "quality/smiles.html",
         {"team": team, "report": report, "previous": previous, "following": following},
+    )
+
+
+# Practice -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def practice_list(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = queries.team_for(request.user, team_id)
+    lead = queries.can_lead(request.user, team)
+    attempts = list(queries.practice_attempts(request.user, team)[:500])
+    per_agent: dict[int, dict[str, object]] = {}
+    for a in attempts:
+        row = per_agent.setdefault(a.agent_id, {"agent": a.agent, "attempts": []})
+        row["attempts"].append(a)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "quality/practice.html",
+        {
+            "team": team,
+            "lead": lead,
+            "scenarios": PracticeScenario.objects.filter(team=team)[:200],
+            "per_agent": sorted(per_agent.values(), key=lambda r: str(r["agent"])),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create_scenario(request: AuthedRequest, conversation_id: int) -> HttpResponse:
+    conversation = conversation_for_agent(request.user, conversation_id)
+    try:
+        made = actions.do_create_scenario(conversation, request.user, request.POST.get("title", ""))
+    except ActionError as error:
+        _fail(request, error)
+        return redirect("conversations:detail", conversation.pk)
+    messages.success(request, "Practice scenario created; the customer's details are made up.")
+    return redirect("quality:scenario", made.pk)
+
+
+@login_required
+def scenario(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = queries.scenario_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            attempt = actions.do_practise(item, request.user, request.POST.get("reply", ""))
+        except ActionError as error:
+            _fail(request, error)
+            return redirect("quality:scenario", item.pk)
+        return redirect("quality:practice_attempt", attempt.pk)
+    return render(
+        request,
+        "quality/scenario.html",
+        {
+            "scenario": item,
+            "lead": queries.can_lead(request.user, item.team_id),
+            "mine": PracticeAttempt.objects.filter(scenario=item, agent=request.user)[:20],
+        },
+    )
+
+
+@login_required
+def practice_attempt(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = queries.attempt_for(request.user, pk)
+    lead = queries.can_lead(request.user, item.scenario.team_id)
+    behaviours = list(item.rubric.behaviours.all())
+    if request.method == "POST":
+        if not lead:
+            raise PermissionDenied("Only a lead of the team scores practice replies.")
+        values = {b.pk: request.POST.get(f"b{b.pk}", "") for b in behaviours}
+        try:
+            actions.do_score_practice(item, request.user, values, request.POST.get("note", ""))
+        except ActionError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, "Practice reply scored; the agent was told.")
+        return redirect("quality:practice_attempt", item.pk)
+    rows = []
+    for b in behaviours:
+        auto = item.autoqa.get(str(b.pk)) or {}
+        lead_value = item.scores.get(str(b.pk))
+        rows.append(
+            {
+                "behaviour": b,
+                "autoqa": auto.get("value"),
+                "evidence": auto.get("evidence", []),
+                "value": lead_value,
+                "checked": str(lead_value) if lead_value is not None else str(auto.get("value", "")),
+            }
+        )
+    return render(
+        request,
+        "quality/practice_attempt.html",
+        {"attempt": item, "scenario": item.scenario, "rows": rows, "lead": lead},
     )

@@ -26,6 +26,7 @@ def conversation_quality(context, conversation) -> dict[str, object]:
     return {
         "show": bool(can_review or reviews),
         "can_review": can_review,
+        "can_lead": conversation.team_id is not None and queries.can_lead(user, conversation.team_id),
         "reviews": reviews,
         "sampled": sampled,
     }
@@ -95,3 +96,11 @@ def message_quality(context, message) -> dict[str, object]:
         found = praise.detect(message.text)
         out["praise"] = found.evidence if found.present else []
     return out
+
+
+@register.filter
+def value_label(behaviour: Behaviour, value: object) -> str:
+    """A practice score (a number, "na" or nothing) as the review screen shows it."""
+    if value == actions.NA:
+        return "N/A"
+    return _label(behaviour, value if isinstance(value, int) else None)

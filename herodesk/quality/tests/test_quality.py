@@ -23,6 +23,7 @@ FURIOUS = (
     "This is the THIRD time I'm writing!!! You charged my card twice and my flight leaves today. "
     "If this is not fixed now I will cancel and talk to my lawyer."
 )
+GOOD_REPLY = "Happy to help! We are open 9 to 5. I will email you the holiday hours by Friday."
 
 
 def talk(team, customer, agent, first=FURIOUS, reply="I am so sorry. I will refund the second charge today."):
@@ -183,7 +184,7 @@ def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_t
             CustomerFactory(),
             agent,
             first="Hello, what are your opening hours?",
-            reply="9 to 5.",
+            reply=GOOD_REPLY,
         )
         for _ in range(4)
     ]
@@ -198,6 +199,19 @@ def test_weekly_sample_mixes_risk_and_random_and_says_why(lead, agent, support_t
     assert actions.do_draw_sample(support_team, lead, timezone.localdate()) == []  # drawn once
     review = actions.do_start_review(risky, lead)
     assert SampleItem.objects.get(conversation=risky).review == review
+
+
+def test_weekly_sample_flags_a_low_autoqa_score(lead, agent, support_team):
+    good = [
+        talk(support_team, CustomerFactory(), agent, first="What are your opening hours?", reply=GOOD_REPLY)
+        for _ in range(2)
+    ]
+    curt = talk(support_team, CustomerFactory(), agent, first="What are your opening hours?", reply="9 to 5.")
+    items = actions.do_draw_sample(support_team, lead, timezone.localdate())
+    why = {i.conversation_id: i.why for i in items}
+    assert why[curt.pk] == ["low_autoqa"]
+    assert all(why[c.pk] == ["random"] for c in good)
+    assert actions.RISKS["low_autoqa"] == "Low AutoQA score"
 
 
 def test_sampler_query_count_does_not_grow_with_agents(
@@ -481,6 +495,14 @@ def test_demo_has_kudos_praise_and_a_coaching_plan(db):
 
     team = Team.objects.get(name="Support")
     assert Kudos.objects.count() >= 3 and CoachingPlan.objects.exists()
+    from herodesk.quality.models import PracticeAttempt, PracticeScenario
+
+    assert PracticeScenario.objects.filter(team=team).count() == 2
+    attempts = PracticeAttempt.objects.all()
+    assert attempts.count() == 4 and attempts.filter(scored_at__isnull=False).count() == 2
+    good = [a.autoqa_score or 0.0 for a in attempts if a.agent.username == "agent"]
+    weak = [a.autoqa_score or 0.0 for a in attempts if a.agent.username == "ben"]
+    assert min(good) > max(weak)
     assert (
         stats.smile_report(team, timezone.localdate()).praise_count
         + stats.smile_report(team, timezone.localdate().replace(day=1) - timedelta(days=1)).praise_count

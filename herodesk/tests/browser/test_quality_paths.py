@@ -123,3 +123,25 @@ def test_calibration_session_shows_alpha(page, lead, agent, support_team, custom
     page.get_by_role("button", name="Reveal the scores to the reviewers").click()
     expect(page.locator("h1")).to_contain_text("revealed")
     shot(page, "quality-calibration")
+
+
+def test_agent_practises_a_scenario_and_sees_its_score(
+    browser, live_server, lead, agent, support_team, customer
+):
+    conversation = talk(support_team, customer, agent)
+    scenario = actions.do_create_scenario(conversation, lead)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, agent.username, PASSWORD, start="/quality/")
+    page.get_by_role("link", name="Practice").first.click()
+    page.get_by_role("link", name=scenario.title).click()
+    expect(page.locator("#scenario-thread")).to_contain_text(scenario.customer_name)
+    expect(page.locator("#scenario-thread")).not_to_contain_text("Carla")
+    page.get_by_label("Your reply").fill(
+        "I am so sorry about the double charge. I will refund it today and email you by 5pm to confirm."
+    )
+    page.get_by_role("button", name="Send practice reply").click()
+    expect(page.get_by_test_id("autoqa-score")).to_have_text(re.compile(r"\d+%"))
+    ownership = page.get_by_test_id("practice-row").filter(has_text="Ownership")
+    expect(ownership).to_contain_text("Yes")
+    shot(page, "quality-practice")
