@@ -329,3 +329,24 @@ def test_the_api_merges_and_splits(agent_client, conversation, customer):
     assert split.status_code == 201 and split.json()["id"] not in (conversation.pk, other.pk)
     missing = agent_client.post(url, {"message_id": 999999}, content_type="application/json")
     assert missing.status_code == 422
+
+
+def test_a_thread_whose_ids_are_not_in_time_order_is_not_held_on_opening(client, agent, conversation):
+    """Imported threads (and the demo) can have an earlier message with a higher id: what the page says
+    the agent saw is the highest id shown, so nothing counts as new right after opening."""
+    from datetime import timedelta
+
+    from herodesk.conversations.models import Message as MessageModel
+
+    first = conversation.messages.get()
+    late_id = actions.do_add_customer_message(
+        conversation, IncomingMessage(text="Sent earlier, imported later", channel=Channel.EMAIL)
+    ).pk
+    MessageModel.objects.filter(pk=late_id).update(created_at=first.created_at - timedelta(hours=1))
+    client.force_login(agent)
+    page = client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+    assert f'name="seen_message" value="{late_id}"' in page
+    response = client.post(
+        reverse("conversations:reply", args=[conversation.pk]), {"text": "On it", "seen_message": late_id}
+    )
+    assert response.status_code == 302

@@ -51,7 +51,7 @@ def _detail_context(
         "events": events,
         "history_lines": history.sentences(events),
         "handoff": queries.pending_handoff(events, thread),
-        "last_message_id": thread[-1].pk if thread else 0,
+        "last_message_id": max((m.pk for m in thread), default=0),  # not the last shown: order is by time
         "viewers": presence_queries.viewers(conversation.pk, exclude=user),
         "mention_agents": queries.mentionable_agents(conversation),
         "history": queries.customer_history(user, conversation),
