@@ -735,7 +735,11 @@ def do_change_status(conversation: Conversation, actor: User, status: str) -> Co
 
 
 @transaction.atomic
-def do_snooze(conversation: Conversation, actor: User, until: datetime) -> Conversation:
+def do_snooze(
+    conversation: Conversation, actor: User, until: datetime, for_customer: bool = False
+) -> Conversation:
+    """Put a conversation away until a time. ``for_customer``: the customer asked to wait (the SLA clocks
+    stop while it sleeps, as while pending); otherwise it is the team's own choice and the clocks run."""
     at = _now()
     if until <= at:
         raise ActionError("Snooze time is in the past", {"until": "Choose a time in the future."})
@@ -743,7 +747,8 @@ def do_snooze(conversation: Conversation, actor: User, until: datetime) -> Conve
     conversation.status = Status.SNOOZED
     conversation.snoozed_until = until
     conversation.save(update_fields=["status", "snoozed_until"])
-    _record(conversation, actor, Event.Kind.SNOOZED, at, until=until.isoformat())
+    _record(conversation, actor, Event.Kind.SNOOZED, at, until=until.isoformat(), for_customer=for_customer)
+    _after_commit(conversation)  # e.g. SLA clocks stop when the customer asked to wait
     return conversation
 
 
@@ -763,6 +768,7 @@ def do_wake_due_snoozes(now: datetime | None = None) -> int:
             conversation.last_activity_at = at
             conversation.save(update_fields=["status", "last_activity_at"])
             _record(conversation, None, Event.Kind.WOKEN, at, snoozed_until=_iso(conversation.snoozed_until))
+            _after_commit(conversation)  # paused SLA clocks run on
             woken += 1
     return woken
 

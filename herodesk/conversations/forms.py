@@ -87,6 +87,8 @@ class StatusForm(forms.Form):
 
 class SnoozeForm(forms.Form):
     until = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # The customer asked us to wait (e.g. "call me after the 15th"): SLA clocks stop, as while pending.
+    for_customer = forms.BooleanField(required=False)
 
 
 def agent_choices() -> forms.ModelChoiceField:

@@ -144,6 +144,17 @@ def _meet(target: SlaTarget, at: datetime, by: int | None, calendars: Calendars)
         target.breached_at = target.due_at  # late, though the periodic job had not noticed yet
 
 
+def _snoozed_for_customer(conversation_id: int) -> bool:
+    """Whether the latest snooze was at the customer's request (recorded on its event)."""
+    data = (
+        Event.objects.filter(conversation_id=conversation_id, kind=Event.Kind.SNOOZED)
+        .order_by("-created_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return bool(isinstance(data, dict) and data.get("for_customer"))
+
+
 @transaction.atomic
 def do_sync_targets(
     conversation_id: int, now: datetime | None = None, calendars: Calendars | None = None
@@ -208,7 +219,9 @@ def do_sync_targets(
                 created.append(target)
 
     # Pending = waiting on the customer: the clocks stop, and run on from where they were when it ends.
-    pending = conversation.status == Status.PENDING
+    pending = conversation.status == Status.PENDING or (
+        conversation.status == Status.SNOOZED and _snoozed_for_customer(conversation_id)
+    )
     for target in [t for t in targets + created if t.is_open]:
         hours = calendars.get(target.team_id)
         if pending and target.paused_at is None:

@@ -172,7 +172,7 @@ def _snooze(request: AuthedRequest, conversation: Conversation, data: dict) -> N
     until: datetime = data["until"]
     if timezone.is_naive(until):
         until = timezone.make_aware(until)
-    actions.do_snooze(conversation, request.user, until)
+    actions.do_snooze(conversation, request.user, until, for_customer=bool(data.get("for_customer")))
 
 
 def _assign(request: AuthedRequest, conversation: Conversation, data: dict) -> None:

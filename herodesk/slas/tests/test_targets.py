@@ -125,6 +125,19 @@ def test_pending_pauses_the_clock_and_resuming_moves_the_deadline(customer, offi
     assert resolution.due_at == at(2026, 5, 14, 10)  # 15 h left: Tue 11-17, Wed 9-17, Thu 9-10
 
 
+@pytest.mark.parametrize("for_customer, paused", [(True, True), (False, False)])
+def test_a_snooze_stops_the_clock_only_when_the_customer_asked_to_wait(
+    customer, office, policies, agent, for_customer, paused
+):
+    """"Call me after the 15th" stops the clocks like pending; the team's own snooze does not."""
+    conversation = open_conversation(customer, office, at(2026, 5, 11, 9))
+    with time_machine.travel(at(2026, 5, 11, 10), tick=False):
+        conv.do_add_reply(conversation, agent, "Thanks, I will look into it.")
+        conv.do_snooze(conversation, agent, at(2026, 5, 15, 9), for_customer=for_customer)
+    resolution = targets(conversation)[Kind.RESOLUTION]
+    assert (resolution.paused_at is not None) is paused
+
+
 def test_warnings_and_breaches_are_sent_once(customer, office, policies, agent, lead):
     conversation = open_conversation(customer, office, at(2026, 5, 11, 9))
     conv.do_assign(conversation, lead, agent)
