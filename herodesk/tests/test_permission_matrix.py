@@ -265,6 +265,7 @@ PAGES: dict[str, Case] = {
     # Practice: the team's scenarios for its members; an attempt for its agent and the team's leads, who
     # alone score it.
     "quality:practice": Case("team", args=team),
+    # Agents reach it; the action refuses anyone but a lead of the team (nothing changes, test_practice).
     "quality:create_scenario": Case(
         "team",
         ("post",),
