@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.actions import do_record_event
+from herodesk.conversations.hooks import ErasedCustomer
 from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.errors import ActionError
 from herodesk.insights.models import Promise
@@ -880,3 +881,12 @@ def send_weekly_digests(week: date | None = None, now: datetime | None = None) -
                 raise
             sent += 1
     return sent
+
+
+@transaction.atomic
+def do_erase_customer_scenarios(erased: ErasedCustomer) -> int:
+    """Registered in ``conversations.hooks`` as a customer eraser: a practice scenario made of an erased
+    customer's conversation goes with it, its attempts too. Its thread is the customer's own words,
+    anonymised only as far as patterns reach (a surname in the text, an address's parts). Returns how many."""
+    deleted, _ = PracticeScenario.objects.filter(source_id__in=erased.conversation_ids).delete()
+    return deleted

@@ -1,7 +1,8 @@
 """Practice scenarios: a real conversation made anonymous, and AutoQA on a written reply.
 
 Anonymising is simple and deterministic: the customer's name (whole and each part of three letters or more),
-their email addresses and phone numbers wherever they appear, any other email address, and every run of four
+their email addresses and phone numbers wherever they appear (and the name parts of an address such as
+zeb.quixmarker@), any other email address, and every run of four
 or more digits (order numbers, phone numbers, card tails) are replaced by made-up ones. The same conversation
 always gives the same scenario."""
 
@@ -48,6 +49,10 @@ class Anonymiser:
                 local = value.split("@")[0]
                 if len(local) >= 4:
                     words[local] = self.fake_email.split("@")[0]
+                # zeb.quixmarker@: the parts of a name an address is made of, when the record has no name
+                pieces = [p for p in re.split(r"[._+-]", local) if len(p) >= 3 and p.isalpha()]
+                for i, piece in enumerate(pieces if len(pieces) > 1 else []):
+                    words.setdefault(piece, fake_parts[0] if i == 0 else fake_parts[-1])
         self.words = sorted(words.items(), key=lambda kv: -len(kv[0]))
 
     def _digits(self, match: re.Match[str]) -> str:

@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
@@ -108,8 +109,12 @@ def conversation_sla(request: AuthedRequest, conversation_id: int):
     }
 
 
-@router.get("/policies", response={200: list[SlaPolicyOut], **WRITE_ERRORS}, summary="SLA policies, in order")
+@router.get(
+    "/policies", response={200: list[SlaPolicyOut], **WRITE_ERRORS}, summary="SLA policies, in order (leads)"
+)
 def policies(request: AuthedRequest):
+    if not request.user.is_lead:  # as on the policies page
+        raise HttpError(403, "Only team leads and admins see SLA policies.")
     return [
         {
             "id": p.pk,

@@ -9,11 +9,13 @@ name them, and nothing may point at their old records.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from herodesk.channels.email import intake
 from herodesk.channels.email.models import InboundMail, Mailbox
@@ -25,6 +27,7 @@ from herodesk.customers.actions import CustomerDetails
 from herodesk.customers.models import Customer
 from herodesk.notifications.actions import do_notify
 from herodesk.presence.actions import do_record_presence
+from herodesk.slas import actions as sla_actions
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +116,9 @@ def _fts_rows_about() -> int:
 
 def _seed_the_person(agent, lead, billing_team) -> Customer:
     """Zebulon writes by mail (with a file) and on the web form (not confirmed), had a duplicate merged in, is
-    answered with a promise, transferred with a note naming him, and an agent is notified about him."""
+    answered with a promise and a follow-up, held to an SLA, transferred with a note naming him, and an agent
+    is notified about him."""
+    sla_actions.do_save_policy(lead, sla_actions.PolicyFields(name="Standard", first_reply_minutes=60))
     mailbox = Mailbox.objects.create(name="Support", address="support@desk.example", team=agent.teams.first())
     mail = raw_mail(
         sender=f"Zebulon Quixmarker <{PERSON_EMAIL}>",
@@ -149,6 +154,9 @@ def _seed_the_person(agent, lead, billing_team) -> Customer:
     reply = actions.do_add_reply(
         conversation, agent, "Dear Mr Quixmarker, I will call you back by Monday at 4pm."
     )
+    sla_actions.do_schedule_reply(
+        conversation, agent, "Mr Quixmarker, did we call?", timezone.now() + timedelta(days=3), follow_up=True
+    )
     _seed_quality(conversation, reply, agent, lead)
     actions.do_transfer(
         conversation, agent, actions.Transfer(note="Quixmarker needs billing", to_team=billing_team)
@@ -159,9 +167,8 @@ def _seed_the_person(agent, lead, billing_team) -> Customer:
 
 
 def _seed_quality(conversation, reply, agent, lead) -> None:
-    """A review with a pinned comment, kudos, a calibration session and a sample naming his conversation."""
-    from django.utils import timezone
-
+    """A review with a pinned comment, kudos, a calibration session, a sample naming his conversation, and a
+    practice scenario made of it (anonymised) with an agent's attempt."""
     from herodesk.quality import actions as quality_actions
     from herodesk.quality.models import SampleItem
 
@@ -169,6 +176,8 @@ def _seed_quality(conversation, reply, agent, lead) -> None:
     review = quality_actions.do_start_review(conversation, lead)
     quality_actions.do_pin_comment(review, lead, reply.pk, "Told Quixmarker exactly when we will call.")
     quality_actions.do_give_kudos(lead, reply, "You gave Mr Quixmarker a call-back time: Monday at 4pm.")
+    scenario = quality_actions.do_create_scenario(conversation, lead)
+    quality_actions.do_practise(scenario, agent, "I am sorry about your passport; I will call you at 4pm.")
     quality_actions.do_start_calibration(
         team, lead, "Week 49 calibration", [conversation.pk], [lead.pk, agent.pk]
     )

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from herodesk.accounts.actions import do_add_holiday, do_create_token, do_set_teams
 from herodesk.accounts.models import ApiToken
@@ -31,10 +32,13 @@ from herodesk.channels.webform.actions import do_issue_link
 from herodesk.channels.webform.models import AddressClaim, hash_link_token
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import Tag
+from herodesk.insights import actions as insight_actions
+from herodesk.insights.models import Promise
 from herodesk.macros.actions import SavedReplyDraft, do_create_saved_reply
 from herodesk.notifications.actions import do_notify
 from herodesk.quality import actions as quality_actions
 from herodesk.quality.models import Behaviour
+from herodesk.slas import actions as sla_actions
 from herodesk.tests.factories import ConversationFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +102,13 @@ class World:
     other_reason_id: int
     tag_id: int
     other_tag_id: int
+    coaching_plan_id: int
+    reply_message_id: int
+    scenario_id: int
+    attempt_id: int
+    policy_id: int
+    scheduled_id: int
+    promise_id: int
 
 
 @dataclass
@@ -147,6 +158,14 @@ def reason(world: World) -> dict[str, Any]:
 
 def tag(world: World) -> dict[str, Any]:
     return {"pk": world.tag_id}
+
+
+def scheduled(world: World) -> dict[str, Any]:
+    return {"pk": world.conversation_id, "item": world.scheduled_id}
+
+
+def promise(world: World) -> dict[str, Any]:
+    return {"pk": world.conversation_id, "item": world.promise_id}
 
 
 CONVERSATION_ACTIONS = (
@@ -235,6 +254,53 @@ PAGES: dict[str, Case] = {
         args=lambda w: {"pk": w.calibration_id},
         data=lambda w: {"conversation": w.conversation_id},
     ),
+    # Coaching: the team's leads plan; a plan opens for its agent and the team's leads.
+    "quality:coaching": Case("team_lead", ("get", "post"), args=team),
+    "quality:coaching_plan": Case("team", args=lambda w: {"pk": w.coaching_plan_id}),  # Ada's plan
+    "quality:give_kudos": Case(
+        "team", ("post",), args=lambda w: {"message_id": w.reply_message_id}, data=lambda w: {"text": "Great"}
+    ),
+    "quality:stories": Case("team", args=team),
+    "quality:smiles": Case("team", args=team),
+    # Practice: the team's scenarios for its members; an attempt for its agent and the team's leads, who
+    # alone score it.
+    "quality:practice": Case("team", args=team),
+    # Agents reach it; the action refuses anyone but a lead of the team (nothing changes, test_practice).
+    "quality:create_scenario": Case(
+        "team",
+        ("post",),
+        args=lambda w: {"conversation_id": w.conversation_id},
+        data=lambda w: {"title": "T"},
+    ),
+    "quality:scenario": Case(
+        "team", ("get", "post"), args=lambda w: {"pk": w.scenario_id}, data=lambda w: {"reply": "Sorry!"}
+    ),
+    "quality:practice_attempt": Case(
+        "team", ("get", "post"), args=lambda w: {"pk": w.attempt_id}, method_rules={"post": "team_lead"}
+    ),
+    # SLAs: policies and the report are lead pages; the rest acts on the conversation.
+    "slas:report": Case("lead"),
+    "slas:policies": Case("lead", ("get", "post")),
+    "slas:edit_policy": Case("lead", ("get", "post"), args=lambda w: {"pk": w.policy_id}),
+    "slas:delete_policy": Case("lead", ("post",), args=lambda w: {"pk": w.policy_id}),
+    "slas:schedule": Case(
+        "team",
+        ("post",),
+        args=conversation,
+        data=lambda w: {"text": "Any news?", "send_at": "2031-01-06 10:00"},
+    ),
+    "slas:edit_scheduled": Case(
+        "team", ("post",), args=scheduled, data=lambda w: {"text": "Any news?", "send_at": "2031-01-06 11:00"}
+    ),
+    "slas:cancel_scheduled": Case("team", ("post",), args=scheduled),
+    "slas:promise_kept": Case("team", ("post",), args=promise),
+    "slas:promise_renegotiate": Case(
+        "team",
+        ("post",),
+        args=promise,
+        data=lambda w: {"due_at": "2031-01-06 12:00", "message": "Tomorrow at noon."},
+    ),
+    "slas:promise_hand_over": Case("team", ("post",), args=promise, data=lambda w: {"owner": w.agent_id}),
     # Saved replies: a personal one is its owner's alone; a team's is sent by its agents.
     "macros:list": Case("desk"),
     "macros:create": Case("desk", ("get", "post")),
@@ -302,6 +368,11 @@ API_BODIES: dict[tuple[str, str], dict[str, Any] | Callable[[World], dict[str, A
     ("post", "/api/v1/quality/reviews/{review_id}/scores"): {"note": "Well done"},
     ("post", "/api/v1/quality/scores/{score_id}/dispute"): {"reason": "The customer asked for this."},
     ("post", "/api/v1/saved-replies/{reply_id}/render"): lambda w: {"conversation_id": w.conversation_id},
+    ("post", "/api/v1/quality/practice/{scenario_id}/attempts"): {"reply": "Sorry, I will fix it today."},
+    ("post", "/api/v1/slas/deescalation"): lambda w: {
+        "conversation_id": w.conversation_id,
+        "text": "I understand. I will call you by 15:00.",
+    },
 }
 # (method, path) -> rule
 API: dict[tuple[str, str], str] = {
@@ -334,6 +405,12 @@ API: dict[tuple[str, str], str] = {
     ("get", "/api/v1/quality/teams/{team_id}/scorecard"): "team_lead",
     ("get", "/api/v1/saved-replies"): "desk",
     ("post", "/api/v1/saved-replies/{reply_id}/render"): "own",  # Ada's personal saved reply
+    ("get", "/api/v1/quality/teams/{team_id}/practice"): "team",
+    ("post", "/api/v1/quality/practice/{scenario_id}/attempts"): "team",
+    ("get", "/api/v1/quality/practice/attempts/{attempt_id}"): "team",  # Ada's attempt
+    ("get", "/api/v1/slas/conversations/{conversation_id}"): "team",
+    ("get", "/api/v1/slas/policies"): "lead",
+    ("post", "/api/v1/slas/deescalation"): "team",
 }
 
 
@@ -425,7 +502,23 @@ def world(agent, other_agent, lead, admin_user, support_team, billing_team, sett
     session = quality_actions.do_start_calibration(
         support_team, lead, "Week 1", [thread.pk], [lead.pk, agent.pk, other_agent.pk]
     )
+    goal = quality_actions.do_ensure_rubric(support_team, lead).behaviours.values_list("name", flat=True)[0]
+    plan = quality_actions.do_create_coaching_plan(
+        support_team, lead, agent.pk, [goal], "Name the feeling first.", date(2031, 1, 1)
+    )
+    # Ada promises a call back; the analysis finds the promise. Lena makes a practice scenario of the
+    # conversation and Ada practises on it.
+    reply = conversation_actions.do_add_reply(thread, agent, "I will call you back by 15:00 today.")
+    insight_actions.analyse_conversation(thread.pk)
+    scenario = quality_actions.do_create_scenario(thread, lead, "The lost parcel")
+    attempt = quality_actions.do_practise(scenario, agent, "I am sorry, I will find your parcel today.")
     do_set_teams(admin_user, other_agent, [billing_team])
+    policy = sla_actions.do_save_policy(
+        lead, sla_actions.PolicyFields(name="Standard", first_reply_minutes=60)
+    )
+    follow_up = sla_actions.do_schedule_reply(
+        thread, agent, "Did the parcel arrive?", timezone.now() + timedelta(days=2), follow_up=True
+    )
     team_reply = do_create_saved_reply(
         lead, SavedReplyDraft(title="Refund sent", body="Your refund is on its way.", team=support_team)
     )
@@ -459,6 +552,13 @@ def world(agent, other_agent, lead, admin_user, support_team, billing_team, sett
         other_reason_id=slow.pk,
         tag_id=Tag.objects.get(name="vip").pk,
         other_tag_id=Tag.objects.get(name="urgent").pk,
+        coaching_plan_id=plan.pk,
+        reply_message_id=reply.pk,
+        scenario_id=scenario.pk,
+        attempt_id=attempt.pk,
+        policy_id=policy.pk,
+        scheduled_id=follow_up.pk,
+        promise_id=Promise.objects.get(message=reply).pk,
     )
 
 
@@ -546,6 +646,8 @@ def test_every_api_endpoint_answers_each_role_as_its_rule_says(world, agent, oth
         "score_id": world.score_id,
         "team_id": world.team_id,
         "reply_id": world.personal_reply_id,
+        "scenario_id": world.scenario_id,
+        "attempt_id": world.attempt_id,
     }
     wrong = []
     for (method, path), rule in API.items():

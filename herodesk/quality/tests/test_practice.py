@@ -53,6 +53,12 @@ def test_anonymiser_replaces_name_identities_and_long_digit_runs_deterministical
     assert hide("3 days, 24 hours").startswith("3 days, 24 hours")
 
 
+def test_anonymiser_hides_the_name_an_address_is_made_of_when_the_record_has_none():
+    hide = Anonymiser("k", "", ["zeb.quixmarker@example.com"])
+    out = hide("Zeb here. My passport for Quixmarker was lost; write to zeb.quixmarker@example.com.")
+    assert "quixmarker" not in out.lower() and "zeb" not in out.lower()
+
+
 def test_lead_turns_a_conversation_into_a_scenario_without_agent_replies(lead, agent, real):
     with pytest.raises(ActionError):
         actions.do_create_scenario(real, agent)

@@ -42,6 +42,9 @@ def test_conversation_sla_and_policies(api, lead, customer, support_team, billin
     assert [t["kind"] for t in body["targets"]] == ["first_reply"]
     assert body["targets"][0]["target_minutes"] == 60 and body["next_due_at"] is not None
     assert body["promises"] == []
+    assert get(api, "/api/v1/slas/policies").status_code == 403  # agents: as on the policies page
+    _, raw = do_create_token(lead, "tests")
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     policies = get(api, "/api/v1/slas/policies").json()
     assert policies[0]["conditions"] == ["team is Support"]
 
