@@ -28,6 +28,21 @@ MAX_EXAMPLES = int(os.environ.get("HERODESK_SCHEMATHESIS_EXAMPLES", "10"))
 DERANDOMIZE = "HERODESK_SCHEMATHESIS_EXAMPLES" not in os.environ
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI application directly (not through the test client) sends request_finished, whose
+    handler closes the database connection: on PostgreSQL that ends the test's transaction. The test client
+    detaches the same handler for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db, admin_user, conversation) -> str:
     """An admin's token; a team, a customer and a conversation exist for the ids to find."""
