@@ -14,6 +14,7 @@ from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent, visible_conversations
 from herodesk.insights import reasons, signals_bridge
 from herodesk.insights.queries import hero_moments, promise_stats
+from herodesk.insights.schemas import TrackedPromiseOut
 from herodesk.params import MAX_ID
 from herodesk.signals import promises
 
@@ -40,15 +41,6 @@ class DriverOut(Schema):
     name: str
     points: float
     detail: str
-
-
-class TrackedPromiseOut(Schema):
-    id: int
-    text: str
-    kind: Literal["specific", "vague"]
-    due_at: datetime | None
-    state: Literal["open", "kept", "broken"]
-    owner_id: int | None
 
 
 class ConversationSignals(Schema):

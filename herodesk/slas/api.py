@@ -14,6 +14,7 @@ from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent
 from herodesk.insights.models import Promise
+from herodesk.insights.schemas import TrackedPromiseOut
 from herodesk.params import MAX_ID
 from herodesk.slas import deescalation, queries
 from herodesk.slas.clock import calendar_for
@@ -41,22 +42,13 @@ class SlaTargetOut(Schema):
     business_minutes_taken: int | None = Field(None, description="Business time to meet it, pauses left out")
 
 
-class SlaPromiseOut(Schema):
-    id: int
-    text: str
-    kind: Literal["specific", "vague"]
-    due_at: datetime | None
-    state: Literal["open", "kept", "broken"]
-    owner_id: int | None
-
-
 class ConversationSlaOut(Schema):
     conversation_id: int
     next_due_at: datetime | None = Field(None, description="The next running deadline (as the inbox sorts)")
     policy: str | None = Field(None, description="The policy that applied; null when none matched")
     why: str | None
     targets: list[SlaTargetOut]
-    promises: list[SlaPromiseOut]
+    promises: list[TrackedPromiseOut]
 
 
 class SlaPolicyOut(Schema):
