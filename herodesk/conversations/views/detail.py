@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,7 +44,12 @@ def _detail_context(
     request: AuthedRequest, conversation: Conversation, held: dict[str, object] | None = None
 ) -> dict[str, object]:
     user: User = request.user
+    # The customer's name falls back to their first address, and the panel lists them all: read them once.
+    prefetch_related_objects([conversation], "customer__identities")
     thread = list(queries.thread(conversation))
+    for message in thread:  # the same customer, so their name is not looked up again per message
+        if message.customer_id is not None and message.customer_id == conversation.customer_id:
+            message.customer = conversation.customer
     events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
     context = {
         "conversation": conversation,
