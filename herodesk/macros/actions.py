@@ -115,6 +115,7 @@ class SavedReplySend:
     text: str
     attachments: Sequence[conversation_actions.AttachmentUpload] = ()
     then_status: str | None = None
+    seen_up_to: int | None = None  # the newest message the agent saw: the send is held if others came after
 
 
 @transaction.atomic
@@ -123,7 +124,12 @@ def do_send_saved_reply(
 ) -> Message:
     """Send the reply, then make the saved reply's changes, and count the use: all of it or none."""
     message = conversation_actions.do_add_reply(
-        conversation, author, send.text, send.attachments, send.then_status or None
+        conversation,
+        author,
+        send.text,
+        send.attachments,
+        send.then_status or None,
+        seen_up_to=send.seen_up_to,
     )
     if reply.contact_reason is not None and reply.contact_reason.active:
         conversation_actions.do_set_contact_reason(conversation, author, reply.contact_reason)

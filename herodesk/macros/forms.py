@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from herodesk.accounts.models import Team, User
+from herodesk.conversations.forms import seen_field
 from herodesk.conversations.models import ContactReason
 
 STATUS_CHOICES = [
@@ -58,3 +59,4 @@ class SendSavedReplyForm(forms.Form):
     saved_reply = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     attachment = forms.FileField(required=False)
     then_status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    seen_message = seen_field()  # the same collision check as a plain reply

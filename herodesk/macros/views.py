@@ -138,7 +138,10 @@ def send(request: AuthedRequest, conversation_pk: int) -> HttpResponse:
     try:
         uploads = [AttachmentUpload.from_uploaded(data["attachment"])] if data.get("attachment") else []
         sending = actions.SavedReplySend(
-            text=data["text"], attachments=uploads, then_status=data.get("then_status")
+            text=data["text"],
+            attachments=uploads,
+            then_status=data.get("then_status"),
+            seen_up_to=data.get("seen_message"),
         )
         message = actions.do_send_saved_reply(conversation, request.user, reply, sending)
     except ActionError as error:

@@ -260,3 +260,27 @@ def test_picker_search_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(6):
         assert len(agent_client.get("/api/v1/saved-replies?limit=50").json()) == 15
+
+
+def test_a_saved_reply_is_held_when_the_customer_wrote_meanwhile(client, agent, conversation):
+    """The collision check lives in do_add_reply, so every way of sending passes through it."""
+    from herodesk.conversations.actions import IncomingMessage, do_add_customer_message
+    from herodesk.macros.models import SavedReply
+
+    from django.utils import timezone
+
+    reply = SavedReply.objects.create(
+        owner=agent,
+        title="Thanks",
+        body="Thanks for waiting.",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    seen = conversation.messages.order_by("-pk").first().pk
+    do_add_customer_message(conversation, IncomingMessage(text="Hello? Anyone?", channel="email"))
+    client.force_login(agent)
+    client.post(
+        f"/saved-replies/send/{conversation.pk}/",
+        {"text": "Thanks for waiting.", "saved_reply": reply.pk, "seen_message": seen},
+    )
+    assert not conversation.messages.filter(kind="reply").exists()
