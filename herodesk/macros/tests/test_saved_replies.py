@@ -264,10 +264,10 @@ def test_picker_search_query_count_does_not_grow(
 
 def test_a_saved_reply_is_held_when_the_customer_wrote_meanwhile(client, agent, conversation):
     """The collision check lives in do_add_reply, so every way of sending passes through it."""
+    from django.utils import timezone
+
     from herodesk.conversations.actions import IncomingMessage, do_add_customer_message
     from herodesk.macros.models import SavedReply
-
-    from django.utils import timezone
 
     reply = SavedReply.objects.create(
         owner=agent,
