@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 
 from herodesk.accounts.models import Team, User
-from herodesk.conversations.forms import seen_field
 from herodesk.conversations.models import ContactReason
+from herodesk.params import MAX_ID
 
 STATUS_CHOICES = [
     ("", "keep status"),
@@ -59,4 +59,5 @@ class SendSavedReplyForm(forms.Form):
     saved_reply = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     attachment = forms.FileField(required=False)
     then_status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    seen_message = seen_field()  # the same collision check as a plain reply
+    # The newest message the agent had on screen: the same collision check as a plain reply.
+    seen_message = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
