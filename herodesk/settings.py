@@ -208,7 +208,8 @@ WEBFORM_REPLY_RATE_LIMIT = env.get_int("HERODESK_WEBFORM_REPLY_RATE_LIMIT", 20) 
 # --- i18n, static, media --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.get_str("HERODESK_TIME_ZONE", "UTC") or "UTC"
-USE_I18N = True
+# English only: without the translation machinery every date, label and number renders cheaper.
+USE_I18N = False
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -40,6 +40,7 @@ def measure(requests: int = 100, operations: tuple[str, ...] = OPERATIONS) -> li
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False  # served behind HTTPS, a request is never redirected
     user = User.objects.get(username="bench")
     client = Client()
     client.force_login(user)

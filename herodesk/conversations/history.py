@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from herodesk.accounts import directory
 from herodesk.accounts.models import Team, User
 from herodesk.conversations.models import Channel, Conversation, Event
 
@@ -51,8 +52,13 @@ def names_for(events: Iterable[Event]) -> Names:
         for key in ("from_team", "to_team", "team"):
             if isinstance(data.get(key), int):
                 team_ids.add(data[key])
-    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    # Active agents and teams come from the per-process directory; only former agents are read.
+    users = {a.pk: a.display_name for a in directory.agents() if a.pk in user_ids}
+    if missing := user_ids - users.keys():
+        users.update((u.pk, u.display_name) for u in User.objects.filter(pk__in=missing))
+    teams = {t.pk: t.name for t in directory.teams() if t.pk in team_ids}
+    if missing := team_ids - teams.keys():
+        teams.update(Team.objects.filter(pk__in=missing).values_list("pk", "name"))
     return Names(users, teams)
 
 

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
+from herodesk import memo
+from herodesk.accounts import directory
 from herodesk.accounts.models import Team, User
 from herodesk.conversations import search
 from herodesk.conversations.models import ContactReason, Conversation, Event, Message, Tag
@@ -386,11 +388,11 @@ def pending_handoff(events: list[Event], thread: list[Message]) -> Handoff | Non
 
 def mentionable_agents(conversation: Conversation) -> list[dict[str, str]]:
     """Agents an internal note can @mention here (those who may open it), for the note box's suggestions."""
-    may_see = Q(role=User.Role.ADMIN) | Q(is_superuser=True) | Q(pk=conversation.owner_id or 0)
-    if conversation.team_id:
-        may_see |= Q(teams=conversation.team_id)
-    agents = User.objects.filter(may_see, is_active=True).distinct().order_by("first_name", "username")
-    return [{"username": a.username, "name": a.display_name} for a in agents[:200]]
+    return [
+        {"username": a.username, "name": a.display_name}
+        for a in directory.agents()
+        if a.sees_everything or a.pk == conversation.owner_id or conversation.team_id in a.team_ids
+    ][:200]
 
 
 def merge_candidates(user: User, conversation: Conversation, limit: int = 20) -> list[Conversation]:
@@ -406,16 +408,24 @@ def merge_candidates(user: User, conversation: Conversation, limit: int = 20) ->
     )
 
 
-def agents_for_filter() -> list[User]:
-    return list(User.objects.filter(is_active=True).order_by("first_name", "username"))
+def agents_for_filter() -> list[directory.Agent]:
+    return directory.agents()
 
 
 def teams_for_transfer() -> list[Team]:
-    return list(Team.objects.order_by("name"))
+    return directory.teams()
+
+
+REASONS_KEY = "conversations.reasons"
 
 
 def active_reasons() -> list[ContactReason]:
-    return list(ContactReason.objects.filter(active=True).order_by("name"))
+    """Active contact reasons by name, kept per process like the agent picker (``herodesk.memo``)."""
+    return memo.remembered(
+        REASONS_KEY,
+        directory.KEEP_SECONDS,
+        lambda: list(ContactReason.objects.filter(active=True).order_by("name")),
+    )
 
 
 def keyset_slice(

@@ -19,6 +19,7 @@ FLOORS: dict[str, int] = {
     "herodesk.env": 0,
     "herodesk.errors": 0,
     "herodesk.params": 0,
+    "herodesk.memo": 0,  # per-process lists every page shows (agents, teams, reasons)
     "herodesk.datadir": 0,
     "herodesk.logredact": 0,
     "herodesk.clientip": 1,

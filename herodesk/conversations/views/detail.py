@@ -51,6 +51,7 @@ def _detail_context(
         if message.customer_id is not None and message.customer_id == conversation.customer_id:
             message.customer = conversation.customer
     events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
+    history_of_customer = queries.customer_history(user, conversation)
     context = {
         "conversation": conversation,
         "thread": thread,
@@ -60,8 +61,9 @@ def _detail_context(
         "last_message_id": max((m.pk for m in thread), default=0),  # not the last shown: order is by time
         "viewers": presence_queries.viewers(conversation.pk, exclude=user),
         "mention_agents": queries.mentionable_agents(conversation),
-        "history": queries.customer_history(user, conversation),
-        "merge_candidates": queries.merge_candidates(user, conversation),
+        "history": history_of_customer,
+        # The same customer's conversations this agent may open, minus those already merged away.
+        "merge_candidates": [h for h in history_of_customer.conversations if h.merged_into_id is None],
         "reply_form": forms.ReplyForm(),
         "note_form": forms.NoteForm(),
         "transfer_form": forms.TransferForm(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from herodesk.accounts.models import User
+from herodesk.accounts import directory
 from herodesk.conversations.models import Conversation, Message
 from herodesk.insights.models import Promise
 from herodesk.slas import deescalation, queries
@@ -54,19 +54,30 @@ def is_follow_up(conversation: Conversation, message: Message) -> bool:
 
 
 @register.simple_tag
-def open_promises(conversation: Conversation) -> list[Promise]:
-    return queries.open_promises(conversation.pk)
+def open_promises(conversation: Conversation, known: list[Promise] | None = None) -> list[Promise]:
+    """Promises still to keep; from ``known`` (all the conversation's promises, already read by the
+    page) when given, else read."""
+    if known is None:
+        return queries.open_promises(conversation.pk)
+    return [p for p in known if p.state in (Promise.State.OPEN, Promise.State.BROKEN)]
 
 
 @register.simple_tag
-def active_agents() -> list[User]:
-    return list(User.objects.filter(is_active=True).order_by("first_name", "username"))
+def active_agents() -> list[directory.Agent]:
+    return directory.agents()
 
 
 @register.simple_tag
-def deescalation_help(conversation: Conversation) -> dict[str, object] | None:
-    """The tips to show in the compose box when the customer's last message is intense; None otherwise."""
-    level = queries.last_customer_intensity(conversation.pk)
+def deescalation_help(
+    conversation: Conversation, thread: list[Message] | None = None
+) -> dict[str, object] | None:
+    """The tips to show in the compose box when the customer's last message is intense; None otherwise.
+
+    ``thread``: the conversation's messages in order, when the page has them (no query then)."""
+    if thread is None:
+        level = queries.last_customer_intensity(conversation.pk)
+    else:
+        level = next((m.intensity for m in reversed(thread) if m.kind == Message.Kind.CUSTOMER), None)
     if not deescalation.customer_is_intense(level):
         return None
     return {"intensity": level, "tips": deescalation.TIPS}

@@ -159,3 +159,19 @@ def test_bulk_transfer_of_selected_rows(page, second_page, agent, other_agent, c
     expect(otto.locator("[data-testid=handoff-note]")).to_contain_text("Both are invoice questions")
     assert Conversation.objects.filter(team__name="Billing").count() == 2
     assert ada.js_errors == [] and otto.js_errors == []
+
+
+def test_split_off_one_message_from_the_thread(page, agent, conversation):
+    """Each message's "Split off" button submits the page's one split form (with that message)."""
+    from herodesk.conversations import actions
+
+    incoming = actions.IncomingMessage(text="Also: my address changed to 5 Elm Road.", channel="email")
+    second = actions.do_add_customer_message(conversation, incoming)
+    log_in(page, agent.username, PASSWORD)
+    page.goto(f"/c/{conversation.pk}/")
+    page.locator(f"#m{second.pk}").get_by_role("button", name="Split off").click()
+    expect(page.locator(".flash.success")).to_be_visible()
+    moved = Message.objects.get(pk=second.pk)
+    assert moved.conversation_id != conversation.pk
+    assert Conversation.objects.filter(pk=moved.conversation_id, customer=conversation.customer).exists()
+    assert page.js_errors == []
