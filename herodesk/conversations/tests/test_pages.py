@@ -172,3 +172,29 @@ def test_earlier_conversations_show_only_what_the_agent_may_open_and_count_the_r
     assert mine.subject in body
     assert "Card charged twice" not in body and "Refund to IBAN" not in body
     assert "2 more in teams you are not in" in body
+
+
+def test_the_conversation_screen_reads_a_fixed_number_of_queries(
+    agent_client, agent, support_team, django_assert_max_num_queries
+):
+    """Messages, attachments, events, promises, the customer's earlier conversations and the pickers: the
+    screen's queries do not grow with any of them (19 at the last count; the pickers are kept per process)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from herodesk.conversations import actions
+
+    conversation = ConversationFactory(team=support_team, owner=agent)
+    url = reverse("conversations:detail", args=[conversation.pk])
+    agent_client.get(url)  # the per-process pickers are read once
+    for i in range(12):
+        upload = actions.AttachmentUpload.from_uploaded(SimpleUploadedFile(f"r{i}.txt", b"receipt"))
+        actions.do_add_reply(conversation, agent, f"Update {i}: I will call you tomorrow at 10.", [upload])
+        again = actions.IncomingMessage(text=f"Still waiting, third time asking ({i}).", channel="email")
+        actions.do_add_customer_message(conversation, again)
+        priority = Conversation.Priority.HIGH if i % 2 else Conversation.Priority.NORMAL
+        actions.do_set_priority(conversation, agent, priority)
+    for _ in range(6):
+        ConversationFactory(team=support_team, customer=conversation.customer)
+    with django_assert_max_num_queries(21):
+        response = agent_client.get(url)
+    assert response.status_code == 200 and "Update 11" in response.content.decode()
