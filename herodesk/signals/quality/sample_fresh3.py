@@ -30,7 +30,8 @@ CUE_RE = re.compile(
     r"\b(?:i|we)(?: will|'ll| shall| are going to|'re going to)\b|\blet me\b|"
     r"\b(?:staff|team|department|engineers?|colleagues?|technicians?|someone|member|personnel|"
     r"workers?|customer service)\b[^.?!]{0,30}\bwill\b|\bwill be\b|\bshould (?:receive|get|hear)\b|"
-    r"\byou will (?:receive|get|hear|be)\b|\bforward|\bget back to you\b|\bcontact you\b|\bfollow(?:ed)? up\b|"
+    r"\byou will (?:receive|get|hear|be)\b|\bforward|\bget back to you\b|\bcontact you\b|"
+    r"\bfollow(?:ed)? up\b|"
     r"\bbe in touch\b|\ballow\b|\bwithin\b|\ba few\b|\bcouple of\b|\bshortly\b|\bsoon\b|"
     r"\bworking days?\b|\bhours?\b|\btomorrow\b",
     re.IGNORECASE,
