@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 
 from herodesk.signals.business_hours import BusinessHours
 from herodesk.signals.text import PreparedText, compile_words, prepare, sentences
-from herodesk.signals.timeexpr import VAGUE_TIME_RE, TimePhrase, find_time, find_vague_time, resolve, resolve_vague
+from herodesk.signals.timeexpr import (
+    VAGUE_TIME_RE,
+    TimePhrase,
+    find_time,
+    find_vague_time,
+    resolve,
+    resolve_vague,
+)
 
 _MODAL = r"(?:will|shall|'ll|’ll|am going to|are going to|'m going to|’m going to|'re going to|’re going to)"
 _ADVERBS = (
@@ -36,11 +43,13 @@ COMMIT_RE = compile_words(
 CONTACT_VERB_RE = compile_words(
     r"\b(?!you\b|it\b|this\b|which\b|that\b)([a-z]+)\s+(?:will|'ll|’ll)\s+(?:then\s+|also\s+)?(contact|"
     r"call|get back|reach|follow up|visit|reply|respond|"
-    r"send|deal|handle|fix|repair|come(?! from)|be in touch|report|verify|arrange|inform|notify|solve|resolve|refund|"
+    r"send|deal|handle|fix|repair|come(?! from)|be in touch|report|verify|arrange|inform|notify|solve|"
+    r"resolve|refund|"
     r"deliver|process|check|investigate|escalate|assist|help you|record|transfer|forward|pass|feed back)\b"
 )
 YOU_WILL_RE = compile_words(
-    r"\byou(?:\s+will|'ll|’ll|\s+should)\s+(?:also\s+|then\s+|soon\s+|shortly\s+)?(receive|get|hear|be contacted|be called|be notified|"
+    r"\byou(?:\s+will|'ll|’ll|\s+should)\s+(?:also\s+|then\s+|soon\s+|shortly\s+)?(receive|get|hear|"
+    r"be contacted|be called|be notified|"
     r"be refunded|be credited|be reimbursed|be informed|be updated|be sent|see (?:the|your) (?:refund|money|"
     r"credit)|have (?:an? |the |your )?(?:answer|reply|response|update|refund|replacement))\b"
     # "you can expect a call from one of our advisers"
@@ -52,7 +61,8 @@ PASSIVE_RE = compile_words(
     r"processed|dispatched|arranged|fixed|resolved|repaired|handled|replaced|shipped|returned|reimbursed|"
     r"restored|reconnected|reactivated|updated|cancelled|canceled|issued|followed up|investigated|escalated|"
     r"looked into|added|received|transferred|compensated|forwarded|passed on|passed to|submitted|"
-    r"reported|recorded|fed back|announced|reviewed|contacted|called|emailed|informed|notified)|(?:your (?:\w+ )?|the (?:\w+ )?)(?:refund|"
+    r"reported|recorded|fed back|announced|reviewed|contacted|called|emailed|informed|notified)|"
+    r"(?:your (?:\w+ )?|the (?:\w+ )?)(?:refund|"
     r"replacement|parcel|package|order|item|card|money|goods|technician|engineer|delivery|credit)s?\s+"
     r"(?:will|shall|'ll|should)\s+(arrive|reach you|be with you|get to you))\b"
 )
@@ -73,9 +83,10 @@ EXPECTED_RE = compile_words(
     r"(?:'s| is| will be| should be)? expected to (take|arrive|be (?:done|completed|processed|fixed|resolved|"
     r"restored|repaired|delivered|ready))\b"
 )
-# "we have asked someone as soon as possible": another person's action still to come.
+# "we have asked someone to process it as soon as possible": another person's action still to come.
 ASKED_RE = compile_words(
-    r"\b(?:i|we)(?: have|'ve)?(?: \w+ and)? (?:asked|told|instructed|reminded|urged) (?:the |a |an |our |relevant )?(?:\w+ )?"
+    r"\b(?:i|we)(?: have|'ve)?(?: \w+ and)? (?:asked|told|instructed|reminded|urged) "
+    r"(?:the |a |an |our |relevant )?(?:\w+ )?"
     r"(?:staff|engineers?|technicians?|colleagues?|someone|somebody|specialists?|personnel|team|"
     r"department|courier|workers?|them|him|her) to (?!you\b)([a-z]+(?: [a-z']+){0,4})"
 )
@@ -89,7 +100,8 @@ LET_ME_FOR_YOU_RE = re.compile(
     r"\blet me\s+(?!know\b)((?:get|book|check|find|look|arrange|sort|reserve|make|put|send|pull|fix)\b"
     r"[^.?!]{0,40}?\bfor you)\b"
     # "let me look for a hotel with wifi", "let me check into that"
-    r"|\blet me\s+((?:look|search|check|hunt) (?:for|into|on)\b|look (?:up|into)\b|find (?:a|an|the|you|out)\b)"
+    r"|\blet me\s+((?:look|search|check|hunt) (?:for|into|on)\b|look (?:up|into)\b|"
+    r"find (?:a|an|the|you|out)\b)"
 )
 # Recurring schedules are policy statements, not promises ("we will send a reminder on the 13th of each
 # month").
@@ -154,7 +166,8 @@ _BE_COMMITMENTS = re.compile(
 )
 _DO_COMMITMENTS = re.compile(
     r"^(?:(?:try to )?(?:improve|optimi[sz]e|perfect) (?:it|this|that|the (?:issue|problem|bug|function))"
-    r"(?: \w+)? (?:in (?:the |our )?(?:next|[\d.]+)|as soon as possible|asap)|do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
+    r"(?: \w+)? (?:in (?:the |our )?(?:next|[\d.]+)|as soon as possible|asap)|do (?:that|this|it|so)|"
+    r"make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
     r"notes?)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
     r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
@@ -166,7 +179,8 @@ _PLEDGE_RE = compile_words(
     r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|"
     r"utmost)|spare no effort|"
     r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
-    r"work hard|serve you|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
+    r"work hard|serve you|be (?:happy|glad|pleased|delighted) to|"
+    r"take (?:your |this |the )?(?:feedback|suggestions?|"
     r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful|"
     # service-wide improvement, not an action for this customer
     r"(?:further |constantly |continuously )?(?:optimi[sz]e|improve|perfect|upgrade|speed up|accelerate|"
@@ -183,7 +197,9 @@ _PLEDGE_RE = compile_words(
 _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
 # "if the same problem occurs again": an instruction for a possible future event, not a promise now.
-_RECURRENCE_CONDITION_RE = re.compile(r"\bif (?:the same|this|that|it|such)\b[^,.;]{0,40}?\b(?:again|recurs)\b")
+_RECURRENCE_CONDITION_RE = re.compile(
+    r"\bif (?:the same|this|that|it|such)\b[^,.;]{0,40}?\b(?:again|recurs)\b"
+)
 _BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
 _SUBJECT_ROLE = {"i": "agent", "we": "team"}
 # Every commitment pattern above needs one of these; most messages have none, so skip them early.

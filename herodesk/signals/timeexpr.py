@@ -391,7 +391,8 @@ def resolve_vague(phrase: TimePhrase, sent_at: datetime, hours: BusinessHours) -
     if phrase.unit == "day":
         return hours.add_business_days(local, amount), f"“{phrase.text}” read as {amount} business days"
     if phrase.unit == "hour":
-        return hours.add_business_hours(local, float(amount)), f"“{phrase.text}” read as {amount} business hours"
+        due = hours.add_business_hours(local, float(amount))
+        return due, f"“{phrase.text}” read as {amount} business hours"
     if phrase.unit == "minute":
         return local + timedelta(minutes=amount), f"“{phrase.text}” read as {amount} minutes"
     return local + timedelta(days=7 * amount), f"“{phrase.text}” read as {amount} weeks"
