@@ -298,8 +298,12 @@ def _promise_in(
     phrase = _due_phrase(lower, commitment)
     due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
     if phrase is None:
-        suggestion = suggest_specific(sentence, sent_at, hours, urgent_within)
         estimate = _estimate(lower, sent_at, hours)
+        urgent = urgent_within is not None and urgent_within < URGENT
+        if estimate is not None and not urgent:
+            suggestion = _suggest_by(sentence, estimate[0], hours)  # the same day the estimate names
+        else:
+            suggestion = suggest_specific(sentence, sent_at, hours, urgent_within)
         return Promise(
             sentence,
             "vague",
@@ -439,3 +443,18 @@ def suggest_specific(
 
 
 _TRAILING_RE = re.compile(r"[\s.!,;:]+$")
+_VAGUE_DURATION_ANY_CASE_RE = re.compile(
+    r"\b(?:in|within|over|during)?\s*(?:the next\s+)?(?:a few|a couple of|couple of|a couple|few|several)\s+"
+    r"(?:more\s+)?(?:business\s+|working\s+)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b",
+    re.I,
+)
+
+
+def _suggest_by(sentence: str, due: datetime, hours: BusinessHours) -> str:
+    """The vague promise bound to its estimated due time: "… in touch by Monday at 17:00."."""
+    base = _VAGUE_DURATION_ANY_CASE_RE.sub("", sentence)
+    base = _TRAILING_RE.sub("", _VAGUE_ANY_CASE_RE.sub("", base)).strip()
+    base = re.sub(r"\s{2,}", " ", base)
+    base = re.sub(r"\s+([,.;:!?])", r"\1", base)
+    local = hours.local(due)
+    return f"{base} by {local.strftime('%A')} at {local.strftime('%H:%M')}."

@@ -124,3 +124,10 @@ def test_event_bound_and_open_vague_times_get_no_estimate(text):
 )
 def test_not_promises(text):
     assert found(text) == []
+
+
+def test_the_rewrite_suggestion_names_the_estimated_day():
+    (promise,) = found("The returns team will be in touch in a couple of days.")
+    assert promise.suggestion == "The returns team will be in touch by Friday at 17:00."
+    (promise,) = found("We will contact you as soon as possible.")
+    assert promise.suggestion == "We will contact you by Thursday at 17:00."
