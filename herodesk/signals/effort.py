@@ -35,7 +35,11 @@ FACT_WEIGHTS: dict[str, tuple[float, float, str]] = {
     "reopens": (0.6, 4, "issue was reopened after being marked solved"),
     "customer_touches": (0.15, 10, "customer messages beyond the first"),
 }
-WAIT_WEIGHT = 0.35  # per log2(1 + business hours waited)
+# Waiting: WAIT_WEIGHT per log2(1 + business hours waited), at most WAIT_CAP (25 index points, reached
+# after about 31 business hours). Judgement, not fitted (no public data has times): at 0.35 and uncapped,
+# a few days without a reply alone pushed a calm conversation to "very high", and the demo inbox was red.
+WAIT_WEIGHT = 0.2
+WAIT_CAP = 1.0
 
 _INFO_REQUEST_RE = re.compile(
     r"\b(please (?:provide|tell|send|give|leave|confirm|offer)|could you (?:please )?(?:provide|tell|"
@@ -302,7 +306,11 @@ def _fact_contributions(facts: EffortFacts | None) -> list[tuple[str, float, str
     if wait:
         hours = max(wait, 0.0) / 3600.0
         found.append(
-            ("waiting", WAIT_WEIGHT * math.log2(1.0 + hours), f"customer waited {hours:.1f} business hours")
+            (
+                "waiting",
+                min(WAIT_WEIGHT * math.log2(1.0 + hours), WAIT_CAP),
+                f"customer waited {hours:.1f} business hours",
+            )
         )
     return found
 
