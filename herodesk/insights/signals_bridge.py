@@ -100,6 +100,14 @@ def repeat_contacts(conversation: Conversation) -> int:
     return earlier.count()
 
 
+def wait_until(conversation: Conversation, now: datetime) -> datetime:
+    """The customer stops waiting when the conversation is resolved or closed: a last "thanks!" on a
+    solved conversation must not add waiting for ever (it made effort red on every old conversation)."""
+    if conversation.status in Conversation.DONE_STATUSES and conversation.resolved_at is not None:
+        return min(now, conversation.resolved_at)
+    return now
+
+
 def effort_facts(
     conversation: Conversation, messages: list[Message], events: list[Event], now: datetime
 ) -> effort.EffortFacts:
@@ -112,7 +120,7 @@ def effort_facts(
         # Counted on the conversation when it happens; recounted from the transfers for older data.
         bounce_backs=max(conversation.bounce_back_count or 0, bounce_backs(transfers)),
         reopens=conversation.reopen_count,
-        customer_wait_business_seconds=customer_wait(messages, hours, now),
+        customer_wait_business_seconds=customer_wait(messages, hours, wait_until(conversation, now)),
         customer_touches=sum(1 for m in messages if m.kind == Message.Kind.CUSTOMER),
     )
 

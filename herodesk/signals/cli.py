@@ -105,6 +105,8 @@ def score_promises(record: dict[str, Any]) -> dict[str, Any]:
                 "who": p.who,
                 "what": p.what,
                 "suggestion": p.suggestion,
+                "estimated_due": p.estimated_due.isoformat() if p.estimated_due else None,
+                "estimate_basis": p.estimate_basis,
             }
             for p in found
         ]

@@ -35,7 +35,11 @@ FACT_WEIGHTS: dict[str, tuple[float, float, str]] = {
     "reopens": (0.6, 4, "issue was reopened after being marked solved"),
     "customer_touches": (0.15, 10, "customer messages beyond the first"),
 }
-WAIT_WEIGHT = 0.35  # per log2(1 + business hours waited)
+# Waiting: WAIT_WEIGHT per log2(1 + business hours waited), at most WAIT_CAP (25 index points, reached
+# after about 31 business hours). Judgement, not fitted (no public data has times): at 0.35 and uncapped,
+# a few days without a reply alone pushed a calm conversation to "very high", and the demo inbox was red.
+WAIT_WEIGHT = 0.2
+WAIT_CAP = 1.0
 
 _INFO_REQUEST_RE = re.compile(
     r"\b(please (?:provide|tell|send|give|leave|confirm|offer)|could you (?:please )?(?:provide|tell|"
@@ -102,12 +106,49 @@ class EffortModel:
     bias: float
     weights: dict[str, float]
     details: dict[str, str]
+    # Calibration, fitted out of fold (train.py):
+    # expected −S = slope × (bias + Σ weight × feature) + intercept.
+    slope: float = 1.0
+    intercept: float = 0.0
 
 
 @lru_cache(maxsize=1)
 def model() -> EffortModel:
     raw = json.loads(MODEL_PATH.read_text())
-    return EffortModel(raw["bias"], raw["weights"], raw["details"])
+    calibration = raw.get("calibration", {})
+    return EffortModel(
+        raw["bias"],
+        raw["weights"],
+        raw["details"],
+        calibration.get("slope", 1.0),
+        calibration.get("intercept", 0.0),
+    )
+
+
+# The one place the effort bands live. The index is 50 + 25 × expected −S (STC-3 satisfaction, −2..2),
+# so each band is a range of expected satisfaction; docs/signals.md gives the shares on STC-3.
+BANDS: tuple[tuple[float, str], ...] = (
+    (40.0, "low"),
+    (60.0, "moderate"),
+    (80.0, "high"),
+    (math.inf, "very high"),
+)
+POINTS_PER_UNIT = 25.0  # index points per unit of expected −S (and per unit of a desk-event weight)
+
+
+def band(score: float | None) -> str:
+    """ "low" (< 40), "moderate" (40–59), "high" (60–79) or "very high" (≥ 80); "" for no score.
+
+    low: the customer would rate satisfaction about +0.4 or better on STC-3's −2..2 scale; moderate: about
+    neutral; high: dissatisfied (−0.4 to −1.2); very high: strongly dissatisfied, or desk events (waiting,
+    transfers, reopens, repeat contacts) on top of a dissatisfied thread.
+    """
+    if score is None:
+        return ""
+    for upper, name in BANDS:
+        if score < upper:
+            return name
+    return BANDS[-1][1]
 
 
 @lru_cache(maxsize=1)
@@ -117,38 +158,72 @@ def text_model() -> SparseLinearModel:
 
 def text_features(turns: Sequence[Turn], text_scorer: SparseLinearModel | None = None) -> dict[str, float]:
     """Numeric text drivers of effort for one conversation (used by scoring and by training)."""
+    return _trailing_features(turns, text_scorer)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _CustomerPiece:
+    """What one customer message contributes, computed once however many prefixes are scored."""
+
+    usable: bool
+    logit: float
+    said: dict[str, float]
+    grams: list[str]
+    tail: str  # the last 200 lower-cased characters, for "ends with thanks"
+
+
+def _customer_piece(text: str) -> _CustomerPiece:
+    message = prepare(text)
+    grams = ngrams(tokens(message.lower))
+    if not message.usable:
+        return _CustomerPiece(False, 0.0, {}, grams, message.lower[-200:])
+    dense, _ = intensity.cue_features(message.text, message.lower)
+    said = {name: dense.get(name, 0.0) for name in ("repeat", "correction", "escalation")}
+    return _CustomerPiece(True, intensity.model().logit(grams, dense), said, grams, message.lower[-200:])
+
+
+def _trailing_features(
+    turns: Sequence[Turn], text_scorer: SparseLinearModel | None
+) -> list[dict[str, float]]:
+    """Text drivers of every prefix that ends at or after the last agent turn, the whole thread last.
+
+    A customer who writes again before anyone answers must never lower effort: :func:`score` takes the
+    highest of these prefixes, so appending an unanswered customer message can only add a candidate.
+    """
     turns = list(turns)[-MAX_TURNS:]
-    customer = [prepare(t.text) for t in turns if t.sender == "customer"]
-    agent = [prepare(t.text) for t in turns if t.sender != "customer"]
-    features: dict[str, float] = {}
-    _tone_and_cue_features(customer, features)
-    _agent_features(agent, features)
-    _repeat_info_features(turns, features)
-    features["customer_turns"] = max(len(customer) - 1, 0)
-    last_customer = customer[-1].lower if customer else ""
-    features["ends_with_thanks"] = 1.0 if _THANKS_RE.search(last_customer[-200:]) else 0.0
-    features["ends_on_customer"] = 1.0 if turns and turns[-1].sender == "customer" else 0.0
     scorer = text_scorer if text_scorer is not None else text_model()
-    grams = [g for p in customer for g in ngrams(tokens(p.lower))]
-    features["customer_wording"] = scorer.logit(grams, {}) if grams else 0.0
-    return features
-
-
-def _tone_and_cue_features(customer: list, features: dict[str, float]) -> None:
-    logits: list[float] = []
-    said = {"repeat": 0.0, "correction": 0.0, "escalation": 0.0}
-    for message in customer:
-        if not message.usable:
+    last_agent = max((i for i, t in enumerate(turns) if t.sender != "customer"), default=-1)
+    agent_features: dict[str, float] = {}
+    _agent_features([prepare(t.text) for t in turns if t.sender != "customer"], agent_features)
+    repeats = _repeat_info_counts(turns)
+    pieces: list[_CustomerPiece] = []
+    by_length: list[dict[str, float]] = []
+    first_length = max(last_agent + 1, min(1, len(turns)))
+    for length in range(0, len(turns) + 1):
+        if length > 0 and turns[length - 1].sender == "customer":
+            pieces.append(_customer_piece(turns[length - 1].text))
+        if length < first_length:
             continue
-        dense, _ = intensity.cue_features(message.text, message.lower)
-        logits.append(intensity.model().logit(ngrams(tokens(message.lower)), dense))
-        for name in said:
-            said[name] += dense.get(name, 0.0)
+        features = dict(agent_features)
+        _tone_and_cue_features(pieces, features)
+        features["repeated_info"] = float(repeats[length])
+        features["customer_turns"] = max(len(pieces) - 1, 0)
+        last_customer = pieces[-1].tail if pieces else ""
+        features["ends_with_thanks"] = 1.0 if _THANKS_RE.search(last_customer) else 0.0
+        features["ends_on_customer"] = 1.0 if length and turns[length - 1].sender == "customer" else 0.0
+        grams = [g for piece in pieces for g in piece.grams]
+        features["customer_wording"] = scorer.logit(grams, {}) if grams else 0.0
+        by_length.append(features)
+    return by_length
+
+
+def _tone_and_cue_features(pieces: list[_CustomerPiece], features: dict[str, float]) -> None:
+    logits = [p.logit for p in pieces if p.usable]
     features["tone_max"] = max(logits) if logits else 0.0
     features["tone_last"] = logits[-1] if logits else 0.0
     features["tone_first"] = logits[0] if logits else 0.0
-    for name, count in said.items():
-        features[f"said_{name}"] = count
+    for name in ("repeat", "correction", "escalation"):
+        features[f"said_{name}"] = sum(p.said.get(name, 0.0) for p in pieces)
 
 
 def _agent_features(agent: list, features: dict[str, float]) -> None:
@@ -167,10 +242,12 @@ def _agent_features(agent: list, features: dict[str, float]) -> None:
     features["agent_apologies"] = float(apologies)
 
 
-def _repeat_info_features(turns: Sequence[Turn], features: dict[str, float]) -> None:
-    """Information the customer gave and then had to give again (or was asked for again)."""
+def _repeat_info_counts(turns: Sequence[Turn]) -> list[int]:
+    """Information the customer gave and then had to give again (or was asked for again), after each
+    prefix length (index 0 is the empty prefix)."""
     given: set[str] = set()
     repeats = 0
+    counts = [0]
     for turn in turns:
         lower = prepare(turn.text).lower
         numbers = set(_DIGITS_RE.findall(lower))
@@ -179,27 +256,40 @@ def _repeat_info_features(turns: Sequence[Turn], features: dict[str, float]) -> 
             given |= numbers
         elif given and _INFO_REQUEST_RE.search(lower) and _INFO_NOUN_RE.search(lower):
             repeats += 1
-    features["repeated_info"] = float(repeats)
+        counts.append(repeats)
+    return counts
 
 
 def score(turns: Sequence[Turn], facts: EffortFacts | None = None) -> EffortResult:
-    """Effort index 0..100 for one conversation, with its drivers (largest first)."""
+    """Effort index 0..100 for one conversation, with its drivers (largest first).
+
+    The index is 50 + 25 × the expected dissatisfaction (−S on STC-3's −2..2 scale, calibrated out of
+    fold, see :func:`band`) plus the desk events. It never falls when the customer writes again without
+    an agent reply, nor with more transfers, reopens, repeat contacts, channel switches or waiting.
+    """
     effort_model = model()
-    features = text_features(turns)
-    contributions = [
-        (name, effort_model.weights.get(name, 0.0) * value, effort_model.details.get(name, name))
-        for name, value in features.items()
-    ]
-    contributions.extend(_fact_contributions(facts))
-    total = effort_model.bias + sum(c[1] for c in contributions)
-    points = 100.0 / (1.0 + math.exp(-max(min(total, 30.0), -30.0)))
+    best: list[tuple[str, float, str]] = []
+    best_total = -math.inf
+    for features in _trailing_features(turns, None):
+        contributions = [
+            (name, effort_model.weights.get(name, 0.0) * value, effort_model.details.get(name, name))
+            for name, value in features.items()
+        ]
+        total = sum(c[1] for c in contributions)
+        if total > best_total:
+            best, best_total = contributions, total
+    slope = effort_model.slope
+    text_points = [(n, POINTS_PER_UNIT * slope * v, d) for n, v, d in best]
+    fact_points = [(n, POINTS_PER_UNIT * v, d) for n, v, d in _fact_contributions(facts)]
+    expected = slope * (effort_model.bias + best_total) + effort_model.intercept
+    points = 50.0 + POINTS_PER_UNIT * expected + sum(p for _, p, _ in fact_points)
     drivers = [
-        EffortDriver(name, round(25.0 * value, 1), detail)
-        for name, value, detail in contributions
-        if abs(25.0 * value) >= 0.5
+        EffortDriver(name, round(value, 1), detail)
+        for name, value, detail in text_points + fact_points
+        if abs(value) >= 0.5
     ]
     drivers.sort(key=lambda d: d.points, reverse=True)
-    return EffortResult(int(round(points)), drivers)
+    return EffortResult(int(round(min(max(points, 0.0), 100.0))), drivers)
 
 
 def _fact_contributions(facts: EffortFacts | None) -> list[tuple[str, float, str]]:
@@ -216,7 +306,11 @@ def _fact_contributions(facts: EffortFacts | None) -> list[tuple[str, float, str
     if wait:
         hours = max(wait, 0.0) / 3600.0
         found.append(
-            ("waiting", WAIT_WEIGHT * math.log2(1.0 + hours), f"customer waited {hours:.1f} business hours")
+            (
+                "waiting",
+                min(WAIT_WEIGHT * math.log2(1.0 + hours), WAIT_CAP),
+                f"customer waited {hours:.1f} business hours",
+            )
         )
     return found
 

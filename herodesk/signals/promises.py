@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 
 from herodesk.signals.business_hours import BusinessHours
 from herodesk.signals.text import PreparedText, compile_words, prepare, sentences
-from herodesk.signals.timeexpr import VAGUE_TIME_RE, TimePhrase, find_time, resolve
+from herodesk.signals.timeexpr import (
+    VAGUE_TIME_RE,
+    TimePhrase,
+    find_time,
+    find_vague_time,
+    resolve,
+    resolve_vague,
+)
 
 _MODAL = r"(?:will|shall|'ll|’ll|am going to|are going to|'m going to|’m going to|'re going to|’re going to)"
 _ADVERBS = (
@@ -36,30 +43,52 @@ COMMIT_RE = compile_words(
 CONTACT_VERB_RE = compile_words(
     r"\b(?!you\b|it\b|this\b|which\b|that\b)([a-z]+)\s+(?:will|'ll|’ll)\s+(?:then\s+|also\s+)?(contact|"
     r"call|get back|reach|follow up|visit|reply|respond|"
-    r"send|deal|handle|fix|repair|come|be in touch|report|verify|arrange|inform|notify|solve|resolve|refund|"
+    r"send|deal|handle|fix|repair|come(?! from)|be in touch|report|verify|arrange|inform|notify|solve|"
+    r"resolve|refund|"
     r"deliver|process|check|investigate|escalate|assist|help you|record|transfer|forward|pass|feed back)\b"
 )
 YOU_WILL_RE = compile_words(
-    r"\byou(?:\s+will|'ll|’ll)\s+(?:also\s+|then\s+)?(receive|get|hear|be contacted|be called|be notified|"
+    r"\byou(?:\s+will|'ll|’ll|\s+should)\s+(?:also\s+|then\s+|soon\s+|shortly\s+)?(receive|get|hear|"
+    r"be contacted|be called|be notified|"
     r"be refunded|be credited|be reimbursed|be informed|be updated|be sent|see (?:the|your) (?:refund|money|"
     r"credit)|have (?:an? |the |your )?(?:answer|reply|response|update|refund|replacement))\b"
+    # "you can expect a call from one of our advisers"
+    r"|\byou (?:can|may|should|will) expect (?:an? |to |the |your )?(call|email|e-mail|reply|response|update|"
+    r"refund|visit|letter|answer|confirmation|hear|receive|be contacted)\b"
 )
 PASSIVE_RE = compile_words(
     r"\b(?:(?!you\b)[a-z]+\s+(?:will|shall|'ll)\s+(?:then\s+|also\s+)?be\s+(sent|delivered|refunded|credited|"
     r"processed|dispatched|arranged|fixed|resolved|repaired|handled|replaced|shipped|returned|reimbursed|"
     r"restored|reconnected|reactivated|updated|cancelled|canceled|issued|followed up|investigated|escalated|"
-    r"looked into|added|received|transferred|compensated)|(?:your (?:\w+ )?|the (?:\w+ )?)(?:refund|"
+    r"looked into|added|received|transferred|compensated|forwarded|passed on|passed to|submitted|"
+    r"reported|recorded|fed back|announced|reviewed|contacted|called|emailed|informed|notified)|"
+    r"(?:your (?:\w+ )?|the (?:\w+ )?)(?:refund|"
     r"replacement|parcel|package|order|item|card|money|goods|technician|engineer|delivery|credit)s?\s+"
-    r"(?:will|shall|'ll)\s+(arrive|reach you|be with you|get to you))\b"
+    r"(?:will|shall|'ll|should)\s+(arrive|reach you|be with you|get to you))\b"
 )
+# The elided subject is the first person of the clause before: "we have recorded it and will handle it".
 ELIDED_SUBJECT_RE = compile_words(
-    r"\b(?:and|then)\s+will\s+(?:also\s+|then\s+|try to\s+)?(?!not\b|never\b|be\b|need\b|have\b)([a-z]+)"
+    r"\b(?:we|i)(?: have|'ve| are|'re| am|'m| do)?\s+(?:(?!that\b|which\b|who\b)[a-z0-9']+\s+){1,10}?"
+    r"(?:and|then)\s+will\s+(?:also\s+|then\s+|try to\s+)?(?!not\b|never\b|be\b|need\b|have\b)([a-z]+)"
 )
 # "we have arranged the staff to contact you": the action is still to come.
 ARRANGED_RE = compile_words(
     r"\b(?:i|we)(?: have|'ve)? arranged (?:for )?(?:the |a |an |our )?(?:\w+ )?(?:staff|engineers?|"
     r"technicians?|colleagues?|someone|specialists?|person|personnel|team|courier|workers?) to "
     r"([a-z]+(?: [a-z']+){0,4})"
+)
+# "it is expected to take about one week": an estimate the team stands behind.
+EXPECTED_RE = compile_words(
+    r"\b(?:it|this|that|the (?:\w+ )?(?:refund|repair|replacement|delivery|process|processing|check|review))"
+    r"(?:'s| is| will be| should be)? expected to (take|arrive|be (?:done|completed|processed|fixed|resolved|"
+    r"restored|repaired|delivered|ready))\b"
+)
+# "we have asked someone to process it as soon as possible": another person's action still to come.
+ASKED_RE = compile_words(
+    r"\b(?:i|we)(?: have|'ve)?(?: \w+ and)? (?:asked|told|instructed|reminded|urged) "
+    r"(?:the |a |an |our |relevant )?(?:\w+ )?"
+    r"(?:staff|engineers?|technicians?|colleagues?|someone|somebody|specialists?|personnel|team|"
+    r"department|courier|workers?|them|him|her) to (?!you\b)([a-z]+(?: [a-z']+){0,4})"
 )
 ALLOW_RE = re.compile(r"\b(?:please\s+)?allow(?: us)?\s+(?:up to\s+)?\d")
 GET_BACK_RE = re.compile(
@@ -70,6 +99,9 @@ GET_BACK_RE = re.compile(
 LET_ME_FOR_YOU_RE = re.compile(
     r"\blet me\s+(?!know\b)((?:get|book|check|find|look|arrange|sort|reserve|make|put|send|pull|fix)\b"
     r"[^.?!]{0,40}?\bfor you)\b"
+    # "let me look for a hotel with wifi", "let me check into that"
+    r"|\blet me\s+((?:look|search|check|hunt) (?:for|into|on)\b|look (?:up|into)\b|"
+    r"find (?:a|an|the|you|out)\b)"
 )
 # Recurring schedules are policy statements, not promises ("we will send a reminder on the 13th of each
 # month").
@@ -133,7 +165,9 @@ _BE_COMMITMENTS = re.compile(
     r"passing|forwarding|handling|visiting|updating|reaching)\b)"
 )
 _DO_COMMITMENTS = re.compile(
-    r"^(?:do (?:that|this|it|so)|make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
+    r"^(?:(?:try to )?(?:improve|optimi[sz]e|perfect) (?:it|this|that|the (?:issue|problem|bug|function))"
+    r"(?: \w+)? (?:in (?:the |our )?(?:next|[\d.]+)|as soon as possible|asap)|do (?:that|this|it|so)|"
+    r"make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
     r"notes?)|"
     r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
     r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
@@ -145,7 +179,8 @@ _PLEDGE_RE = compile_words(
     r"\b(?:continue|keep (?:improving|working|trying|getting better)|always|strive|do (?:our|my) (?:best|"
     r"utmost)|spare no effort|"
     r"try (?:our|my) (?:best|hardest)|improve (?:our|the) (?:service|quality|products?)|make every effort|"
-    r"work hard|be (?:happy|glad|pleased|delighted) to|take (?:your |this |the )?(?:feedback|suggestions?|"
+    r"work hard|serve you|be (?:happy|glad|pleased|delighted) to|"
+    r"take (?:your |this |the )?(?:feedback|suggestions?|"
     r"comments?|opinions?) (?:into|seriously)|in the future|from now on|be more careful|"
     # service-wide improvement, not an action for this customer
     r"(?:further |constantly |continuously )?(?:optimi[sz]e|improve|perfect|upgrade|speed up|accelerate|"
@@ -161,11 +196,31 @@ _PLEDGE_RE = compile_words(
 )
 _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
+# "if the same problem occurs again": an instruction for a possible future event, not a promise now.
+_RECURRENCE_CONDITION_RE = re.compile(
+    r"\bif (?:the same|this|that|it|such)\b[^,.;]{0,40}?\b(?:again|recurs)\b"
+)
 _BOOKING_VERB_RE = re.compile(r"\b(book|reserve|booked|reserved|booking)\b")
 _SUBJECT_ROLE = {"i": "agent", "we": "team"}
 # Every commitment pattern above needs one of these; most messages have none, so skip them early.
-_GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow|arranged")
-_GATE_WORDS = ("will", "'ll", "’ll", "shall", "going to", "let me", "allow", "arranged")
+_GATE_RE = re.compile(r"will|'ll|’ll|shall|going to|let me|allow|arranged|should|expect|asked|told|urged")
+_GATE_WORDS = (
+    "will",
+    "'ll",
+    "’ll",
+    "shall",
+    "going to",
+    "let me",
+    "allow",
+    "arranged",
+    "should",
+    "expect",
+    "asked",
+    "told",
+    "instructed",
+    "reminded",
+    "urged",
+)
 
 
 def has_commitment_keyword(lower: str) -> bool:
@@ -186,6 +241,10 @@ class Promise:
     who: str
     what: str
     suggestion: str | None = None
+    # A vague promise with a vague time ("in a few days", "shortly", "soon") gets a conventional due time,
+    # documented in timeexpr: kind stays "vague" and ``due`` stays None.
+    estimated_due: datetime | None = None
+    estimate_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +292,36 @@ def _promise_in(
     commitment = find_commitment(lower)
     if commitment is None or _RECURRING_RE.search(lower, commitment.start):
         return None
+    recurrence = _RECURRENCE_CONDITION_RE.search(lower)
+    if recurrence is not None and recurrence.start() < commitment.start:
+        return None  # "please request a repair if it happens again and we will send workers": an instruction
     phrase = _due_phrase(lower, commitment)
     due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
     if phrase is None:
-        suggestion = suggest_specific(sentence, sent_at, hours, urgent_within)
-        return Promise(sentence, "vague", None, commitment.who, commitment.what, suggestion)
+        estimate = _estimate(lower, sent_at, hours)
+        urgent = urgent_within is not None and urgent_within < URGENT
+        if estimate is not None and not urgent:
+            suggestion = _suggest_by(sentence, estimate[0], hours)  # the same day the estimate names
+        else:
+            suggestion = suggest_specific(sentence, sent_at, hours, urgent_within)
+        return Promise(
+            sentence,
+            "vague",
+            None,
+            commitment.who,
+            commitment.what,
+            suggestion,
+            estimate[0] if estimate else None,
+            estimate[1] if estimate else "",
+        )
     return Promise(sentence, "specific", due, commitment.who, commitment.what)
+
+
+def _estimate(lower: str, sent_at: datetime | None, hours: BusinessHours) -> tuple[datetime, str] | None:
+    if sent_at is None:
+        return None
+    phrase = find_vague_time(_CONDITION_RE.sub(" ", lower))
+    return resolve_vague(phrase, sent_at, hours) if phrase is not None else None
 
 
 def find_commitment(lower: str) -> _Commitment | None:
@@ -246,7 +329,7 @@ def find_commitment(lower: str) -> _Commitment | None:
     if not has_commitment_keyword(lower) or _PLEDGE_RE.search(lower):
         return None
     for match in COMMIT_RE.finditer(lower):
-        if _is_commitment_verb(match.group(2)):
+        if _is_commitment_verb(lower[match.start(2) :]):
             subject = match.group(1)
             role = _SUBJECT_ROLE.get(subject, subject)
             return _Commitment(match.start(), role, _action(match.group(2)), subject in _SUBJECT_ROLE)
@@ -257,12 +340,18 @@ def find_commitment(lower: str) -> _Commitment | None:
         (GET_BACK_RE, "agent"),
         (LET_ME_FOR_YOU_RE, "agent"),
         (ARRANGED_RE, "team"),
+        (ASKED_RE, "third party"),
+        (EXPECTED_RE, "team"),
         (ALLOW_RE, "team"),
     ):
         found = regex.search(lower)
         if found:
-            owned = regex is GET_BACK_RE or regex is LET_ME_FOR_YOU_RE or regex is ARRANGED_RE
+            owned = regex in (GET_BACK_RE, LET_ME_FOR_YOU_RE, ARRANGED_RE, ASKED_RE)
             return _Commitment(found.start(), who, found.group(found.lastindex or 0), owned)
+    # "we have recorded your issue and will handle it soon": the subject is elided after "and".
+    elided = ELIDED_SUBJECT_RE.search(lower)
+    if elided and _is_commitment_verb(lower[elided.start(1) :]):
+        return _Commitment(elided.start(), "team", _action(lower[elided.start(1) :]), True)
     return None
 
 
@@ -278,6 +367,8 @@ def _action(phrase: str) -> str:
 
 def _is_commitment_verb(phrase: str) -> bool:
     verb = phrase.split()[0]
+    if phrase.startswith("come from"):
+        return False  # "emails from our billing team will come from billing@...": a description
     if verb == "be":
         return bool(_BE_COMMITMENTS.match(phrase)) or phrase.startswith("be in")
     if verb in _NOT_COMMITMENT_VERBS:
@@ -287,11 +378,16 @@ def _is_commitment_verb(phrase: str) -> bool:
 
 def _due_phrase(lower: str, commitment: _Commitment) -> TimePhrase | None:
     """The time phrase that belongs to the commitment, ignoring conditions and booking slots."""
-    clause = _CONDITION_RE.sub(" ", lower)
-    phrase = find_time(clause)
+    # The commitment's own clause first: in "our staff is handling it now and we'll contact you soon" the
+    # "now" is the handling's, not the contact's.
+    phrase = find_time(_CONDITION_RE.sub(" ", lower[commitment.start :]))
+    if phrase is None:
+        phrase = find_time(_CONDITION_RE.sub(" ", lower))
+        if phrase is not None and phrase.kind == "immediate":
+            return None
     if phrase is None:
         return None
-    if "few" in phrase.text:
+    if "few" in phrase.text or "couple" in phrase.text or "several" in phrase.text:
         return None
     if _BOOKING_VERB_RE.search(lower) and phrase.kind in ("clock", "weekday", "date", "day"):
         return None  # "I will book a table at 18:00 on Friday": the time is the booking's, not a due time
@@ -347,3 +443,18 @@ def suggest_specific(
 
 
 _TRAILING_RE = re.compile(r"[\s.!,;:]+$")
+_VAGUE_DURATION_ANY_CASE_RE = re.compile(
+    r"\b(?:in|within|over|during)?\s*(?:the next\s+)?(?:a few|a couple of|couple of|a couple|few|several)\s+"
+    r"(?:more\s+)?(?:business\s+|working\s+)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b",
+    re.I,
+)
+
+
+def _suggest_by(sentence: str, due: datetime, hours: BusinessHours) -> str:
+    """The vague promise bound to its estimated due time: "… in touch by Monday at 17:00."."""
+    base = _VAGUE_DURATION_ANY_CASE_RE.sub("", sentence)
+    base = _TRAILING_RE.sub("", _VAGUE_ANY_CASE_RE.sub("", base)).strip()
+    base = re.sub(r"\s{2,}", " ", base)
+    base = re.sub(r"\s+([,.;:!?])", r"\1", base)
+    local = hours.local(due)
+    return f"{base} by {local.strftime('%A')} at {local.strftime('%H:%M')}."

@@ -337,3 +337,62 @@ _RESOLVERS = {
     "date": _resolve_date,
     "clock": _resolve_clock,
 }
+
+
+# ---------------------------------------------------------------- vague times, read by convention
+# A vague time still gets a documented estimate, so a desk can remind someone; the promise stays "vague".
+#   a few / several = 3, a couple (of) = 2; days are business days (closing time of the N-th open day
+#   after sending), hours are business hours, minutes and weeks calendar time from sending;
+#   shortly / in a moment / right back = 1 business hour;
+#   soon / as soon as possible / asap / promptly / at the earliest = closing time of the next business day
+#   (the day after that when less than 4 hours remain), the same day the rewrite suggestion names;
+#   a vague time followed by an event ("soon after receiving your message", "as soon as we hear") and
+#   "later", "in due course", "in time" get no estimate.
+VAGUE_DURATION_RE = re.compile(
+    r"\b(a few|a couple of|couple of|a couple|few|several)\s+(?:more\s+)?(business\s+|working\s+)?"
+    r"(minutes?|mins?|hours?|hrs?|days?|weeks?)\b"
+)
+SHORTLY_RE = re.compile(r"\b(shortly|in a (?:moment|minute|bit|little while|short while)|right back)\b")
+SOON_RE = re.compile(
+    r"\b(soon|as soon as (?:possible|we can|i can)|asap|as quickly as (?:possible|we can)|"
+    r"at (?:the|our) earliest(?: convenience| opportunity)?|promptly)\b"
+)
+_VAGUE_AMOUNTS = {"a few": 3, "few": 3, "several": 3, "a couple of": 2, "couple of": 2, "a couple": 2}
+
+
+def find_vague_time(lower: str) -> TimePhrase | None:
+    """A vague time phrase with a conventional reading (see above), or None; kind is "vague_duration",
+    "shortly" or "soon"."""
+    for regex, kind in ((VAGUE_DURATION_RE, "vague_duration"), (SHORTLY_RE, "shortly"), (SOON_RE, "soon")):
+        for match in regex.finditer(lower):
+            if _WAITS_FOR_EVENT_RE.match(lower, match.end()):
+                continue
+            if kind != "vague_duration":
+                return TimePhrase(match.group(0), kind)
+            unit = match.group(3).rstrip("s")
+            unit = {"min": "minute", "hr": "hour"}.get(unit, unit)
+            return TimePhrase(match.group(0), kind, amount=float(_VAGUE_AMOUNTS[match.group(1)]), unit=unit)
+    return None
+
+
+def resolve_vague(phrase: TimePhrase, sent_at: datetime, hours: BusinessHours) -> tuple[datetime, str] | None:
+    """The conventional due time of a vague phrase and how it was read ("a few days = 3 business days")."""
+    local = hours.local(sent_at)
+    if phrase.kind == "shortly":
+        return hours.add_business_hours(local, 1.0), f"“{phrase.text}” read as 1 business hour"
+    if phrase.kind == "soon":
+        due = hours.add_business_days(local, 1)
+        if due - local < timedelta(hours=4):
+            due = hours.add_business_days(local, 2)
+        return due, f"“{phrase.text}” read as the close of the next business day"
+    if phrase.kind != "vague_duration":
+        return None
+    amount = int(phrase.amount)
+    if phrase.unit == "day":
+        return hours.add_business_days(local, amount), f"“{phrase.text}” read as {amount} business days"
+    if phrase.unit == "hour":
+        due = hours.add_business_hours(local, float(amount))
+        return due, f"“{phrase.text}” read as {amount} business hours"
+    if phrase.unit == "minute":
+        return local + timedelta(minutes=amount), f"“{phrase.text}” read as {amount} minutes"
+    return local + timedelta(days=7 * amount), f"“{phrase.text}” read as {amount} weeks"

@@ -190,7 +190,21 @@ def train_effort(
     spread = float(target.std()) or 1.0
     weights = {n: float(w / s / spread) for n, w, s in zip(names, regressor.coef_, scale, strict=True)}
     bias = float((regressor.intercept_ - target.mean()) / spread)
-    return effort.EffortModel(bias, weights, dict(EFFORT_DETAILS)), text_model
+    slope, intercept = _calibration(matrix / scale, target, spread)
+    return effort.EffortModel(bias, weights, dict(EFFORT_DETAILS), slope, intercept), text_model
+
+
+def _calibration(matrix: np.ndarray, target: np.ndarray, spread: float) -> tuple[float, float]:
+    """Least squares of -S on out-of-fold driver logits, so the index reads as expected -S on new data
+    (in-sample logits are over-confident)."""
+    logits = np.zeros(len(target))
+    order = np.random.default_rng(1).permutation(len(target))
+    for fold in np.array_split(order, 5):
+        rest = np.setdiff1d(order, fold)
+        inner = Ridge(alpha=EFFORT_ALPHA, random_state=0).fit(matrix[rest], target[rest])
+        logits[fold] = (inner.predict(matrix[fold]) - target.mean()) / spread
+    slope, intercept = np.polyfit(logits, target, 1)
+    return float(slope), float(intercept)
 
 
 def _out_of_fold_text_models(dialogues: Sequence[StcDialogue], factory: Callable) -> list[SparseLinearModel]:
@@ -207,7 +221,12 @@ def _out_of_fold_text_models(dialogues: Sequence[StcDialogue], factory: Callable
 
 
 def save_effort(effort_model: effort.EffortModel, text_model: SparseLinearModel, directory: Path) -> None:
-    payload = {"bias": effort_model.bias, "weights": effort_model.weights, "details": effort_model.details}
+    payload = {
+        "bias": effort_model.bias,
+        "weights": effort_model.weights,
+        "details": effort_model.details,
+        "calibration": {"slope": effort_model.slope, "intercept": effort_model.intercept},
+    }
     (directory / "effort.json").write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
     text_model.save(directory / "effort_text.json.gz")
 
