@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "herodesk.accounts.middleware.TeamTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "herodesk.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
