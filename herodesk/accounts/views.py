@@ -177,6 +177,8 @@ def two_factor(request: AuthedRequest) -> HttpResponse:
             messages.error(request, error.message)
             return redirect("accounts:two_factor")
         return _setup_page(request, secret)
+    if request.session.get(SETUP_REQUIRED) and not twofactor.must_set_up(user):
+        request.session.pop(SETUP_REQUIRED)  # no longer required (the setting was turned off meanwhile)
     if twofactor.enabled_for(user) is not None:
         context = {"state": "on", "status": twofactor.status(user), "two_factor": user.two_factor}
         return render(request, "accounts/two_factor.html", context)

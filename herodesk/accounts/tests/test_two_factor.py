@@ -291,3 +291,12 @@ def test_api_tokens_are_not_affected(client, admin_user):
     _, raw = actions.do_create_token(admin_user, "sync")
     response = client.get("/api/v1/conversations", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
+
+
+def test_when_the_requirement_is_lifted_the_admin_is_let_through(client, admin_user):
+    SecuritySettings.objects.create(pk=1, require_two_factor_for_admins=True)
+    _password(client, "root")
+    assert client.get("/settings/agents/").status_code == 302
+    SecuritySettings.objects.filter(pk=1).update(require_two_factor_for_admins=False)
+    client.get(reverse("accounts:two_factor"))
+    assert client.get("/settings/agents/").status_code == 200
