@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "herodesk.accounts.middleware.TeamTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "herodesk.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -169,8 +170,9 @@ HTTPS = env.get_bool("HERODESK_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache and written through to the database: no query per request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache and written through to the database: no query per request. Only a hash
+# of each session key is stored (herodesk/accounts/sessions.py).
+SESSION_ENGINE = "herodesk.accounts.sessions"
 SECURE_SSL_REDIRECT = HTTPS and env.get_bool("HERODESK_SSL_REDIRECT", True)
 # No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from any client. gunicorn (`herodesk
 # serve`) sets the request's scheme from that header only when it comes from HERODESK_TRUSTED_PROXIES.

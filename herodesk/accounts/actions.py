@@ -12,8 +12,18 @@ from datetime import date, time
 from django.db import transaction
 from django.utils import timezone
 
-from herodesk.accounts import throttle
-from herodesk.accounts.models import ApiToken, Holiday, LoginFailure, Team, User, hash_token
+from herodesk.accounts import throttle, twofactor
+from herodesk.accounts.models import (
+    ApiToken,
+    Holiday,
+    LoginFailure,
+    RecoveryCode,
+    SecuritySettings,
+    Team,
+    TwoFactor,
+    User,
+    hash_token,
+)
 from herodesk.errors import ActionError
 
 
@@ -235,3 +245,133 @@ def do_set_away(user: User, away: bool) -> User:
         user.away = away
         user.save(update_fields=["away"])
     return user
+
+
+# --- Two-factor login (accounts/twofactor.py reads; these write) ------------------------------------
+
+
+@transaction.atomic
+def do_start_two_factor(user: User) -> str:
+    """Begin setting up (or start over): a new secret, returned to show once; nothing changes at login yet."""
+    if twofactor.enabled_for(user) is not None:
+        raise ActionError("Two-factor login is on already. Turn it off first to set up a new device.")
+    secret = twofactor.new_secret()
+    TwoFactor.objects.update_or_create(
+        user=user,
+        defaults={
+            "secret_encrypted": twofactor.encrypt_secret(secret),
+            "created_at": timezone.now(),
+            "confirmed_at": None,
+            "last_time_step": 0,
+        },
+    )
+    return secret
+
+
+@transaction.atomic
+def do_confirm_two_factor(user: User, code: str) -> list[str]:
+    """The first code from the app turns two-factor on; returns new recovery codes (only hashes are kept)."""
+    pending = TwoFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+    secret = twofactor.decrypt_secret(pending.secret_encrypted) if pending is not None else None
+    if pending is None or secret is None:
+        raise ActionError("Start the set-up again: scan the new code.")
+    step = twofactor.matching_step(secret, code)
+    if step is None:
+        raise ActionError(
+            "That code is not right", {"code": "Enter the 6 digits your app shows now for herodesk."}
+        )
+    pending.confirmed_at = timezone.now()
+    pending.last_time_step = step
+    pending.save(update_fields=["confirmed_at", "last_time_step"])
+    return _new_recovery_codes(user)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = twofactor.new_recovery_codes()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=twofactor.hash_recovery_code(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def do_new_recovery_codes(user: User, code: str) -> list[str]:
+    """Replace the recovery codes (the old ones stop working); needs a current code."""
+    if not do_use_login_code(user, code):
+        raise ActionError("That code is not right", {"code": "Enter a current code from your app."})
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+def do_use_login_code(user: User, code: str) -> bool:
+    """Check a login code: a TOTP code newer than the last one accepted, or an unused recovery code.
+
+    Accepting it is the write: the code's time step is stored (so it cannot be used again, nor an older
+    one), or the recovery code is marked used. Both are single conditional UPDATEs, so two requests with
+    the same code cannot both pass.
+    """
+    found = twofactor.enabled_for(user)
+    if found is None:
+        return False
+    if twofactor.looks_like_recovery_code(code):
+        used = RecoveryCode.objects.filter(
+            user=user, code_hash=twofactor.hash_recovery_code(code), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        return used == 1
+    secret = twofactor.decrypt_secret(found.secret_encrypted)
+    step = twofactor.matching_step(secret, code) if secret is not None else None
+    if step is None:
+        return False
+    accepted = TwoFactor.objects.filter(pk=found.pk, last_time_step__lt=step).update(last_time_step=step)
+    return accepted == 1
+
+
+@transaction.atomic
+def do_disable_two_factor(user: User, code_or_password: str) -> None:
+    """Turn one's own two-factor off: needs a current code (or a recovery code) or the password."""
+    proof = (code_or_password or "").strip()
+    if not proof or not (user.check_password(proof) or do_use_login_code(user, proof)):
+        raise ActionError(
+            "Two-factor login stays on",
+            {"proof": "Enter a current code from your app, a recovery code or your password."},
+        )
+    TwoFactor.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def do_reset_two_factor(actor: User, user: User) -> str:
+    """An admin turns another agent's two-factor off (a lost phone); they log in with the password alone."""
+    if not actor.is_admin:
+        raise ActionError("Only admins reset two-factor login.")
+    if user.pk == actor.pk:
+        raise ActionError(
+            "Turn your own two-factor login off under Two-factor, with a code or your password."
+        )
+    deleted, _ = TwoFactor.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    if not deleted:
+        raise ActionError(f"{user.display_name} has no two-factor login to reset.")
+    return f"Two-factor login of {user.display_name} reset (turned off)"
+
+
+@transaction.atomic
+def do_set_security(actor: User, require_two_factor_for_admins: bool) -> str:
+    """Admins only. Requiring two-factor for admins needs the acting admin to have it on already."""
+    if not actor.is_admin:
+        raise ActionError("Only admins change the desk's security settings.")
+    if require_two_factor_for_admins and twofactor.enabled_for(actor) is None:
+        raise ActionError(
+            "Set up your own two-factor login first",
+            {"require_two_factor_for_admins": "Turn it on for yourself under Two-factor, then require it."},
+        )
+    current, _ = SecuritySettings.objects.get_or_create(pk=1)
+    if current.require_two_factor_for_admins == require_two_factor_for_admins:
+        return "Security settings unchanged"
+    current.require_two_factor_for_admins = require_two_factor_for_admins
+    current.changed_at = timezone.now()
+    current.save()
+    if require_two_factor_for_admins:
+        return "Two-factor login required for admins"
+    return "Two-factor login no longer required for admins"

@@ -6,6 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from herodesk.accounts import directory
+        from herodesk.accounts.middleware import note_two_factor_requirement
 
         directory.connect()
+        user_logged_in.connect(note_two_factor_requirement, dispatch_uid="herodesk-two-factor-required")

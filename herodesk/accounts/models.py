@@ -121,3 +121,50 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactor(models.Model):
+    """An agent's TOTP two-factor login (RFC 6238: 6 digits, 30 seconds).
+
+    The secret is stored encrypted (Fernet, key derived from SECRET_KEY: ``accounts.twofactor``) and shown
+    only while it is being set up. ``confirmed_at`` is empty until the agent has entered a first code: until
+    then logging in does not ask for one. ``last_time_step`` is the 30-second step of the last code
+    accepted, so a code cannot be used twice (nor an older one after it).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret_encrypted = models.TextField()
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_time_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Two-factor of {self.user} ({'on' if self.confirmed_at else 'being set up'})"
+
+    @property
+    def enabled(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time code to log in without the authenticator app. Only its keyed hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class SecuritySettings(models.Model):
+    """The desk's security settings: one row (pk 1), changed by admins under Settings → Security."""
+
+    require_two_factor_for_admins = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "security settings"
+
+    def __str__(self) -> str:
+        return "Security settings"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from herodesk.administration.views import agents, overview, teams, vocabulary
+from herodesk.administration.views import agents, overview, security, teams, vocabulary
 
 app_name = "administration"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("agents/<int:pk>/teams/", agents.set_teams, name="agent_teams"),
     path("agents/<int:pk>/role/", agents.set_role, name="agent_role"),
     path("agents/<int:pk>/active/", agents.set_active, name="agent_active"),
+    path("agents/<int:pk>/two-factor/reset/", security.reset_two_factor, name="agent_two_factor_reset"),
+    path("security/", security.security, name="security"),
     path("teams/", teams.team_list, name="teams"),
     path("teams/new/", teams.team_new, name="team_new"),
     path("teams/<int:pk>/", teams.team_edit, name="team"),

@@ -188,6 +188,14 @@ PAGES: dict[str, Case] = {
     # Revokes only the user's own tokens: someone else's id changes nothing (test_revoking_...).
     "accounts:revoke_token": Case("desk", ("post",), args=lambda w: {"token_id": w.token_id}),
     "accounts:availability": Case("desk", ("post",)),  # one's own availability switch
+    # The code step after the password: without a password step just done, everyone is sent to log in.
+    "accounts:login_code": Case("public", ("get", "post"), exceptions=dict.fromkeys(ROLES, LOGIN)),
+    "accounts:two_factor": Case("desk", ("get", "post")),  # one's own two-factor login
+    # The set-up QR code exists only while one's own set-up is in progress: none here, so 404 for all.
+    "accounts:two_factor_qr": Case("desk", exceptions=dict.fromkeys(ROLES[1:], HIDDEN)),
+    "accounts:two_factor_confirm": Case("desk", ("post",), data=lambda w: {"code": "000000"}),
+    "accounts:two_factor_disable": Case("desk", ("post",), data=lambda w: {"proof": "wrong"}),
+    "accounts:two_factor_recovery": Case("desk", ("post",), data=lambda w: {"code": "000000"}),
     "customers:list": Case("desk"),
     "customers:detail": Case("desk", args=customer),  # customer records are shared by the desk
     "customers:merge": Case("lead", ("get", "post"), args=customer, query="other"),
@@ -327,6 +335,9 @@ PAGES: dict[str, Case] = {
         "lead", ("post",), args=lambda w: {"pk": w.agent_id}, data=lambda w: {"role": "lead"}
     ),
     "administration:agent_active": Case("lead", ("post",), args=lambda w: {"pk": w.agent_id}),
+    # Resetting someone's two-factor and the security settings: admins only (403 for leads too).
+    "administration:agent_two_factor_reset": Case("admin", ("post",), args=lambda w: {"pk": w.agent_id}),
+    "administration:security": Case("admin", ("get", "post")),
     "administration:teams": Case("lead"),
     "administration:team_new": Case("lead", ("get", "post")),
     "administration:team": Case("lead", ("get", "post"), args=lambda w: {"pk": w.team_id}),

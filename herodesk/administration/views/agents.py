@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from herodesk.accounts import actions as accounts
+from herodesk.accounts import twofactor
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.administration.forms import ActiveForm, AgentTeamsForm, InviteForm, RoleForm
@@ -73,6 +74,7 @@ def agent_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "teams_form": AgentTeamsForm(initial={"teams": agent.teams.all()}),
         "role_form": RoleForm(initial={"role": agent.role}),
         "tokens": agent.api_tokens.count(),
+        "two_factor_on": twofactor.enabled_for(agent) is not None,
     }
     return render(request, "administration/agent.html", context)
 
