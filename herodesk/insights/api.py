@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent, visible_conversations
 from herodesk.insights import reasons, signals_bridge
-from herodesk.insights.queries import hero_moments, promise_stats
+from herodesk.insights.queries import HeroSection, hero_moment_fields, hero_moments_page, promise_stats
 from herodesk.insights.schemas import TrackedPromiseOut
-from herodesk.params import MAX_ID
+from herodesk.params import MAX_ID, MAX_PAGE
 from herodesk.signals import promises
 
 router = Router(tags=["signals"])
@@ -53,12 +53,30 @@ class ConversationSignals(Schema):
 
 
 class HeroMoment(Schema):
-    id: int
+    id: int = Field(..., description="The conversation's id")
     subject: str
     intensity: float | None
     owner_id: int | None
+    team_id: int | None
     last_customer_message_at: datetime | None
+    missed: bool = Field(
+        ..., description="True when the deadline the customer gave passed, or the wait passed the limit"
+    )
+    urgency: float = Field(
+        ..., description="0–3, higher needs relief sooner (intensity + deadline + waiting); 0 when missed"
+    )
+    standing: str = Field(..., description="Why, in words: the deadline and the time left, or mood and wait")
+    deadline_at: datetime | None = Field(None, description="The deadline the customer stated, if any")
+    deadline_words: str = Field("", description="The customer's words that state the deadline")
     why: list[str] = Field(default_factory=list, description="Reasons of the most intense customer message")
+
+
+class HeroMomentPage(Schema):
+    section: Literal["now", "missed"]
+    total: int = Field(..., description="Hero moments in this section, all pages")
+    page: int
+    pages: int
+    moments: list[HeroMoment]
 
 
 class ProposedReasonOut(Schema):
@@ -118,10 +136,35 @@ def conversation_signals(request: AuthedRequest, conversation_id: int):
 
 
 @router.get(
-    "/hero-moments", response={200: list[HeroMoment], **WRITE_ERRORS}, summary="Customers needing relief now"
+    "/hero-moments",
+    response={200: HeroMomentPage, **WRITE_ERRORS},
+    summary="Hero moments: customers needing relief now, or missed ones (paged, most urgent first)",
 )
-def list_hero_moments(request: AuthedRequest):
-    return hero_moments(request.user)
+def list_hero_moments(
+    request: AuthedRequest,
+    section: Literal["now", "missed"] = "now",
+    mine: bool = False,
+    team: int | None = Query(None, ge=1, le=MAX_ID, description="Only this team's conversations"),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+):
+    """``now``: needs relief now, most urgent first. ``missed``: the deadline passed or the wait exceeded the
+    limit (HERODESK_HERO_MISSED_AFTER_BUSINESS_HOURS) without relief, most recent first."""
+    result = hero_moments_page(
+        request.user,
+        mine=mine,
+        team_id=team,
+        page=page if section == "now" else 1,
+        missed_page=page if section == "missed" else 1,
+    )
+    found = result["now_section" if section == "now" else "missed_section"]
+    assert isinstance(found, HeroSection)
+    return {
+        "section": section,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "moments": [hero_moment_fields(c) for c in found.rows],
+    }
 
 
 @router.get(
