@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -71,14 +72,6 @@ class HeroMoment(Schema):
     why: list[str] = Field(default_factory=list, description="Reasons of the most intense customer message")
 
 
-class HeroMomentPage(Schema):
-    section: Literal["now", "missed"]
-    total: int = Field(..., description="Hero moments in this section, all pages")
-    page: int
-    pages: int
-    moments: list[HeroMoment]
-
-
 class ProposedReasonOut(Schema):
     name: str
     top_terms: list[str]
@@ -137,18 +130,20 @@ def conversation_signals(request: AuthedRequest, conversation_id: int):
 
 @router.get(
     "/hero-moments",
-    response={200: HeroMomentPage, **WRITE_ERRORS},
+    response={200: list[HeroMoment], **WRITE_ERRORS},
     summary="Hero moments: customers needing relief now, or missed ones (paged, most urgent first)",
 )
 def list_hero_moments(
     request: AuthedRequest,
+    response: HttpResponse,
     section: Literal["now", "missed"] = "now",
     mine: bool = False,
     team: int | None = Query(None, ge=1, le=MAX_ID, description="Only this team's conversations"),
     page: int = Query(1, ge=1, le=MAX_PAGE),
 ):
     """``now``: needs relief now, most urgent first. ``missed``: the deadline passed or the wait exceeded the
-    limit (HERODESK_HERO_MISSED_AFTER_BUSINESS_HOURS) without relief, most recent first."""
+    limit (HERODESK_HERO_MISSED_AFTER_BUSINESS_HOURS) without relief, most recent first. 20 per page; the
+    ``X-Total-Count`` header gives the number in the section."""
     result = hero_moments_page(
         request.user,
         mine=mine,
@@ -158,13 +153,10 @@ def list_hero_moments(
     )
     found = result["now_section" if section == "now" else "missed_section"]
     assert isinstance(found, HeroSection)
-    return {
-        "section": section,
-        "total": found.total,
-        "page": found.page,
-        "pages": found.pages,
-        "moments": [hero_moment_fields(c) for c in found.rows],
-    }
+    if found.page != page:
+        return []  # past the last page
+    response["X-Total-Count"] = str(found.total)
+    return [hero_moment_fields(c) for c in found.rows]
 
 
 @router.get(
