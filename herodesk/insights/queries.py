@@ -114,6 +114,7 @@ def rank_hero_moments(
         standing = hero.standing(
             float(row["intensity"] or 0.0), deadline, row["deadline_words"], waited, now, limit,
             local_deadline=hours.local(deadline) if deadline else None,
+            waited_seconds=(now - started).total_seconds(),
         )  # fmt: skip
         ranked = Ranked(int(row["conversation_id"]), standing, deadline, row["deadline_words"])
         if standing.missed:

@@ -85,6 +85,7 @@ def standing(
     now: datetime,
     limit_hours: float = MISSED_AFTER_BUSINESS_HOURS,
     local_deadline: datetime | None = None,
+    waited_seconds: float | None = None,
 ) -> Standing:
     """Missed or needing relief now, the urgency and the why, for one hero moment at ``now``.
 
@@ -103,4 +104,6 @@ def standing(
     if left is not None and shown is not None:
         left_words = duration_words(left.total_seconds())
         return Standing(False, score, f"Needed by {when(shown, now)} — {left_words} left{quote}")
+    if waited_business_seconds < 60 and waited_seconds is not None and waited_seconds >= 60:
+        waited = f"waiting {duration_words(waited_seconds)}, outside business hours"
     return Standing(False, score, f"{_mood(intensity)}, {waited}")

@@ -118,6 +118,11 @@ def test_waiting_in_business_time_raises_urgency_monotonically() -> None:
     assert hero.urgency(0.7, timedelta(hours=1), 0, 8) > hero.urgency(0.7, timedelta(hours=3), 0, 8)
 
 
+def test_a_wait_outside_business_hours_says_so() -> None:
+    night = hero.standing(0.9, None, "", 0, NOW, waited_seconds=2 * 3600 + 300)
+    assert night.why == "Very upset, waiting 2 h 5 min, outside business hours"
+
+
 def test_duration_words() -> None:
     assert hero.duration_words(3 * 3600 + 600) == "3 h 10 min"
     assert hero.duration_words(40 * 60) == "40 min"
