@@ -17,7 +17,7 @@ from herodesk.insights import reasons, signals_bridge
 from herodesk.insights.queries import HeroSection, hero_moment_fields, hero_moments_page, promise_stats
 from herodesk.insights.schemas import TrackedPromiseOut
 from herodesk.params import MAX_ID, MAX_PAGE
-from herodesk.signals import promises
+from herodesk.signals import effort_bands, promises
 
 router = Router(tags=["signals"])
 
@@ -48,7 +48,12 @@ class ConversationSignals(Schema):
     conversation_id: int
     intensity: float | None
     awaiting_relief: bool
-    effort: int
+    effort: int = Field(
+        ...,
+        description="Effort of this conversation now, 0–100 (0–29 low, 30–59 moderate, 60–79 high, "
+        "80–100 very high)",
+    )
+    effort_band: str = Field(..., description="The band of `effort` in words: low, moderate, high, very high")
     effort_drivers: list[DriverOut]
     promises: list[TrackedPromiseOut]
 
@@ -123,6 +128,7 @@ def conversation_signals(request: AuthedRequest, conversation_id: int):
         "intensity": conversation.intensity,
         "awaiting_relief": conversation.awaiting_relief,
         "effort": result.score,
+        "effort_band": effort_bands.band(result.score),
         "effort_drivers": result.drivers,
         "promises": list(conversation.promises.order_by("due_at", "id")),
     }

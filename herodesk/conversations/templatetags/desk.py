@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from herodesk.conversations import history
+from herodesk.signals import effort_bands
 
 register = template.Library()
 
@@ -22,9 +23,23 @@ def badge_level(value, kind="intensity"):
     """red / amber / green for intensity (0..1) and effort (0..100) badges."""
     if value is None:
         return ""
-    scale = 1.0 if kind == "intensity" else 100.0
+    if kind == "effort":
+        return effort_bands.level(value)
+    scale = 1.0
     ratio = float(value) / scale
     return "red" if ratio >= 0.7 else "amber" if ratio >= 0.4 else "green"
+
+
+@register.filter
+def effort_band(value):
+    """72 -> 'high': the band word of an effort score (signals/effort_bands.py, the one place)."""
+    return effort_bands.band(value)
+
+
+@register.simple_tag
+def effort_scale():
+    """The effort bands in words, for help texts."""
+    return effort_bands.describe()
 
 
 @register.filter
