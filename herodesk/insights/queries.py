@@ -18,7 +18,7 @@ from herodesk.conversations.queries import LIST_PREFETCH, visible_conversations
 from herodesk.insights import signals_bridge
 from herodesk.insights.actions import RELIEF_THRESHOLD
 from herodesk.insights.models import HeroMoment, Promise
-from herodesk.signals import hero
+from herodesk.signals import explain, hero
 from herodesk.signals.business_hours import BusinessHours, business_seconds, weekly_hours
 
 
@@ -212,7 +212,8 @@ def _teams_of(user: User) -> list[Team]:
 
 
 def _intense_reasons(conversation_ids: list[int]) -> dict[int, list[str]]:
-    """The reasons of each conversation's most intense customer message (one query)."""
+    """The reasons of each conversation's most intense customer message, in plain words quoting the
+    customer (``signals.explain``; one query)."""
     why: dict[int, list[str]] = {}
     rows = (
         Message.objects.filter(
@@ -221,11 +222,11 @@ def _intense_reasons(conversation_ids: list[int]) -> dict[int, list[str]]:
             intensity__gte=RELIEF_THRESHOLD,
         )
         .order_by("conversation_id", "-intensity", "-created_at")
-        .values_list("conversation_id", "signals")
+        .values_list("conversation_id", "signals", "text")
     )
-    for conversation_id, signals in rows:
+    for conversation_id, signals, text in rows:
         if conversation_id not in why:
-            why[conversation_id] = list((signals or {}).get("reasons", []))[:3]
+            why[conversation_id] = explain.explain_all(list((signals or {}).get("reasons", [])), text or "")
     return why
 
 

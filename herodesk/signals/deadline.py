@@ -41,8 +41,10 @@ _EVENT_RE = re.compile(
 )
 # Past or reported time: "since this morning", "three days ago", "you said it would come in 3 days".
 _PAST_RE = re.compile(
-    r"\b(ago|since|yesterday|last (?:night|week|month|time)|was told|were told|you said|you told|"
-    r"you promised|promised|supposed to|been waiting|waited|have waited|earlier today)\b"
+    r"\b(ago|since|yesterday|last (?:night|week|month|time|[a-z]+day)|was told|were told|you said|you told|"
+    r"you promised|promised|supposed to|been waiting|waited|have waited|earlier today|was|were|did|didn't|"
+    r"had|said|wanted|went|got|came|happened|stopped|ended|denied|delayed|cancell?ed|missed|"
+    r"already left|left)\b"
 )
 _DURATION_RE = re.compile(
     r"\b(?:in|within|in the next|in less than|in under|less than|under)\s+"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from herodesk.conversations import history
-from herodesk.signals import effort_bands
+from herodesk.signals import effort_bands, explain
 
 register = template.Library()
 
@@ -34,6 +34,19 @@ def badge_level(value, kind="intensity"):
 def effort_band(value):
     """72 -> 'high': the band word of an effort score (signals/effort_bands.py, the one place)."""
     return effort_bands.band(value)
+
+
+@register.filter
+def explain_reasons(reasons, text):
+    """The engine's reasons of a message in plain words, quoting the customer's words (signals/explain)."""
+    return explain.explain_all(list(reasons or []), text or "", limit=4)
+
+
+@register.filter
+def explain_driver(driver, thread):
+    """An effort driver in plain words, quoting the customer's messages of ``thread`` where they drove it."""
+    texts = [m.text for m in thread or () if getattr(m, "kind", "") == "customer"]
+    return explain.explain_driver(driver.name, driver.detail, texts)
 
 
 @register.simple_tag
