@@ -58,3 +58,15 @@ def test_the_split_page_with_filters_and_paging(page, demo, monkeypatch):
     for owner in page.locator("tr.hero-row td:nth-child(5)").all_inner_texts():
         assert owner.startswith("Ada")
     shot(page, "hero-moments-mine")
+
+
+def test_a_hero_moment_opens_with_plain_reasons_and_labelled_effort(page, demo):
+    log_in(page, "agent", DEMO_PASSWORD, start="/hero/?mine=1")
+    first = page.get_by_test_id("hero-now").locator("tr.hero-row a").first
+    first.click()
+    expect(page.get_by_test_id("conversation-effort")).to_contain_text("Effort of this conversation")
+    customer_effort = page.get_by_test_id("customer-effort")
+    expect(customer_effort).to_contain_text("This customer's effort, all conversations")
+    reasons = page.locator("ul.reasons li")
+    expect(reasons.first).to_contain_text("“")
+    shot(page, "hero-moment-conversation")
