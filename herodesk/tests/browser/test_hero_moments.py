@@ -64,6 +64,7 @@ def test_a_hero_moment_opens_with_plain_reasons_and_labelled_effort(page, demo):
     log_in(page, "agent", DEMO_PASSWORD, start="/hero/?mine=1")
     first = page.get_by_test_id("hero-now").locator("tr.hero-row a").first
     first.click()
+    expect(page).to_have_url(re.compile(r"/c/\d+/"))
     expect(page.get_by_test_id("conversation-effort")).to_contain_text("Effort of this conversation")
     customer_effort = page.get_by_test_id("customer-effort")
     expect(customer_effort).to_contain_text("This customer's effort, all conversations")
