@@ -199,6 +199,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # --- Limits ---------------------------------------------------------------------------------------
 MAX_MESSAGE_CHARS = env.get_int("HERODESK_MAX_MESSAGE_CHARS", 100_000)
+# A hero moment waiting longer than this (business hours) without relief is missed (docs/signals.md).
+HERO_MISSED_AFTER_BUSINESS_HOURS = env.get_int("HERODESK_HERO_MISSED_AFTER_BUSINESS_HOURS", 8)
 MAX_ATTACHMENT_BYTES = env.get_int("HERODESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 MAX_EMAIL_BYTES = env.get_int("HERODESK_MAX_EMAIL_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.get_int("HERODESK_MAX_REQUEST_BYTES", 30 * 1024 * 1024)

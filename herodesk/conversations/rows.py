@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from herodesk.conversations.models import Channel, Conversation
+from herodesk.signals import effort_bands
 
 CHANNEL_LABELS = dict(Channel.choices)
 
@@ -75,9 +76,13 @@ def _badges(c: Conversation, now: datetime) -> SafeString:
     if c.effort is not None:
         parts.append(
             format_html(
-                '<span class="badge {}" title="Customer effort index (0-100)">effort {}</span>',
-                level(c.effort, 100.0),
+                '<span class="badge {}" title="Effort of this conversation: {} of 100, {}">'
+                "effort {} · {}</span>",
+                effort_bands.level(c.effort),
                 c.effort,
+                effort_bands.band(c.effort),
+                c.effort,
+                effort_bands.band(c.effort),
             )
         )
     if c.sla_due_at and c.status in Conversation.OPEN_STATUSES:

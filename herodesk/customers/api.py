@@ -30,7 +30,11 @@ class CustomerOut(Schema):
     notes: str
     organization: str | None
     identities: list[IdentityOut]
-    effort: int | None
+    effort: int | None = Field(
+        None,
+        description="This customer's effort over all their conversations, 0–100 (bands: 0–29 low, "
+        "30–59 moderate, 60–79 high, 80–100 very high). Each conversation has its own effort too.",
+    )
     created_at: datetime
 
     @staticmethod

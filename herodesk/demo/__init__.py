@@ -26,6 +26,8 @@ from herodesk.demo.cast import (
     ensure_reasons_and_tags,
     ensure_teams,
 )
+from herodesk.demo.hero import MOMENTS as HERO_MOMENTS
+from herodesk.demo.hero import seed_hero_moments
 from herodesk.demo.macros import seed_saved_replies
 from herodesk.demo.plans import (
     DeskCast,
@@ -93,7 +95,9 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         # A small demo spans fewer days so that it still looks like a live desk with recent work.
         days=max(10, min(90, conversations // 55)),
     )
-    _write_conversations(StoryPlanner(cast, seed), conversations, summary)
+    heroes = min(len(HERO_MOMENTS), conversations // 8)  # part of the count asked for
+    _write_conversations(StoryPlanner(cast, seed), conversations - heroes, summary)
+    seed_hero_moments(cast, summary, heroes)  # herodesk/demo/hero.py: near deadlines and missed ones
     seed_quality(seed)  # herodesk/demo/quality.py: rubric, a week of reviews, calibration
     seed_saved_replies()
     seed_settings()

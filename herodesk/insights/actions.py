@@ -17,10 +17,11 @@ from herodesk.conversations.models import Conversation, Event, Message
 from herodesk.customers import actions as customer_actions
 from herodesk.errors import ActionError
 from herodesk.insights import signals_bridge
-from herodesk.insights.models import Promise
+from herodesk.insights.models import HeroMoment, Promise
 from herodesk.notifications import actions as notification_actions
 from herodesk.notifications.models import Notification
 from herodesk.signals import effort, promises
+from herodesk.signals.deadline import find_deadline
 from herodesk.signals.message import BEHAVIOURS, INTENSITY, PROMISES, analyse_message
 
 # A customer message at or above this intensity makes a hero moment until an agent relieves it.
@@ -160,6 +161,71 @@ def refresh_conversation(
     )
     conversation.effort = signals_bridge.effort_of(conversation, messages, events, now).score
     conversation_actions.do_cache_signals(conversation)
+    do_track_hero_moments(conversation, messages)
+
+
+def hero_episodes(
+    conversation: Conversation, messages: list[Message], hours: signals_bridge.BusinessHours
+) -> list[HeroMoment]:
+    """The conversation's hero moments, rebuilt from its messages (in order): each starts at a customer
+    message at or above RELIEF_THRESHOLD while none is open, and ends at the first agent reply or call after
+    it. Its deadline is the soonest one the customer stated since the last agent action (signals/deadline)."""
+    episodes: list[HeroMoment] = []
+    current: HeroMoment | None = None
+    deadline = None
+    for message in messages:
+        if message.kind == Message.Kind.CUSTOMER:
+            stated = find_deadline(message.text or "", message.created_at, hours)
+            if stated is not None and (deadline is None or stated.at < deadline.at):
+                deadline = stated
+            if current is None and (message.intensity or 0.0) >= RELIEF_THRESHOLD:
+                current = HeroMoment(
+                    conversation_id=conversation.pk,
+                    started_at=message.created_at,
+                    intensity=message.intensity or 0.0,
+                )
+                episodes.append(current)
+            if current is not None:
+                current.intensity = max(current.intensity, message.intensity or 0.0)
+                if deadline is not None:
+                    current.deadline_at, current.deadline_words = deadline.at, deadline.words[:200]
+        elif message.kind in AGENT_ACTIONS:
+            if current is not None:
+                current.relieved_at, current.relieved_by_id = message.created_at, message.author_id
+                current.team_id = conversation.team_id
+                waited = message.created_at - current.started_at
+                current.relief_seconds = max(int(waited.total_seconds()), 0)
+                current.relief_business_seconds = int(
+                    signals_bridge.business_seconds_between(hours, current.started_at, message.created_at)
+                )
+            current, deadline = None, None
+    return episodes
+
+
+def do_track_hero_moments(conversation: Conversation, messages: list[Message]) -> None:
+    """Record the conversation's hero moments and their relief (who, when, how long): the rows match
+    what the messages say, so a retried job, an edit or a merge leaves no stale or duplicate moment."""
+    hours = signals_bridge.business_hours_for(conversation.team)
+    wanted = {m.started_at: m for m in hero_episodes(conversation, messages, hours)}
+    fields = [
+        "intensity", "deadline_at", "deadline_words", "relieved_at", "relieved_by_id", "team_id",
+        "relief_seconds", "relief_business_seconds",
+    ]  # fmt: skip
+    existing = {m.started_at: m for m in HeroMoment.objects.filter(conversation_id=conversation.pk)}
+    stale = [m.pk for at, m in existing.items() if at not in wanted]
+    if stale:
+        HeroMoment.objects.filter(pk__in=stale).delete()
+    changed = []
+    for at, moment in wanted.items():
+        old = existing.get(at)
+        if old is None:
+            continue
+        if any(getattr(old, f) != getattr(moment, f) for f in fields):
+            moment.pk = old.pk
+            changed.append(moment)
+    HeroMoment.objects.bulk_create([m for at, m in wanted.items() if at not in existing])
+    if changed:
+        HeroMoment.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields])
 
 
 def refresh_customer(customer_id: int) -> None:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.api_schema import WRITE_ERRORS
 from herodesk.conversations.queries import conversation_for_agent, visible_conversations
 from herodesk.insights import reasons, signals_bridge
-from herodesk.insights.queries import hero_moments, promise_stats
+from herodesk.insights.queries import HeroSection, hero_moment_fields, hero_moments_page, promise_stats
 from herodesk.insights.schemas import TrackedPromiseOut
-from herodesk.params import MAX_ID
-from herodesk.signals import promises
+from herodesk.params import MAX_ID, MAX_PAGE
+from herodesk.signals import effort_bands, promises
 
 router = Router(tags=["signals"])
 
@@ -47,17 +48,32 @@ class ConversationSignals(Schema):
     conversation_id: int
     intensity: float | None
     awaiting_relief: bool
-    effort: int
+    effort: int = Field(
+        ...,
+        description="Effort of this conversation now, 0–100 (0–29 low, 30–59 moderate, 60–79 high, "
+        "80–100 very high)",
+    )
+    effort_band: str = Field(..., description="The band of `effort` in words: low, moderate, high, very high")
     effort_drivers: list[DriverOut]
     promises: list[TrackedPromiseOut]
 
 
 class HeroMoment(Schema):
-    id: int
+    id: int = Field(..., description="The conversation's id")
     subject: str
     intensity: float | None
     owner_id: int | None
+    team_id: int | None
     last_customer_message_at: datetime | None
+    missed: bool = Field(
+        ..., description="True when the deadline the customer gave passed, or the wait passed the limit"
+    )
+    urgency: float = Field(
+        ..., description="0–3, higher needs relief sooner (intensity + deadline + waiting); 0 when missed"
+    )
+    standing: str = Field(..., description="Why, in words: the deadline and the time left, or mood and wait")
+    deadline_at: datetime | None = Field(None, description="The deadline the customer stated, if any")
+    deadline_words: str = Field("", description="The customer's words that state the deadline")
     why: list[str] = Field(default_factory=list, description="Reasons of the most intense customer message")
 
 
@@ -112,16 +128,41 @@ def conversation_signals(request: AuthedRequest, conversation_id: int):
         "intensity": conversation.intensity,
         "awaiting_relief": conversation.awaiting_relief,
         "effort": result.score,
+        "effort_band": effort_bands.band(result.score),
         "effort_drivers": result.drivers,
         "promises": list(conversation.promises.order_by("due_at", "id")),
     }
 
 
 @router.get(
-    "/hero-moments", response={200: list[HeroMoment], **WRITE_ERRORS}, summary="Customers needing relief now"
+    "/hero-moments",
+    response={200: list[HeroMoment], **WRITE_ERRORS},
+    summary="Hero moments: customers needing relief now, or missed ones (paged, most urgent first)",
 )
-def list_hero_moments(request: AuthedRequest):
-    return hero_moments(request.user)
+def list_hero_moments(
+    request: AuthedRequest,
+    response: HttpResponse,
+    section: Literal["now", "missed"] = "now",
+    mine: bool = False,
+    team: int | None = Query(None, ge=1, le=MAX_ID, description="Only this team's conversations"),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+):
+    """``now``: needs relief now, most urgent first. ``missed``: the deadline passed or the wait exceeded the
+    limit (HERODESK_HERO_MISSED_AFTER_BUSINESS_HOURS) without relief, most recent first. 20 per page; the
+    ``X-Total-Count`` header gives the number in the section."""
+    result = hero_moments_page(
+        request.user,
+        mine=mine,
+        team_id=team,
+        page=page if section == "now" else 1,
+        missed_page=page if section == "missed" else 1,
+    )
+    found = result["now_section" if section == "now" else "missed_section"]
+    assert isinstance(found, HeroSection)
+    if found.page != page:
+        return []  # past the last page
+    response["X-Total-Count"] = str(found.total)
+    return [hero_moment_fields(c) for c in found.rows]
 
 
 @router.get(

@@ -40,3 +40,36 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class HeroMoment(models.Model):
+    """One hero moment of a conversation: from the intense customer message that made it until the first
+    agent reply or call after it (the relief). Rebuilt from the messages by the analysis job, so a retried
+    job or a re-analysis never duplicates it. The deadline is the soonest one the customer stated in their
+    own words while waiting (``signals/deadline.py``)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="hero_moments")
+    started_at = models.DateTimeField()
+    intensity = models.FloatField()
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    deadline_words = models.CharField(max_length=200, blank=True, default="")
+    relieved_at = models.DateTimeField(null=True, blank=True)
+    relieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The conversation's team when it was relieved (time to relief per team).
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    relief_seconds = models.PositiveIntegerField(null=True, blank=True)
+    relief_business_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "started_at"], name="hero_moment_once"),
+        ]
+        indexes = [models.Index(fields=["relieved_at"], name="hero_moment_relieved")]
+
+    def __str__(self) -> str:
+        return f"hero moment of conversation {self.conversation_id} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,8 @@ contact-reason model with proposed new reasons."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,12 +17,24 @@ from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import ContactReason
 from herodesk.conversations.queries import visible_conversations
 from herodesk.insights import queries, reasons, tasks
-from herodesk.params import query_int
+from herodesk.params import MAX_PAGE, query_int
 
 
 @login_required
 def hero_moments(request: AuthedRequest) -> HttpResponse:
-    return render(request, "insights/hero_moments.html", {"moments": queries.hero_moments(request.user)})
+    """Needs relief now (most urgent first) and missed, each paged; filters: mine, team."""
+    mine = request.GET.get("mine") == "1"
+    team_id = query_int(request.GET, "team")
+    context = queries.hero_moments_page(
+        request.user,
+        mine=mine,
+        team_id=team_id,
+        page=query_int(request.GET, "page", 1, maximum=MAX_PAGE) or 1,
+        missed_page=query_int(request.GET, "missed_page", 1, maximum=MAX_PAGE) or 1,
+    )
+    filters = {"mine": "1" if mine else "", "team": team_id or ""}
+    context["filter_query"] = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "insights/hero_moments.html", context)
 
 
 @login_required

@@ -106,7 +106,7 @@ def test_effort_rises_with_transfers_and_repeat_language(agent, support_team, bi
 def test_conversation_page_shows_signals(agent_client, support_team, customer):
     conversation = new_conversation(support_team, customer, FURIOUS)
     body = agent_client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
-    assert "needs relief" in body and "Customer effort" in body
+    assert "needs relief" in body and "Effort of this conversation" in body
 
 
 def test_api_exposes_signals_and_draft_promise_check(client, agent, support_team, customer):

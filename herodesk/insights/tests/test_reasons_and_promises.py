@@ -158,7 +158,9 @@ def test_hero_moments_say_why(agent_client, client, agent, support_team, custome
     reasons = conversation.messages.get().signals["reasons"]
     assert reasons[0] == "critical: charged me twice"  # the critical moment is named first
     body = agent_client.get(reverse("insights:hero_moments")).content.decode()
-    assert escape("; ".join(reasons[:3])) in body
+    # Shown in plain words with the customer's own words (signals/explain.py), never "critical: …".
+    assert escape("Critical situation: “You charged me twice and my flight leaves today.”") in body
+    assert "critical: charged me twice" not in body
     moments = client.get("/api/v1/signals/hero-moments", **bearer(agent)).json()
     assert moments[0]["id"] == conversation.pk and moments[0]["why"]
 
