@@ -51,8 +51,8 @@ class ConversationOut(Schema):
     intensity: float | None
     effort: int | None = Field(
         None,
-        description="Effort of this conversation, 0–100 (bands: 0–29 low, 30–59 moderate, 60–79 high, "
-        "80–100 very high; signals/effort_bands.py). The customer's effort over all conversations is on "
+        description="Effort of this conversation, 0–100 (bands: 0–39 low, 40–59 moderate, 60–79 high, "
+        "80–100 very high; signals/effort.py BANDS). The customer's effort over all conversations is on "
         "the customer.",
     )
     awaiting_relief: bool

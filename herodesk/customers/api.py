@@ -32,8 +32,8 @@ class CustomerOut(Schema):
     identities: list[IdentityOut]
     effort: int | None = Field(
         None,
-        description="This customer's effort over all their conversations, 0–100 (bands: 0–29 low, "
-        "30–59 moderate, 60–79 high, 80–100 very high). Each conversation has its own effort too.",
+        description="This customer's effort over all their conversations, 0–100 (bands: 0–39 low, "
+        "40–59 moderate, 60–79 high, 80–100 very high). Each conversation has its own effort too.",
     )
     created_at: datetime
 

@@ -50,7 +50,7 @@ class ConversationSignals(Schema):
     awaiting_relief: bool
     effort: int = Field(
         ...,
-        description="Effort of this conversation now, 0–100 (0–29 low, 30–59 moderate, 60–79 high, "
+        description="Effort of this conversation now, 0–100 (0–39 low, 40–59 moderate, 60–79 high, "
         "80–100 very high)",
     )
     effort_band: str = Field(..., description="The band of `effort` in words: low, moderate, high, very high")

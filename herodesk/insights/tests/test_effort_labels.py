@@ -22,4 +22,4 @@ def test_header_sidebar_and_inbox_name_which_effort_it_is(agent_client, support_
     inbox = agent_client.get("/inbox/mine/").content.decode()
     assert "effort 72 · high" in inbox
     assert "Effort of this conversation: 72 of 100, high" in inbox
-    assert "0–29 low, 30–59 moderate, 60–79 high, 80–100 very high" in inbox  # the column's tooltip
+    assert "0–39 low, 40–59 moderate, 60–79 high, 80–100 very high" in inbox  # the column's tooltip
