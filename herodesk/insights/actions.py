@@ -279,6 +279,20 @@ def analyse_conversation(conversation_id: int, message_id: int | None = None) ->
     reasons.suggest_for(conversation, messages)
 
 
+def track_untracked_hero_moments(limit: int = 500) -> int:
+    """Analyse again up to ``limit`` open conversations that await relief but have no hero moment row."""
+    ids = list(
+        Conversation.objects.filter(awaiting_relief=True, status__in=Conversation.OPEN_STATUSES)
+        .exclude(hero_moments__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            analyse_conversation(pk)
+    return len(ids)
+
+
 def analyse_all(batch_size: int = 250, progress: Callable[[int, int], None] | None = None) -> int:
     """Analyse every conversation (after an import or for the demo), in batches of one transaction each."""
     from herodesk.insights import reasons

@@ -66,3 +66,12 @@ def retrain_reasons_now() -> int:
     from herodesk.insights import reasons
 
     return reasons.retrain()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def track_untracked_hero_moments() -> int:
+    """Conversations awaiting relief with no hero moment recorded (analysed before hero moments were
+    recorded, e.g. a desk upgraded to this version) are analysed again, a batch at a time."""
+    from herodesk.insights import actions
+
+    return actions.track_untracked_hero_moments()

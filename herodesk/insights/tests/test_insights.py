@@ -179,3 +179,14 @@ def test_promises_page_lists_soonest_due_first_and_the_kept_rate_per_agent(
     body = agent_client.get(reverse("insights:promises")).content.decode()
     assert body.index("within 2 hours") < body.index("get back to you soon")
     assert 'id="promise-stats"' in body and "Ada" in body
+
+
+def test_a_desk_analysed_before_hero_moments_were_recorded_gets_them_from_the_sweep(support_team, customer):
+    from herodesk.insights.models import HeroMoment
+    from herodesk.insights.tasks import track_untracked_hero_moments
+
+    conversation = new_conversation(support_team, customer, FURIOUS)
+    HeroMoment.objects.filter(conversation=conversation).delete()  # as on a desk upgraded to this version
+    assert track_untracked_hero_moments.call_local() == 1
+    assert HeroMoment.objects.filter(conversation=conversation).count() == 1
+    assert track_untracked_hero_moments.call_local() == 0
