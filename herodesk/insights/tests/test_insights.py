@@ -179,3 +179,18 @@ def test_promises_page_lists_soonest_due_first_and_the_kept_rate_per_agent(
     body = agent_client.get(reverse("insights:promises")).content.decode()
     assert body.index("within 2 hours") < body.index("get back to you soon")
     assert 'id="promise-stats"' in body and "Ada" in body
+
+
+@pytest.mark.parametrize("path", ["fast", "auto"])
+def test_analysis_job_scores_customer_messages_on_the_configured_intensity_path(
+    support_team, customer, settings, path
+):
+    from herodesk.signals import message as signals_message
+
+    settings.INTENSITY_PATH = path
+    conversation = new_conversation(support_team, customer, FURIOUS)
+    stored = conversation.messages.get()
+    stored.refresh_from_db()
+    expected = signals_message.intensities([FURIOUS], path)[0]
+    assert stored.intensity == pytest.approx(expected.score, abs=2e-3)
+    assert stored.signals["reasons"] == expected.reasons
