@@ -151,6 +151,13 @@ else:
         },
     }
 
+# Intensity in the background analysis job (docs/signals.md): "auto" uses MiniLM embeddings + a linear
+# head when the embedding packages are installed, else the fast lexical model; "fast" always the lexical
+# model; "embedding" requires the packages.
+INTENSITY_PATH = env.get_str("HERODESK_INTENSITY_PATH", "auto") or "auto"
+if INTENSITY_PATH not in ("auto", "fast", "embedding"):
+    raise env.SettingError(f"HERODESK_INTENSITY_PATH={INTENSITY_PATH!r}: use auto, fast or embedding")
+
 # --- Auth, sessions, security ---------------------------------------------------------------------
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "conversations:home"

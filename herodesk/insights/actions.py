@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,17 +23,31 @@ from herodesk.notifications import actions as notification_actions
 from herodesk.notifications.models import Notification
 from herodesk.signals import effort, promises
 from herodesk.signals.deadline import find_deadline
-from herodesk.signals.message import BEHAVIOURS, INTENSITY, PROMISES, analyse_message
+from herodesk.signals.intensity import IntensityResult
+from herodesk.signals.message import BEHAVIOURS, INTENSITY, PROMISES, analyse_message, intensities
 
 # A customer message at or above this intensity makes a hero moment until an agent relieves it.
 RELIEF_THRESHOLD = 0.6
 AGENT_ACTIONS = signals_bridge.AGENT_ACTIONS
 
 
-def score_message(message: Message, team_hours: signals_bridge.BusinessHours) -> list[promises.Promise]:
-    """Fill the message's own signals; return the promises found in an agent reply."""
+def score_message(
+    message: Message,
+    team_hours: signals_bridge.BusinessHours,
+    intensity_result: IntensityResult | None = None,
+) -> list[promises.Promise]:
+    """Fill the message's own signals; return the promises found in an agent reply.
+
+    A customer message's intensity comes from ``intensity_result`` when the caller scored it already (the
+    job scores a conversation's new customer messages in one batch), else from the configured path.
+    """
     if message.kind == Message.Kind.CUSTOMER:
-        result = analyse_message(message.text, wanted={INTENSITY}).intensity
+        result = (
+            intensity_result
+            or analyse_message(
+                message.text, wanted={INTENSITY}, intensity_path=settings.INTENSITY_PATH
+            ).intensity
+        )
         assert result is not None
         message.intensity = result.score
         message.signals = {"reasons": result.reasons, "confidence": result.confidence}
@@ -129,8 +144,13 @@ def do_notify_promises_due(now: datetime | None = None) -> int:
         ) + f" on “{promise.conversation.subject[:60]}”"
         told += len(
             notification_actions.do_notify(
-                [promise.owner_id], kind, text, promise.conversation_id,
-                url=f"/c/{promise.conversation_id}/#promise-{promise.pk}", at=now, once=True,
+                [promise.owner_id],
+                kind,
+                text,
+                promise.conversation_id,
+                url=f"/c/{promise.conversation_id}/#promise-{promise.pk}",
+                at=now,
+                once=True,
             )  # fmt: skip
         )
     return told
@@ -245,10 +265,15 @@ def _score_pending(
 ) -> None:
     """Score messages not analysed yet (or the one named), record their promises and keep earlier ones."""
     scored, created, kept = [], [], []
-    for message in messages:
-        if message.kind == Message.Kind.NOTE or (message.signals and message.pk != message_id):
+    pending = [m for m in messages if not (m.signals and m.pk != message_id)]
+    customer = [m for m in pending if m.kind == Message.Kind.CUSTOMER]
+    # One call for the conversation's new customer messages: the embedding path encodes them in one batch.
+    scores = intensities([m.text for m in customer], settings.INTENSITY_PATH)
+    batch = dict(zip(map(id, customer), scores, strict=True))
+    for message in pending:
+        if message.kind == Message.Kind.NOTE:
             continue
-        found = score_message(message, hours)
+        found = score_message(message, hours, batch.get(id(message)))
         scored.append(message)
         already = any(p.message_id == message.pk for p in tracked)  # a retried job never duplicates
         fresh = [] if already else _new_promises(message, found)

