@@ -98,7 +98,7 @@ def _agent_loop(
         client.login(login["username"], login["password"])
         tally.record("login", time.perf_counter() - started, "ok")
     except (RuntimeError, *CONNECTION_ERRORS) as error:
-        tally.record("login", 0.0, type(error).__name__)
+        tally.record("login", time.perf_counter() - started, type(error).__name__)
         return
     try:
         while time.perf_counter() < deadline:
@@ -267,10 +267,10 @@ def run_soak(
                          args=(config, login, team_ids, credentials, tally, deadline, config.seed * 1000 + i))
         for i, login in enumerate(logins)
     ]  # fmt: skip
-    for number, thread in enumerate(threads):
+    ramp = min(60.0, config.seconds / 10) / max(len(threads), 1)  # agents arrive over the first tenth
+    for thread in threads:
         thread.start()
-        time.sleep(min(0.2, config.seconds / 100 / max(len(threads), 1)))  # a ramp, not a stampede
-        del number
+        time.sleep(ramp)  # a ramp, not a stampede of logins (each one a password hash)
     for thread in threads:
         thread.join(timeout=max(1.0, deadline - time.perf_counter() + 120))
     sampler.join(timeout=30)
