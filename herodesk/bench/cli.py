@@ -1,4 +1,4 @@
-"""`herodesk bench seed|run|all|cpu`: seed a big desk, serve it with gunicorn and measure it over HTTP.
+"""`herodesk bench seed|run|all|cpu|soak`: seed a big desk, serve it with gunicorn and measure it over HTTP.
 
 `seed` and `all` need Django settings for the chosen data dir; when this process already runs with
 another data dir, the work is re-run in a child process with the right environment.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from herodesk.bench import load
 from herodesk.bench.load import CREDENTIALS_FILE, BenchCredentials
@@ -66,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     everything.add_argument("--threads", type=int, default=4)
     _load_options(everything)
     everything.set_defaults(handler=_cmd_all)
+
+    soak = commands.add_parser("soak", help="N agents read, reply, note, transfer for minutes; RSS sampled")
+    soak.add_argument("--data-dir", type=Path, required=True, help="a data dir seeded by `bench seed`")
+    soak.add_argument("--agents", type=int, default=50)
+    soak.add_argument("--minutes", type=float, default=10.0)
+    soak.add_argument("--url", help="a running `herodesk serve` on this data dir (default: start one)")
+    soak.add_argument("--server-pid", type=int, help="with --url: the `herodesk serve` pid, to sample memory")
+    soak.add_argument("--port", type=int, default=8766)
+    soak.add_argument("--workers", type=int, default=2)
+    soak.add_argument("--threads", type=int, default=4)
+    soak.add_argument("--seed", type=int, default=1)
+    soak.add_argument("--json-out", type=Path, help="write the results (with the memory series) as JSON here")
+    soak.set_defaults(handler=_cmd_soak)
     return parser
 
 
@@ -216,6 +231,35 @@ def _cmd_all(args: argparse.Namespace) -> int:
         return _measure(args, url, credentials)
 
 
+# --- soak ---------------------------------------------------------------------------------------------------
+
+def _cmd_soak(args: argparse.Namespace) -> int:
+    from herodesk.bench import soak
+
+    data_dir = args.data_dir.resolve()
+    if not (data_dir / CREDENTIALS_FILE).exists():
+        raise SystemExit(f"{data_dir} is not seeded: run `herodesk bench seed --data-dir {data_dir}` first")
+    env = {**os.environ, **SERVER_ENV, "HERODESK_DATA_DIR": str(data_dir)}
+    credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
+    print(f"creating {args.agents} agents on every team of the bench desk…", flush=True)
+    agents = soak.agents_via_child(data_dir, args.agents, env)
+    config = soak.SoakConfig(url=args.url or f"http://127.0.0.1:{args.port}", agents=args.agents,
+                             seconds=args.minutes * 60, seed=args.seed)
+    if args.url:
+        report = soak.run_soak(config, agents, credentials, args.server_pid)
+    else:
+        collect = [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collect, env=env, check=True)
+        _drop_queued_jobs(data_dir)
+        with _server(args, env, keep=True, start_timeout=600) as (url, server):  # a busy machine
+            print(f"soak: {args.agents} agents for {args.minutes:g} min on {url}", flush=True)
+            report = soak.run_soak(config, agents, credentials, server.pid)
+    print(soak.format_report(report))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0 if report["errors"] == 0 else 1
+
+
 def _drop_queued_jobs(data_dir: Path) -> None:
     """Start every run with an empty embedded job queue, so runs are comparable.
 
@@ -228,7 +272,9 @@ def _drop_queued_jobs(data_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def _server(args: argparse.Namespace, env: dict[str, str]) -> Iterator[str]:
+def _server(
+    args: argparse.Namespace, env: dict[str, str], keep: bool = False, start_timeout: float = 60.0
+) -> Iterator[Any]:
     """`herodesk serve` as a child process: gunicorn (not runserver) plus the embedded job worker,
     exactly what a single-machine desk runs, so analysis jobs queued by replies use CPU as they would."""
     command = [
@@ -240,8 +286,9 @@ def _server(args: argparse.Namespace, env: dict[str, str]) -> Iterator[str]:
         command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait_until_listening(server, args.port)
-        yield f"http://127.0.0.1:{args.port}"
+        _wait_until_listening(server, args.port, start_timeout)
+        url = f"http://127.0.0.1:{args.port}"
+        yield (url, server) if keep else url
     finally:
         _stop(server)
 

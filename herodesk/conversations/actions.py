@@ -168,6 +168,11 @@ def _after_commit(conversation: Conversation, message: Message | None = None) ->
 PENDING_BATCH = "pending-work"
 # The sweep leaves younger rows to the after-commit step of the process that wrote them.
 SWEEP_AFTER = timedelta(minutes=1)
+# Analysis runs in the job worker, and a worker killed while running the job loses it (the queue does not
+# keep a job once taken). So a customer message's analysis row stays until the message is scored: queued
+# again when it is not scored this long after its job was queued, given up when the message is a day old.
+ANALYSIS_RETRY_AFTER = timedelta(minutes=5)
+ANALYSIS_GIVE_UP_AFTER = timedelta(days=1)
 
 
 def schedule_index(conversation_id: int) -> None:
@@ -207,16 +212,44 @@ def do_finish_pending_work(rows: Sequence[PendingWork]) -> None:
         search.index_now(index_ids)
     if changes:
         hooks.after_change(changes)
+    ids = [row.pk for row in rows]
     with transaction.atomic():
-        PendingWork.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        waiting = _unscored_analysis_rows(ids, _now())
+        PendingWork.objects.filter(pk__in=ids).exclude(pk__in=waiting).delete()
+        if waiting:  # the job is queued; the sweep looks again after ANALYSIS_RETRY_AFTER
+            retry_at = _now() + ANALYSIS_RETRY_AFTER - SWEEP_AFTER
+            PendingWork.objects.filter(pk__in=waiting).update(created_at=retry_at)
+
+
+def _unscored_analysis_rows(ids: list[int], now: datetime) -> list[int]:
+    """Analysis rows of customer messages not scored yet (and younger than ANALYSIS_GIVE_UP_AFTER)."""
+    return list(
+        PendingWork.objects.filter(
+            pk__in=ids,
+            kind=PendingWork.Kind.ANALYSE,
+            message__kind=Message.Kind.CUSTOMER,
+            message__intensity__isnull=True,
+            message__created_at__gte=now - ANALYSIS_GIVE_UP_AFTER,
+        ).values_list("pk", flat=True)
+    )
 
 
 def do_finish_stale_pending_work(now: datetime | None = None, limit: int = 500) -> int:
-    """The sweep: finish work whose after-commit step a crash cut off. Returns how many rows it did."""
+    """The sweep: finish work whose after-commit step a crash cut off, and queue again the analysis of
+    customer messages whose job was lost (a killed worker). Returns how many rows it did."""
     cutoff = _now(now) - SWEEP_AFTER
     rows = list(PendingWork.objects.filter(created_at__lt=cutoff).order_by("pk")[:limit])
-    if rows:
-        do_finish_pending_work(rows)
+    scored = PendingWork.objects.filter(
+        pk__in=[row.pk for row in rows if row.kind == PendingWork.Kind.ANALYSE and row.message_id],
+        message__intensity__isnull=False,
+    ).values_list("pk", flat=True)
+    done = set(scored)
+    if done:  # analysed meanwhile by the job queued earlier: nothing left to do
+        with transaction.atomic():
+            PendingWork.objects.filter(pk__in=done).delete()
+    rest = [row for row in rows if row.pk not in done]
+    if rest:
+        do_finish_pending_work(rest)
     return len(rows)
 
 

@@ -94,3 +94,41 @@ def test_the_sweep_is_a_periodic_job_every_minute():
     minutes = [timezone.now().replace(minute=m, second=0, microsecond=0) for m in range(60)]
     assert all(sweep.validate_datetime(at) for at in minutes)
     assert finish_pending_work.call_local() == 0
+
+
+def test_an_analysis_job_lost_by_a_killed_worker_is_queued_again_by_the_sweep(support_team, monkeypatch):
+    """The queue forgets a job once a worker takes it; the analysis row stays until the message is scored."""
+    from huey.contrib.djhuey import HUEY
+
+    monkeypatch.setattr(HUEY, "immediate", False)
+    lost: list[object] = []
+    monkeypatch.setattr(HUEY, "enqueue", lambda task: lost.append(task))  # taken, then the worker died
+    conversation = _new_conversation("Still waiting", "Nobody answered my refund, again!", support_team)
+    message = Message.objects.get(conversation=conversation)
+    assert lost and message.intensity is None
+    row = PendingWork.objects.get()
+    assert row.kind == "analyse" and row.message_id == message.pk
+    assert actions.do_finish_stale_pending_work(now=timezone.now() + timedelta(minutes=2)) == 0  # not yet
+
+    monkeypatch.undo()
+    later = timezone.now() + actions.ANALYSIS_RETRY_AFTER + timedelta(minutes=1)
+    assert actions.do_finish_stale_pending_work(now=later) == 1
+    message.refresh_from_db()
+    assert message.intensity is not None and message.signals
+    assert not PendingWork.objects.exists()
+
+
+def test_the_sweep_only_clears_the_row_of_a_message_scored_meanwhile(support_team, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    monkeypatch.setattr(HUEY, "enqueue", lambda task: None)
+    conversation = _new_conversation("Slow queue", "Where is my parcel?", support_team)
+    monkeypatch.undo()
+    from herodesk.insights.actions import analyse_conversation
+
+    analyse_conversation(conversation.pk)  # the queued job ran late, but it ran
+    calls: list[object] = []
+    monkeypatch.setattr(actions.hooks, "after_change", lambda changes: calls.append(changes))
+    later = timezone.now() + actions.ANALYSIS_RETRY_AFTER + timedelta(minutes=1)
+    assert actions.do_finish_stale_pending_work(now=later) == 1
+    assert calls == [] and not PendingWork.objects.exists()
