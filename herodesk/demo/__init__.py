@@ -36,6 +36,7 @@ from herodesk.demo.plans import (
     iso,
     moment,
 )
+from herodesk.demo.proposals import TOPICS, seed_emerging_topics
 from herodesk.demo.quality import seed_quality
 from herodesk.demo.sla import seed_slas
 from herodesk.demo.stories import StoryPlanner
@@ -93,7 +94,9 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         # A small demo spans fewer days so that it still looks like a live desk with recent work.
         days=max(10, min(90, conversations // 55)),
     )
-    _write_conversations(StoryPlanner(cast, seed), conversations, summary)
+    per_topic = min(18, conversations // 30)  # new topics with no reason yet: see demo/proposals.py
+    _write_conversations(StoryPlanner(cast, seed), conversations - per_topic * len(TOPICS), summary)
+    seed_emerging_topics(cast, summary, per_topic, seed)
     seed_quality(seed)  # herodesk/demo/quality.py: rubric, a week of reviews, calibration
     seed_saved_replies()
     seed_settings()
