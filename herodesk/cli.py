@@ -105,24 +105,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from herodesk.insights import progress
 
     _prepare_database()
-    seeded = False
-    if args.reset or not Conversation.objects.exists():
-        from herodesk.demo import seed_demo
-
-        print("Creating demo data (teams, agents, customers, conversations)…", flush=True)
-        started = time.monotonic()
-        summary = seed_demo(conversations=args.conversations, customers=max(args.conversations // 2, 10))
-        print(f"  {summary.conversations} conversations in {time.monotonic() - started:.0f} s", flush=True)
-        progress.write("training", 0, 1)  # the desk shows its notice from the first page on
-        seeded = True
-    _keep_demo_colleague_viewing()
+    fresh = args.reset or not Conversation.objects.exists()
+    if fresh:
+        progress.write("seeding", 0, args.conversations)  # the desk shows its notice from the first page on
     url = f"http://127.0.0.1:{args.port}/"
     procs = _processes("127.0.0.1", args.port, args.workers, embedded_worker=True)
     print(f"\nherodesk demo is running at {url}")
     print(f"Log in as admin, lead or agent with password {DEMO_PASSWORD!r}.")
     print(f"Public contact form: {url}contact/   API docs: {url}api/v1/docs\n", flush=True)
-    if seeded or progress.running():  # a fresh demo, or a first analysis that was interrupted
-        _analyse_demo_in_background()
+    if fresh or progress.running():  # a fresh demo, or a first run that was interrupted
+        _analyse_demo_in_background(args.conversations if fresh else None)
+    else:
+        _keep_demo_colleague_viewing()
     return _supervise(procs)
 
 
@@ -142,15 +136,25 @@ def _keep_demo_colleague_viewing(every: float = 4.0) -> None:
     threading.Thread(target=loop, name="demo-presence", daemon=True).start()
 
 
-def _analyse_demo_in_background() -> threading.Thread:
-    """The desk serves while the demo's signals are computed: train the contact-reason model, analyse
-    every conversation, then group the untagged ones into proposed reasons. Progress goes to the
-    terminal (a bar, one line per step so that it reads well between the access log lines) and to
-    ``insights.progress`` for the notice in the desk."""
-    print("Computing hero signals in the background: the desk fills in as it goes.", flush=True)
-    thread = threading.Thread(target=_analyse_demo, name="demo-analysis", daemon=True)
+def _analyse_demo_in_background(seed_conversations: int | None) -> threading.Thread:
+    """The desk serves while the demo is filled in: create the demo data (when ``seed_conversations``),
+    train the contact-reason model, analyse every conversation, then group the untagged ones into
+    proposed reasons. Progress goes to the terminal (a bar, one line per step so that it reads well
+    between the access log lines) and to ``insights.progress`` for the notice in the desk."""
+    thread = threading.Thread(
+        target=_analyse_demo, args=(seed_conversations,), name="demo-analysis", daemon=True
+    )
     thread.start()
     return thread
+
+
+def _seed_demo(conversations: int) -> None:
+    from herodesk.demo import seed_demo
+
+    print("Creating demo data (teams, agents, customers, conversations)…", flush=True)
+    started = time.monotonic()
+    summary = seed_demo(conversations=conversations, customers=max(conversations // 2, 10))
+    print(f"  {summary.conversations:,} conversations in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def _progress_bar(label: str, done: int, total: int, eta: int | None, width: int = 30) -> str:
@@ -159,10 +163,14 @@ def _progress_bar(label: str, done: int, total: int, eta: int | None, width: int
     return f"  [{'#' * filled}{'.' * (width - filled)}] {label}: {done:,} of {total:,}{left}"
 
 
-def _analyse_demo() -> None:
+def _analyse_demo(seed_conversations: int | None = None) -> None:
     from herodesk.insights import actions, progress, reasons
 
     try:
+        if seed_conversations is not None:
+            _seed_demo(seed_conversations)
+        _keep_demo_colleague_viewing()
+        print("Computing hero signals in the background: the desk fills in as it goes.", flush=True)
         progress.write("training", 0, 1)
         print(_progress_bar(progress.PHASES["training"], 0, 1, None), flush=True)
         started = time.monotonic()

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 PHASES = {
+    "seeding": "Creating the demo data",
     "training": "Training the contact-reason model",
     "analysing": "Computing hero signals",
     "grouping": "Grouping untagged conversations into proposed reasons",

@@ -25,18 +25,19 @@ def data_dir(settings, tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_demo_starts_serving_before_the_analysis_runs(monkeypatch):
+def test_demo_starts_serving_before_seeding_and_analysis(monkeypatch):
     steps: list[str] = []
-    monkeypatch.setattr(cli, "_prepare_database", lambda quiet=True: None)
-    monkeypatch.setattr(cli, "_keep_demo_colleague_viewing", lambda: None)
-    monkeypatch.setattr("herodesk.demo.seed_demo", lambda **kw: _note(steps, "seed", _Summary()))
+    monkeypatch.setattr(cli, "_prepare_database", lambda quiet=True: _note(steps, "migrate", None))
     monkeypatch.setattr(cli, "_processes", lambda *a, **kw: _note(steps, "serve", []))
-    monkeypatch.setattr(cli, "_analyse_demo_in_background", lambda: steps.append("analysis scheduled"))
+    monkeypatch.setattr(
+        cli, "_analyse_demo_in_background", lambda seed: _note(steps, f"background {seed}", None)
+    )
     monkeypatch.setattr(cli, "_supervise", lambda procs: _note(steps, "supervise", 0))
     args = argparse.Namespace(reset=True, conversations=10, port=8123, workers=1)
     assert cli.cmd_demo(args) == 0
-    assert steps == ["seed", "serve", "analysis scheduled", "supervise"]
-    assert progress.running() is not None  # the desk shows its notice from the first page on
+    assert steps == ["migrate", "serve", "background 10", "supervise"]
+    state = progress.running()  # the desk shows its notice from the first page on
+    assert state is not None and state.phase == "seeding"
 
 
 @pytest.mark.django_db
@@ -45,7 +46,9 @@ def test_an_existing_analysed_demo_is_not_analysed_again(monkeypatch):
     monkeypatch.setattr(cli, "_prepare_database", lambda quiet=True: None)
     monkeypatch.setattr(cli, "_keep_demo_colleague_viewing", lambda: None)
     monkeypatch.setattr(cli, "_processes", lambda *a, **kw: [])
-    monkeypatch.setattr(cli, "_analyse_demo_in_background", lambda: steps.append("analysis"))
+    monkeypatch.setattr(
+        cli, "_analyse_demo_in_background", lambda seed: _note(steps, f"analysis {seed}", None)
+    )
     monkeypatch.setattr(cli, "_supervise", lambda procs: 0)
     from herodesk.tests.factories import ConversationFactory
 
@@ -55,13 +58,13 @@ def test_an_existing_analysed_demo_is_not_analysed_again(monkeypatch):
     assert steps == []
     progress.write("analysing", 3, 10)  # interrupted: the next start picks it up again
     cli.cmd_demo(argparse.Namespace(reset=False, conversations=10, port=8123, workers=1))
-    assert steps == ["analysis"]
+    assert steps == ["analysis None"]  # analysed again, not seeded again
 
 
 def test_the_analysis_runs_in_a_background_thread(monkeypatch):
     release = threading.Event()
-    monkeypatch.setattr(cli, "_analyse_demo", release.wait)
-    thread = cli._analyse_demo_in_background()
+    monkeypatch.setattr(cli, "_analyse_demo", lambda seed: release.wait())
+    thread = cli._analyse_demo_in_background(10)
     assert thread.daemon and thread.is_alive()  # cmd_demo goes on to serve meanwhile
     release.set()
     thread.join(5)
@@ -72,6 +75,8 @@ def test_the_analysis_reports_each_phase_and_finishes(monkeypatch, capsys):
     from herodesk.insights import actions, reasons
 
     seen: list[str] = []
+    monkeypatch.setattr(cli, "_seed_demo", lambda n: _note(seen, f"seed {n}", None))
+    monkeypatch.setattr(cli, "_keep_demo_colleague_viewing", lambda: None)
     monkeypatch.setattr(reasons, "retrain", lambda: _note(seen, _phase(), 12))
 
     def analyse_all(batch_size, progress, retrain):
@@ -83,8 +88,8 @@ def test_the_analysis_reports_each_phase_and_finishes(monkeypatch, capsys):
 
     monkeypatch.setattr(actions, "analyse_all", analyse_all)
     monkeypatch.setattr(reasons, "warm_proposals", lambda: _note(seen, _phase(), 0))
-    cli._analyse_demo()
-    assert seen == ["training", "analysing", "grouping"]
+    cli._analyse_demo(10)
+    assert seen == ["seed 10", "training", "analysing", "grouping"]
     assert progress.read().phase == "done" and progress.running() is None
     out = capsys.readouterr().out
     assert "conversations analysed: 100 of 100" in out and "[" + "#" * 30 + "]" in out
