@@ -245,7 +245,7 @@ def distinctive_terms(
 ) -> dict[int, list[str]]:
     """Per group label, the words and two-word phrases most of its texts use and few others do.
 
-    Score = share of the group's texts containing the term x log(texts / texts containing it anywhere):
+    Score = share of the group's texts containing the term x log(1 + texts / texts containing it anywhere):
     class-based TF-IDF over documents, so one long message cannot name a group. A two-word phrase
     nearly as common as its words replaces them, so names read like "gift card", not "gift, card"."""
     labels = np.asarray(labels)
@@ -261,7 +261,7 @@ def distinctive_terms(
     words_in = np.array([term.count(" ") + 1 for term in terms])
     vocabulary = {str(term): i for i, term in enumerate(terms)}
     df = np.asarray(counts.sum(axis=0)).ravel()
-    idf = np.log((len(texts) + 1) / (df + 1))
+    idf = np.log1p(len(texts) / np.maximum(df, 1))  # > 0: a lone group still gets a name
     names: dict[int, list[str]] = {}
     for label in np.unique(labels):
         members = labels == label
