@@ -114,7 +114,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Log in as admin, lead or agent with password {DEMO_PASSWORD!r}.")
     print(f"Public contact form: {url}contact/   API docs: {url}api/v1/docs\n", flush=True)
     if fresh or progress.running():  # a fresh demo, or a first run that was interrupted
-        _analyse_demo_in_background(args.conversations if fresh else None)
+        _analyse_demo_in_background(args.conversations if fresh else None, wait_for=f"{url}accounts/login/")
     else:
         _keep_demo_colleague_viewing()
     return _supervise(procs)
@@ -136,16 +136,38 @@ def _keep_demo_colleague_viewing(every: float = 4.0) -> None:
     threading.Thread(target=loop, name="demo-presence", daemon=True).start()
 
 
-def _analyse_demo_in_background(seed_conversations: int | None) -> threading.Thread:
+def _analyse_demo_in_background(seed_conversations: int | None, wait_for: str = "") -> threading.Thread:
     """The desk serves while the demo is filled in: create the demo data (when ``seed_conversations``),
     train the contact-reason model, analyse every conversation, then group the untagged ones into
     proposed reasons. Progress goes to the terminal (a bar, one line per step so that it reads well
-    between the access log lines) and to ``insights.progress`` for the notice in the desk."""
-    thread = threading.Thread(
-        target=_analyse_demo, args=(seed_conversations,), name="demo-analysis", daemon=True
-    )
+    between the access log lines) and to ``insights.progress`` for the notice in the desk.
+
+    ``wait_for``: a URL of the desk; the work starts once it answers (or after a minute), so that it
+    does not slow the web workers' start on a 2-core machine."""
+
+    def run() -> None:
+        if wait_for:
+            _wait_until_serving(wait_for)
+        _analyse_demo(seed_conversations)
+
+    thread = threading.Thread(target=run, name="demo-analysis", daemon=True)
     thread.start()
     return thread
+
+
+def _wait_until_serving(url: str, timeout: float = 60.0) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local desk
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
 
 
 def _seed_demo(conversations: int) -> None:

@@ -30,12 +30,19 @@ def test_demo_starts_serving_before_seeding_and_analysis(monkeypatch):
     monkeypatch.setattr(cli, "_prepare_database", lambda quiet=True: _note(steps, "migrate", None))
     monkeypatch.setattr(cli, "_processes", lambda *a, **kw: _note(steps, "serve", []))
     monkeypatch.setattr(
-        cli, "_analyse_demo_in_background", lambda seed: _note(steps, f"background {seed}", None)
+        cli,
+        "_analyse_demo_in_background",
+        lambda seed, wait_for: _note(steps, f"background {seed} after {wait_for}", None),
     )
     monkeypatch.setattr(cli, "_supervise", lambda procs: _note(steps, "supervise", 0))
     args = argparse.Namespace(reset=True, conversations=10, port=8123, workers=1)
     assert cli.cmd_demo(args) == 0
-    assert steps == ["migrate", "serve", "background 10", "supervise"]
+    assert steps == [
+        "migrate",
+        "serve",
+        "background 10 after http://127.0.0.1:8123/accounts/login/",
+        "supervise",
+    ]
     state = progress.running()  # the desk shows its notice from the first page on
     assert state is not None and state.phase == "seeding"
 
@@ -47,7 +54,7 @@ def test_an_existing_analysed_demo_is_not_analysed_again(monkeypatch):
     monkeypatch.setattr(cli, "_keep_demo_colleague_viewing", lambda: None)
     monkeypatch.setattr(cli, "_processes", lambda *a, **kw: [])
     monkeypatch.setattr(
-        cli, "_analyse_demo_in_background", lambda seed: _note(steps, f"analysis {seed}", None)
+        cli, "_analyse_demo_in_background", lambda seed, wait_for: _note(steps, f"analysis {seed}", None)
     )
     monkeypatch.setattr(cli, "_supervise", lambda procs: 0)
     from herodesk.tests.factories import ConversationFactory
@@ -63,8 +70,9 @@ def test_an_existing_analysed_demo_is_not_analysed_again(monkeypatch):
 
 def test_the_analysis_runs_in_a_background_thread(monkeypatch):
     release = threading.Event()
+    monkeypatch.setattr(cli, "_wait_until_serving", lambda url: True)
     monkeypatch.setattr(cli, "_analyse_demo", lambda seed: release.wait())
-    thread = cli._analyse_demo_in_background(10)
+    thread = cli._analyse_demo_in_background(10, wait_for="http://127.0.0.1:8123/")
     assert thread.daemon and thread.is_alive()  # cmd_demo goes on to serve meanwhile
     release.set()
     thread.join(5)
