@@ -40,6 +40,9 @@ MAX_TRAINING_CONVERSATIONS = 50_000
 CONFIDENT_FIT = 0.8
 PROPOSAL_CONVERSATIONS = 2000  # the most recent untagged conversations that proposals look at
 EMBEDDING_CACHE_SIZE = 20_000
+# A page view encodes at most this many conversations not in the cache (~1 s); a background job reads
+# the rest (e.g. the first view on a large desk) and the page says so.
+ENCODE_PER_VIEW = 200
 
 
 def model_path() -> Path:
@@ -185,7 +188,15 @@ def propose_new_reasons(
     if not rows:
         return []
     if embeddings.available():
-        found = engine.propose(texts, conversation_vectors([c.pk for c in rows], texts))
+        vectors, known = conversation_vectors([c.pk for c in rows], texts, max_new=ENCODE_PER_VIEW)
+        if not known.all():
+            from herodesk.insights import tasks
+
+            tasks.warm_reason_proposals()  # the next view has them all
+            rows = [row for row, k in zip(rows, known, strict=True) if k]
+            texts = [text for text, k in zip(texts, known, strict=True) if k]
+            vectors = vectors[known]
+        found = engine.propose(texts, vectors)
     else:  # without the embedding packages: the TF-IDF k-means grouping
         found = engine.cluster(texts)
     return [
@@ -219,7 +230,7 @@ def closeness(conversation_ids: list[int]) -> dict[int, float]:
     ids = [pk for pk in conversation_ids if pk in subjects]
     if not embeddings.available() or not ids:
         return dict.fromkeys(ids, 0.5)
-    vectors = conversation_vectors(
+    vectors, _ = conversation_vectors(
         ids, [_classifier_text(subjects[pk], first_texts.get(pk, "")) for pk in ids]
     )
     centre = vectors.mean(axis=0)
@@ -235,8 +246,11 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
 
 
-def conversation_vectors(ids: list[int], texts: list[str]) -> np.ndarray:
-    """Unit sentence embeddings of the conversations' texts, from the cache where the text is unchanged."""
+def conversation_vectors(
+    ids: list[int], texts: list[str], max_new: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit sentence embeddings of the conversations' texts, from the cache where the text is unchanged,
+    and which rows have one (all, unless more than ``max_new`` were missing: those rows are zeros)."""
     path = _embedding_cache_path()
     cached: dict[tuple[int, int], np.ndarray] = {}
     try:
@@ -249,15 +263,21 @@ def conversation_vectors(ids: list[int], texts: list[str]) -> np.ndarray:
         pass
     keys = [(pk, _digest(text)) for pk, text in zip(ids, texts, strict=True)]
     missing = [i for i, key in enumerate(keys) if key not in cached]
+    if max_new is not None:
+        missing = missing[:max_new]
     if missing:
         fresh = embeddings.encode([texts[i] for i in missing])
         for i, vector in zip(missing, fresh, strict=True):
             cached[keys[i]] = vector.astype(np.float16)
         _save_cache(path, cached)
-    out = (
-        np.stack([cached[key] for key in keys]).astype(np.float32) if keys else np.zeros((0, embeddings.DIM))
-    )
-    return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6), dtype=np.float32)
+    known = np.array([key in cached for key in keys], dtype=bool)
+    dim = next(iter(cached.values())).shape[0] if cached else embeddings.DIM
+    out = np.zeros((len(keys), dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if known[i]:
+            out[i] = cached[key]
+    unit = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+    return np.asarray(unit, dtype=np.float32), known
 
 
 def _save_cache(path: Path, cached: dict[tuple[int, int], np.ndarray]) -> None:

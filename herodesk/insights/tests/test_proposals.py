@@ -179,8 +179,19 @@ def test_embeddings_are_cached_per_conversation_text(support_team, monkeypatch):
         return _fake_vectors(list(texts))
 
     monkeypatch.setattr(embeddings, "encode", encode)
-    first = reasons.conversation_vectors([1, 2], ["gift card", "passport"])
-    again = reasons.conversation_vectors([1, 2, 3], ["gift card", "passport", "address"])
-    changed = reasons.conversation_vectors([1], ["my passport"])
-    assert calls == [2, 1, 1]
+    first, _ = reasons.conversation_vectors([1, 2], ["gift card", "passport"])
+    again, known = reasons.conversation_vectors([1, 2, 3], ["gift card", "passport", "address"])
+    changed, _ = reasons.conversation_vectors([1], ["my passport"])
+    assert calls == [2, 1, 1] and known.all()
     assert np.allclose(first, again[:2], atol=1e-3) and changed.shape == (1, 8)
+    capped, known = reasons.conversation_vectors([4, 5, 6], ["a gift", "a passport", "an address"], max_new=1)
+    assert calls[-1] == 1 and known.tolist() == [True, False, False]
+
+
+def test_a_page_view_reads_a_bounded_number_of_new_conversations(support_team, monkeypatch):
+    _make(support_team, "gift", 6)
+    _make(support_team, "passport", 6)
+    monkeypatch.setattr(reasons, "ENCODE_PER_VIEW", 7)
+    first = reasons.propose_new_reasons(Conversation.objects.all())
+    assert sum(p.size for p in first) <= 7  # jobs run inline in tests: the rest is read right after
+    assert sorted(p.size for p in reasons.propose_new_reasons(Conversation.objects.all())) == [6, 6]
