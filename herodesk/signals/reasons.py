@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +241,9 @@ def group(
     return np.asarray(labels, dtype=int) - 1
 
 
+_WITH_DIGIT = re.compile(r"\S*\d\S*")
+
+
 def distinctive_terms(
     texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 4
 ) -> dict[int, list[str]]:
@@ -254,7 +258,8 @@ def distinctive_terms(
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",  # noqa: S106 - words of two letters or more
     )  # fmt: skip
     try:
-        counts = vectorizer.fit_transform(_clean(texts)).tocsc()
+        # chunks with a digit are codes, amounts and times ("HD-617495", "£40"): never a name
+        counts = vectorizer.fit_transform([_WITH_DIGIT.sub(" ", t) for t in _clean(texts)]).tocsc()
     except ValueError:  # nothing but stop words
         return {int(label): [] for label in np.unique(labels)}
     terms = vectorizer.get_feature_names_out()
