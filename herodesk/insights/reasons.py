@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -181,7 +182,9 @@ def _recent_candidates(
 
 
 def propose_new_reasons(
-    conversations: QuerySet[Conversation], limit: int = PROPOSAL_CONVERSATIONS
+    conversations: QuerySet[Conversation],
+    limit: int = PROPOSAL_CONVERSATIONS,
+    read_the_rest: Callable[[], object] | None = None,
 ) -> list[ProposedReasonView]:
     """Group the most recent candidates (see `proposal_candidates`) into proposed reasons, largest first."""
     rows, texts = _recent_candidates(conversations, limit)
@@ -189,10 +192,9 @@ def propose_new_reasons(
         return []
     if embeddings.available():
         vectors, known = conversation_vectors([c.pk for c in rows], texts, max_new=ENCODE_PER_VIEW)
+        if not known.all() and read_the_rest is not None:
+            read_the_rest()  # e.g. tasks.warm_reason_proposals: the next view has them all
         if not known.all():
-            from herodesk.insights import tasks
-
-            tasks.warm_reason_proposals()  # the next view has them all
             rows = [row for row, k in zip(rows, known, strict=True) if k]
             texts = [text for text, k in zip(texts, known, strict=True) if k]
             vectors = vectors[known]

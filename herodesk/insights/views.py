@@ -44,7 +44,9 @@ def contact_reasons(request: AuthedRequest) -> HttpResponse:
         "insights/reasons.html",
         {
             "status": reasons.model_status(),
-            "proposals": reasons.propose_new_reasons(visible_conversations(request.user)),
+            "proposals": reasons.propose_new_reasons(
+                visible_conversations(request.user), read_the_rest=tasks.warm_reason_proposals
+            ),
             "existing": ContactReason.objects.order_by("name"),
         },
     )
