@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 
@@ -101,28 +102,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("HERODESK_DATA_DIR", os.path.abspath("herodesk-data"))
     _django_setup()
     from herodesk.conversations.models import Conversation
+    from herodesk.insights import progress
 
     _prepare_database()
-    if args.reset or not Conversation.objects.exists():
-        from herodesk.demo import seed_demo
-
-        print("Creating demo data (teams, agents, customers, conversations)…", flush=True)
-        started = time.monotonic()
-        summary = seed_demo(conversations=args.conversations, customers=max(args.conversations // 2, 10))
-        print(f"  {summary.conversations} conversations in {time.monotonic() - started:.0f} s", flush=True)
-        _analyse_demo()
-    _keep_demo_colleague_viewing()
+    fresh = args.reset or not Conversation.objects.exists()
+    if fresh:
+        progress.write("seeding", 0, args.conversations)  # the desk shows its notice from the first page on
     url = f"http://127.0.0.1:{args.port}/"
+    procs = _processes("127.0.0.1", args.port, args.workers, embedded_worker=True)
     print(f"\nherodesk demo is running at {url}")
     print(f"Log in as admin, lead or agent with password {DEMO_PASSWORD!r}.")
     print(f"Public contact form: {url}contact/   API docs: {url}api/v1/docs\n", flush=True)
-    return _supervise(_processes("127.0.0.1", args.port, args.workers, embedded_worker=True))
+    if fresh or progress.running():  # a fresh demo, or a first run that was interrupted
+        _analyse_demo_in_background(args.conversations if fresh else None, wait_for=f"{url}accounts/login/")
+    else:
+        _keep_demo_colleague_viewing()
+    return _supervise(procs)
 
 
 def _keep_demo_colleague_viewing(every: float = 4.0) -> None:
     """A demo colleague (Ben) keeps one conversation open and types in it, so presence shows live."""
-    import threading
-
     from herodesk.demo.teamwork import refresh_presence
 
     def loop() -> None:
@@ -137,17 +136,89 @@ def _keep_demo_colleague_viewing(every: float = 4.0) -> None:
     threading.Thread(target=loop, name="demo-presence", daemon=True).start()
 
 
-def _analyse_demo() -> None:
-    from herodesk.insights import actions
+def _analyse_demo_in_background(seed_conversations: int | None, wait_for: str = "") -> threading.Thread:
+    """The desk serves while the demo is filled in: create the demo data (when ``seed_conversations``),
+    train the contact-reason model, analyse every conversation, then group the untagged ones into
+    proposed reasons. Progress goes to the terminal (a bar, one line per step so that it reads well
+    between the access log lines) and to ``insights.progress`` for the notice in the desk.
 
-    print("Computing hero signals for the demo data…", flush=True)
+    ``wait_for``: a URL of the desk; the work starts once it answers (or after a minute), so that it
+    does not slow the web workers' start on a 2-core machine."""
 
-    def progress(done: int, total: int) -> None:
-        if done % 1000 < 250 or done == total:
-            print(f"  {done}/{total}", flush=True)
+    def run() -> None:
+        if wait_for:
+            _wait_until_serving(wait_for)
+        _analyse_demo(seed_conversations)
 
-    count = actions.analyse_all(progress=progress)
-    print(f"  analysed {count} conversations", flush=True)
+    thread = threading.Thread(target=run, name="demo-analysis", daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_until_serving(url: str, timeout: float = 60.0) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local desk
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def _seed_demo(conversations: int) -> None:
+    from herodesk.demo import seed_demo
+
+    print("Creating demo data (teams, agents, customers, conversations)…", flush=True)
+    started = time.monotonic()
+    summary = seed_demo(conversations=conversations, customers=max(conversations // 2, 10))
+    print(f"  {summary.conversations:,} conversations in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def _progress_bar(label: str, done: int, total: int, eta: int | None, width: int = 30) -> str:
+    filled = int(width * done / total) if total else width
+    left = f", about {eta // 60} min {eta % 60:02d} s left" if eta is not None and done < total else ""
+    return f"  [{'#' * filled}{'.' * (width - filled)}] {label}: {done:,} of {total:,}{left}"
+
+
+def _analyse_demo(seed_conversations: int | None = None) -> None:
+    from herodesk.insights import actions, progress, reasons
+
+    try:
+        if seed_conversations is not None:
+            _seed_demo(seed_conversations)
+        _keep_demo_colleague_viewing()
+        print("Computing hero signals in the background: the desk fills in as it goes.", flush=True)
+        progress.write("training", 0, 1)
+        print(_progress_bar(progress.PHASES["training"], 0, 1, None), flush=True)
+        started = time.monotonic()
+        examples = reasons.retrain()
+        print(
+            f"  contact-reason model trained on {examples:,} conversations "
+            f"in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
+        phase_start = time.time()
+        last_print = [0.0]
+
+        def report(done: int, total: int) -> None:
+            state = progress.write("analysing", done, total, started_at=phase_start)
+            if done == total or time.monotonic() - last_print[0] >= 5:
+                last_print[0] = time.monotonic()
+                print(_progress_bar("conversations analysed", done, total, state.eta_seconds()), flush=True)
+
+        count = actions.analyse_all(batch_size=50, progress=report, retrain=False)
+        progress.write("grouping", 0, 1)
+        reasons.warm_proposals()
+        progress.finish(count)
+        print(f"  signals ready: {count:,} conversations analysed.", flush=True)
+    except Exception as error:  # noqa: BLE001 - the desk keeps serving; say what went wrong
+        progress.finish(0)
+        print(f"  computing the demo's signals failed: {error!r}", flush=True)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "herodesk.conversations.context_processors.navigation",
                 "herodesk.notifications.context_processors.bell",
+                "herodesk.insights.context_processors.signals_progress",
             ],
         },
     }

@@ -38,6 +38,7 @@ from herodesk.demo.plans import (
     iso,
     moment,
 )
+from herodesk.demo.proposals import TOPICS, seed_emerging_topics
 from herodesk.demo.quality import seed_quality
 from herodesk.demo.sla import seed_slas
 from herodesk.demo.stories import StoryPlanner
@@ -96,8 +97,11 @@ def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -
         days=max(10, min(90, conversations // 55)),
     )
     heroes = min(len(HERO_MOMENTS), conversations // 8)  # part of the count asked for
-    _write_conversations(StoryPlanner(cast, seed), conversations - heroes, summary)
+    per_topic = min(18, conversations // 30)  # new topics with no reason yet: see demo/proposals.py
+    stories = conversations - heroes - per_topic * len(TOPICS)
+    _write_conversations(StoryPlanner(cast, seed), stories, summary)
     seed_hero_moments(cast, summary, heroes)  # herodesk/demo/hero.py: near deadlines and missed ones
+    seed_emerging_topics(cast, summary, per_topic, seed)
     seed_quality(seed)  # herodesk/demo/quality.py: rubric, a week of reviews, calibration
     seed_saved_replies()
     seed_settings()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from herodesk.accounts.models import User
 from herodesk.conversations import actions as conversation_actions
-from herodesk.conversations.models import Conversation, Event, Message
+from herodesk.conversations.models import ContactReason, Conversation, Event, Message
 from herodesk.customers import actions as customer_actions
 from herodesk.errors import ActionError
 from herodesk.insights import signals_bridge
@@ -318,11 +318,16 @@ def track_untracked_hero_moments(limit: int = 500) -> int:
     return len(ids)
 
 
-def analyse_all(batch_size: int = 250, progress: Callable[[int, int], None] | None = None) -> int:
-    """Analyse every conversation (after an import or for the demo), in batches of one transaction each."""
+def analyse_all(
+    batch_size: int = 250, progress: Callable[[int, int], None] | None = None, retrain: bool = True
+) -> int:
+    """Analyse every conversation (after an import or for the demo), in batches of one transaction each.
+
+    retrain=False: the caller has just trained the contact-reason model (the demo does, to report it)."""
     from herodesk.insights import reasons
 
-    reasons.retrain()
+    if retrain:
+        reasons.retrain()
     ids = list(Conversation.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
@@ -390,3 +395,29 @@ def do_hand_over_promise(promise: Promise, actor: User | None, new_owner: User) 
         old_owner=old, new_owner=new_owner.pk,
     )  # fmt: skip
     return promise
+
+
+# --- Proposed contact reasons ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_adopt_proposed_reason(
+    actor: User, name: str, conversation_ids: list[int], description: str = ""
+) -> tuple[ContactReason, int]:
+    """A lead creates a reason from a proposed group: the reason is created, and each of the group's
+    conversations that still has no reason gets it as a suggestion (confidence: how close it is to the
+    group's centre) that an agent confirms. Returns the reason and how many conversations were suggested.
+
+    ``conversation_ids`` must already be limited to conversations the lead may see."""
+    from herodesk.insights import reasons
+
+    reason = conversation_actions.do_create_contact_reason(actor, name, description)
+    untagged = list(
+        Conversation.objects.filter(pk__in=conversation_ids, contact_reason__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    closeness = reasons.closeness(untagged)
+    for pk in untagged:
+        conversation_actions.do_suggest_reason(pk, reason, closeness.get(pk, 0.5))
+    return reason, len(untagged)

@@ -57,7 +57,17 @@ def notify_promises_due() -> int:
 def retrain_reasons() -> int:
     from herodesk.insights import reasons
 
-    return reasons.retrain()
+    trained = reasons.retrain()
+    reasons.warm_proposals()  # the contact reasons page then encodes only what is new
+    return trained
+
+
+@db_task(retries=1, retry_delay=30)
+def warm_reason_proposals() -> int:
+    """Read (embed) the recent untagged conversations that a page view left for later."""
+    from herodesk.insights import reasons
+
+    return reasons.warm_proposals()
 
 
 @db_task(retries=1, retry_delay=30)

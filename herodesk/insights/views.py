@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,8 +16,9 @@ from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions as conversation_actions
 from herodesk.conversations.models import ContactReason
 from herodesk.conversations.queries import visible_conversations
+from herodesk.insights import actions as insights_actions
 from herodesk.insights import queries, reasons, tasks
-from herodesk.params import MAX_PAGE, query_int
+from herodesk.params import MAX_PAGE, bounded_int, query_int
 
 
 @login_required
@@ -57,28 +58,57 @@ def contact_reasons(request: AuthedRequest) -> HttpResponse:
         "insights/reasons.html",
         {
             "status": reasons.model_status(),
-            "proposals": reasons.propose_new_reasons(visible_conversations(request.user)),
+            "proposals": reasons.propose_new_reasons(
+                visible_conversations(request.user), read_the_rest=tasks.warm_reason_proposals
+            ),
             "existing": ContactReason.objects.order_by("name"),
         },
     )
 
 
+MAX_ADOPTED_CONVERSATIONS = reasons.PROPOSAL_CONVERSATIONS
+
+
 @login_required
 @require_POST
 def create_contact_reason(request: AuthedRequest) -> HttpResponse:
+    """A new reason; from a proposal (``conversation`` ids posted with it), the group's conversations
+    the lead can see get it as a suggestion and the proposal leaves the list."""
     _require_lead(request)
+    raw_ids = request.POST.getlist("conversation")
+    if len(raw_ids) > MAX_ADOPTED_CONVERSATIONS:
+        raise BadRequest(f"At most {MAX_ADOPTED_CONVERSATIONS} conversations can be suggested at once.")
+    ids = [bounded_int(raw, name="conversation") for raw in raw_ids]
+    name, description = request.POST.get("name", ""), request.POST.get("description", "")
     try:
-        reason = conversation_actions.do_create_contact_reason(
-            request.user,
-            request.POST.get("name", ""),
-            request.POST.get("description", ""),
-        )
+        if raw_ids:
+            visible = list(
+                visible_conversations(request.user)
+                .filter(pk__in=[pk for pk in ids if pk is not None])
+                .values_list("pk", flat=True)
+            )
+            reason, suggested = insights_actions.do_adopt_proposed_reason(
+                request.user, name, visible, description
+            )
+        else:
+            reason, suggested = (
+                conversation_actions.do_create_contact_reason(request.user, name, description),
+                0,
+            )
     except conversation_actions.ActionError as error:
         messages.error(request, f"{error.message}. {' '.join(error.fields.values())}".strip())
     else:
-        messages.success(
-            request, f"Contact reason “{reason.name}” created. Tag conversations with it, then retrain."
-        )
+        if suggested:
+            messages.success(
+                request,
+                f"Contact reason “{reason.name}” created and suggested on {suggested} conversation"
+                f"{'s' if suggested != 1 else ''}: agents confirm it as they work them. Retrain once "
+                "they have.",
+            )
+        else:
+            messages.success(
+                request, f"Contact reason “{reason.name}” created. Tag conversations with it, then retrain."
+            )
     return redirect("insights:reasons")
 
 

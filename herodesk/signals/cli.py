@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="evaluate every signal beside live baselines")
     evaluate.add_argument("--data", help="shared data dir (default: $HERODESK_SHARED_DATA or ../shared/data)")
     evaluate.add_argument(
-        "--only", nargs="*", help="sections: intensity effort promises behaviours praise reasons"
+        "--only", nargs="*", help="sections: intensity effort promises behaviours praise reasons proposals"
     )
     trainer = commands.add_parser("train", help="rebuild the shipped model artifacts reproducibly")
     trainer.add_argument("--data", help="shared data dir")

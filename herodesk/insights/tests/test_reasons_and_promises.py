@@ -80,7 +80,8 @@ def test_contact_reasons_page_is_for_leads_and_proposes_clusters(agent_client, l
     response = lead_client.get(reverse("insights:reasons"))
     proposals = response.context["proposals"]
     assert sorted(p.size for p in proposals) == [8, 8]
-    parcel = next(p for p in proposals if "parcel" in p.top_terms)
+    parcel = next(p for p in proposals if p.examples[0].subject == "Parcel late")
+    assert any("parcel" in term for term in parcel.top_terms)
     assert {c.subject for c in parcel.examples} == {"Parcel late"}
     body = response.content.decode()
     assert "Proposed new reasons" in body and parcel.name in body
@@ -125,7 +126,9 @@ def test_api_proposed_reasons_and_promise_stats(client, agent, lead, untagged, c
     assert client.get(path, **bearer(agent)).status_code == 403
     response = client.get(path, **bearer(lead))
     assert_matches_schema("GET", path, response)
-    assert sum(p["size"] for p in response.json()) == len(untagged) + 1  # + the untagged fixture
+    assert sum(p["size"] for p in response.json()) == len(
+        untagged
+    )  # not the lone untagged fixture: a group needs 5
     actions.do_add_reply(conversation, agent, "I will call you back within 2 hours.")
     stats = client.get("/api/v1/signals/promise-stats", **bearer(agent))
     assert_matches_schema("GET", "/api/v1/signals/promise-stats", stats)
