@@ -107,6 +107,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _prepare_database()
     fresh = args.reset or not Conversation.objects.exists()
     if fresh:
+        from herodesk.demo import seed_demo_logins
+
+        seed_demo_logins()  # the logins work from the first page on; the rest is created in the background
         progress.write("seeding", 0, args.conversations)  # the desk shows its notice from the first page on
     url = f"http://127.0.0.1:{args.port}/"
     procs = _processes("127.0.0.1", args.port, args.workers, embedded_worker=True)

@@ -75,6 +75,15 @@ __all__ = [
 ]
 
 
+def seed_demo_logins() -> DemoSummary:
+    """The demo's teams and logins only (a second or two): the demo serves and people can log in while
+    ``seed_demo`` fills in the rest in the background (it finds these and keeps them)."""
+    summary = DemoSummary()
+    with transaction.atomic():
+        ensure_agents(ensure_teams(), summary)
+    return summary
+
+
 def seed_demo(conversations: int = 5000, customers: int = 2000, seed: int = 7) -> DemoSummary:
     """Fill a freshly migrated database with a realistic desk; deterministic for a given seed."""
     rng = random.Random(seed)

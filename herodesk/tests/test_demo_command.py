@@ -45,6 +45,11 @@ def test_demo_starts_serving_before_seeding_and_analysis(monkeypatch):
     ]
     state = progress.running()  # the desk shows its notice from the first page on
     assert state is not None and state.phase == "seeding"
+    from django.contrib.auth import authenticate
+
+    from herodesk.demo.cast import DEMO_PASSWORD
+
+    assert authenticate(username="admin", password=DEMO_PASSWORD) is not None  # logins work at once
 
 
 @pytest.mark.django_db
