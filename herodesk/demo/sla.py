@@ -113,7 +113,8 @@ def _follow_up_and_promise(now: datetime) -> None:
     if ada is None:
         return
     mine = Conversation.objects.filter(owner=ada).order_by("-last_activity_at")
-    waiting = mine.filter(status=Conversation.Status.PENDING).first()
+    # A pending one reads best (waiting on the customer); a small demo may have none of Ada's.
+    waiting = mine.filter(status=Conversation.Status.PENDING).first() or mine.filter(is_open=1).first()
     if waiting is not None:
         follow_up = Message.objects.create(
             conversation=waiting, direction=Message.Direction.OUT, kind=Message.Kind.REPLY,
