@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -22,6 +24,8 @@ from herodesk.accounts.models import User
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.clientip import client_ip
 from herodesk.errors import ActionError
+
+T = TypeVar("T")
 
 # Between the password step and the code step the session holds who passed the password, for a while.
 PENDING = "herodesk_2fa_pending"
@@ -236,24 +240,33 @@ def two_factor_confirm(request: AuthedRequest) -> HttpResponse:
     return _codes_page(request, codes)
 
 
-@login_required
-@require_POST
-def two_factor_disable(request: AuthedRequest) -> HttpResponse:
+def _with_proof(request: AuthedRequest, run: Callable[[], T]) -> T | HttpResponse:
+    """Run a change that needs a proof (a code or the password), throttled like a login: a wrong proof
+    counts as a failed login for the account and the address. A redirect back when refused."""
     user = request.user
     address = client_ip(request)
     paused = throttle.check(user.username, address)
     if paused is not None:
         messages.error(request, paused.message)
         return redirect("accounts:two_factor")
-    if user.is_admin and twofactor.required_for_admins():
-        messages.error(request, "The desk requires two-factor login for admins: it stays on.")
-        return redirect("accounts:two_factor")
     try:
-        actions.do_disable_two_factor(user, request.POST.get("proof", ""))
+        return run()
     except ActionError as error:
         actions.do_record_login_failure(user.username, address)
         messages.error(request, error.summary())
         return redirect("accounts:two_factor")
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if user.is_admin and twofactor.required_for_admins():
+        messages.error(request, "The desk requires two-factor login for admins: it stays on.")
+        return redirect("accounts:two_factor")
+    done = _with_proof(request, lambda: actions.do_disable_two_factor(user, request.POST.get("proof", "")))
+    if isinstance(done, HttpResponse):
+        return done
     messages.success(request, "Two-factor login is off: you log in with your password alone.")
     return redirect("accounts:two_factor")
 
@@ -262,16 +275,8 @@ def two_factor_disable(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def two_factor_recovery(request: AuthedRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working), with a current code."""
-    user = request.user
-    address = client_ip(request)
-    paused = throttle.check(user.username, address)
-    if paused is not None:
-        messages.error(request, paused.message)
-        return redirect("accounts:two_factor")
-    try:
-        codes = actions.do_new_recovery_codes(user, request.POST.get("code", ""))
-    except ActionError as error:
-        actions.do_record_login_failure(user.username, address)
-        messages.error(request, error.summary())
-        return redirect("accounts:two_factor")
+    code = request.POST.get("code", "")
+    codes = _with_proof(request, lambda: actions.do_new_recovery_codes(request.user, code))
+    if isinstance(codes, HttpResponse):
+        return codes
     return _codes_page(request, codes)
