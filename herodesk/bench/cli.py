@@ -1,4 +1,4 @@
-"""`herodesk bench seed|run|all|cpu|soak`: seed a big desk, serve it with gunicorn and measure it over HTTP.
+"""`herodesk bench seed|run|all|cpu|burst|soak`: seed a big desk, serve it with gunicorn, measure it.
 
 `seed` and `all` need Django settings for the chosen data dir; when this process already runs with
 another data dir, the work is re-run in a child process with the right environment.
@@ -22,6 +22,7 @@ from typing import Any
 
 from herodesk.bench import load
 from herodesk.bench.load import CREDENTIALS_FILE, BenchCredentials
+from herodesk.bench.procs import ServerProbe
 
 DEFAULT_CONVERSATIONS = 1_000_000
 SERVER_ENV = {
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--url", default="http://127.0.0.1:8000")
     run.add_argument("--credentials", type=Path, help=f"default: <data dir>/{CREDENTIALS_FILE}")
     run.add_argument("--data-dir", type=Path, help="where `bench seed` left its credentials")
+    run.add_argument("--server-pid", type=int, help="the `herodesk serve` pid: report its CPU and memory")
+    run.add_argument("--worker-pid", type=int, action="append", default=[],
+                     help="a separate `herodesk worker` pid (Redis), repeatable")
     _load_options(run)
     run.set_defaults(handler=_cmd_run)
 
@@ -68,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     everything.add_argument("--threads", type=int, default=4)
     _load_options(everything)
     everything.set_defaults(handler=_cmd_all)
+
+    burst = commands.add_parser("burst", help="file N customer messages at once, time the analysis backlog")
+    burst.add_argument("--data-dir", type=Path, required=True, help="a data dir seeded by `bench seed`")
+    burst.add_argument("--messages", type=int, default=10_000)
+    burst.add_argument("--workers", type=int, default=1, help="job worker processes to drain it")
+    burst.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
+    burst.add_argument("--seed", type=int, default=1)
+    burst.add_argument("--json-out", type=Path)
+    burst.set_defaults(handler=_cmd_burst)
 
     soak = commands.add_parser("soak", help="N agents read, reply, note, transfer for minutes; RSS sampled")
     soak.add_argument("--data-dir", type=Path, required=True, help="a data dir seeded by `bench seed`")
@@ -183,18 +196,31 @@ def _cmd_run(args: argparse.Namespace) -> int:
     path = args.credentials or (args.data_dir or Path(os.environ.get("HERODESK_DATA_DIR", "herodesk-data")))
     if path.is_dir():
         path = path / CREDENTIALS_FILE
-    return _measure(args, args.url, BenchCredentials.load(path))
+    probe = ServerProbe(args.server_pid, tuple(args.worker_pid)) if args.server_pid else None
+    return _measure(args, args.url, BenchCredentials.load(path), probe)
 
 
-def _measure(args: argparse.Namespace, url: str, credentials: BenchCredentials) -> int:
+def _database_label() -> str:
+    """Which database the measured server uses, from the environment it was started with."""
+    url = os.environ.get("DATABASE_URL", "")
+    queue = "Redis workers" if os.environ.get("REDIS_URL") else "embedded job queue"
+    return f"{url.split(':', 1)[0] or 'sqlite'}, {queue}"
+
+
+def _measure(args: argparse.Namespace, url: str, credentials: BenchCredentials,
+             probe: ServerProbe | None = None) -> int:
     config = load.LoadConfig(url=url, concurrency=args.concurrency, seconds=args.seconds,
                              max_requests=args.max_requests, operations=_operations(args.operations))
     print(f"load: {config.concurrency} clients x {config.seconds:.0f} s per operation on {url}", flush=True)
-    results = load.run_load(config, credentials)
+    idle = probe.snapshot().rss_mb if probe else {}
+    if idle:
+        print("resident memory before the load, MB: " + ", ".join(f"{k} {v:.0f}" for k, v in idle.items()))
+    results = load.run_load(config, credentials, probe)
     baseline = load.baseline_p95(args.baseline) if args.baseline else None
     print(load.format_table(results, baseline))
     conversations = credentials.last_conversation_id - credentials.first_conversation_id + 1
-    document = load.results_json(results, config, {"conversations": conversations})
+    extra = {"conversations": conversations, "database": _database_label(), "idle_rss_mb": idle}
+    document = load.results_json(results, config, extra)
     print(document)
     if args.json_out:
         args.json_out.write_text(document, encoding="utf-8")
@@ -226,9 +252,37 @@ def _cmd_all(args: argparse.Namespace) -> int:
     collect = [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"]
     subprocess.run(collect, env=env, check=True)
     credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
-    _drop_queued_jobs(data_dir)
-    with _server(args, env) as url:
-        return _measure(args, url, credentials)
+    _drop_queued_jobs(data_dir, env)
+    with _server(args, env, keep=True) as (url, server), _redis_workers(env) as workers:
+        return _measure(args, url, credentials, ServerProbe(server.pid, tuple(w.pid for w in workers)))
+
+
+# --- burst --------------------------------------------------------------------------------------------------
+
+def _cmd_burst(args: argparse.Namespace) -> int:
+    if not _django_ready(args.data_dir):
+        argv = ["burst", "--data-dir", str(args.data_dir), "--messages", str(args.messages), "--workers",
+                str(args.workers), "--timeout", str(args.timeout), "--seed", str(args.seed)]
+        argv += ["--json-out", str(args.json_out)] if args.json_out else []
+        return _rerun_in_child(argv, args.data_dir)
+    from dataclasses import asdict
+
+    from huey.contrib.djhuey import HUEY
+
+    from herodesk.bench import burst
+
+    data_dir = args.data_dir.resolve()
+    credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
+    HUEY.flush()  # only the burst's jobs in the queue
+    print(f"{_database_label()}: filing {args.messages:,} customer messages, no worker running…", flush=True)
+    filed_seconds, message_ids = burst.file_burst(args.messages, credentials, args.seed)
+    env = {**os.environ, **SERVER_ENV, "HERODESK_DATA_DIR": str(data_dir)}
+    report = burst.drain(message_ids, env, args.workers, args.timeout)
+    report.filed_seconds = filed_seconds
+    print("\n".join(report.lines()))
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"database": _database_label(), **asdict(report)}, indent=2))
+    return 0 if report.drained_seconds is not None else 1
 
 
 # --- soak ---------------------------------------------------------------------------------------------------
@@ -260,12 +314,17 @@ def _cmd_soak(args: argparse.Namespace) -> int:
     return 0 if report["errors"] == 0 else 1
 
 
-def _drop_queued_jobs(data_dir: Path) -> None:
-    """Start every run with an empty embedded job queue, so runs are comparable.
+def _drop_queued_jobs(data_dir: Path, env: dict[str, str] | None = None) -> None:
+    """Start every run with an empty job queue, so runs are comparable.
 
     Replies queue analysis jobs; a run stops its worker before they are all done, and the next run's
     worker would otherwise spend its first minutes on them, competing with the measured requests.
     """
+    if env and env.get("REDIS_URL"):
+        code = "import django; django.setup(); from huey.contrib.djhuey import HUEY; HUEY.flush()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        print("flushed the Redis job queue", flush=True)
+        return
     for path in data_dir.glob("jobs.sqlite3*"):
         path.unlink()
         print(f"dropped the previous runs' queued jobs: {path.name}", flush=True)
@@ -291,6 +350,22 @@ def _server(
         yield (url, server) if keep else url
     finally:
         _stop(server)
+
+
+@contextlib.contextmanager
+def _redis_workers(env: dict[str, str], count: int = 1) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """With REDIS_URL, `herodesk serve` runs no job worker: start them as a desk on Redis would."""
+    if not env.get("REDIS_URL"):
+        yield []
+        return
+    command = [sys.executable, "-m", "herodesk.cli", "worker"]
+    workers = [subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(count)]
+    try:
+        yield workers
+    finally:
+        for worker in workers:
+            _stop(worker)
 
 
 def _wait_until_listening(server: subprocess.Popen[bytes], port: int, timeout: float = 60.0) -> None:

@@ -19,6 +19,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from herodesk.bench.procs import ServerProbe, Snapshot, cpu_ms_per_request
+
 # --- What the benchmark calls: adjust here when the URLs change ------------------------------------------
 PATHS = {
     "login": "/accounts/login/",
@@ -95,6 +97,13 @@ class OperationResult:
     target_p95_ms: float | None
     meets_target: bool | None
     statuses: dict[str, int] = field(default_factory=dict)
+    # Read on the server's processes when the bench knows them (`bench all`, or `bench run --server-pid`):
+    # CPU of the web workers per request, CPU the job worker spent meanwhile (analysis of replies) per
+    # request, and the largest resident memory of a web worker and of the job worker at the end.
+    server_cpu_ms: float | None = None
+    job_cpu_ms: float | None = None
+    web_rss_mb: float | None = None
+    job_rss_mb: float | None = None
 
 
 class Client:
@@ -223,21 +232,23 @@ class _Tally:
             self.statuses[status] += 1
 
 
-def run_load(config: LoadConfig, credentials: BenchCredentials) -> list[OperationResult]:
-    """Log the clients in once, then measure every operation in turn."""
+def run_load(config: LoadConfig, credentials: BenchCredentials,
+             probe: ServerProbe | None = None) -> list[OperationResult]:
+    """Log the clients in once, then measure every operation in turn (reading the server's CPU and
+    memory around each one when a ``probe`` is given)."""
     clients = [Client(config.url, credentials.token) for _ in range(config.concurrency)]
     if any(not op.startswith("api_") for op in config.operations):  # the API needs only the token
         for client in clients:
             client.login(credentials.username, credentials.password)
     try:
-        return [_run_operation(op, clients, config, credentials) for op in config.operations]
+        return [_run_operation(op, clients, config, credentials, probe) for op in config.operations]
     finally:
         for client in clients:
             client.close()
 
 
 def _run_operation(operation: str, clients: list[Client], config: LoadConfig,
-                   credentials: BenchCredentials) -> OperationResult:
+                   credentials: BenchCredentials, probe: ServerProbe | None = None) -> OperationResult:
     tally = _Tally(cap=config.max_requests)
     deadline = [0.0]
     ready = threading.Barrier(len(clients) + 1, timeout=600)
@@ -249,12 +260,26 @@ def _run_operation(operation: str, clients: list[Client], config: LoadConfig,
     for thread in threads:
         thread.start()
     ready.wait()  # every client has warmed up
+    before = probe.snapshot() if probe else None
     started = time.perf_counter()
     deadline[0] = started + config.seconds
     ready.wait()
     for thread in threads:
         thread.join()
-    return summarize(operation, tally, time.perf_counter() - started)
+    result = summarize(operation, tally, time.perf_counter() - started)
+    if probe and before:
+        with_server_readings(result, before, probe.snapshot())
+    return result
+
+
+def with_server_readings(result: OperationResult, before: Snapshot, after: Snapshot) -> OperationResult:
+    result.server_cpu_ms = cpu_ms_per_request(before, after, "web", result.requests)
+    result.job_cpu_ms = cpu_ms_per_request(before, after, "job", result.requests)
+    web = [mb for name, mb in after.rss_mb.items() if name.startswith("web")]
+    jobs = [mb for name, mb in after.rss_mb.items() if name.startswith("job")]
+    result.web_rss_mb = max(web) if web else None
+    result.job_rss_mb = max(jobs) if jobs else None
+    return result
 
 
 def _client_loop(operation: str, client: Client, config: LoadConfig, credentials: BenchCredentials,
@@ -311,7 +336,7 @@ def summarize(operation: str, tally: _Tally, elapsed: float) -> OperationResult:
 
 def format_table(results: Sequence[OperationResult], baseline: dict[str, float] | None = None) -> str:
     header = f"{'operation':<13}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}" \
-             f"{'mean ms':>9}{'req/s':>8}{'target':>8}  verdict"
+             f"{'mean ms':>9}{'req/s':>8}{'cpu ms':>8}{'job ms':>8}{'target':>8}  verdict"
     lines = [header, "-" * len(header)]
     for r in results:
         verdict = {True: "ok", False: "MISS", None: "-"}[r.meets_target]
@@ -320,8 +345,19 @@ def format_table(results: Sequence[OperationResult], baseline: dict[str, float] 
             verdict += f"  x{ratio:.2f} vs baseline{' (>1.5)' if ratio > 1.5 else ''}"
         target = f"{r.target_p95_ms:.0f}" if r.target_p95_ms else "-"
         lines.append(f"{r.operation:<13}{r.requests:>9}{r.errors:>7}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}"
-                     f"{r.p99_ms:>9.1f}{r.mean_ms:>9.1f}{r.throughput_rps:>8.0f}{target:>8}  {verdict}")
+                     f"{r.p99_ms:>9.1f}{r.mean_ms:>9.1f}{r.throughput_rps:>8.0f}{_ms(r.server_cpu_ms):>8}"
+                     f"{_ms(r.job_cpu_ms):>8}{target:>8}  {verdict}")
+    lines.append("cpu ms: web workers' CPU per request; job ms: the job worker's CPU meanwhile, per request")
+    memory = [r for r in results if r.web_rss_mb is not None]
+    if memory:
+        last = memory[-1]
+        job = f", job worker {last.job_rss_mb:.0f} MB" if last.job_rss_mb is not None else ""
+        lines.append(f"resident memory at the end: largest web worker {last.web_rss_mb:.0f} MB{job}")
     return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def results_json(results: Sequence[OperationResult], config: LoadConfig, extra: dict[str, object]) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from herodesk.bench.load import CONNECTION_ERRORS, PATHS, BenchCredentials, Client, percentile
+from herodesk.bench.procs import memory_sample
 
 OPERATIONS = ("inbox", "conversation", "reply", "note", "transfer")
 AGENTS_FILE = "soak-agents.json"
@@ -166,64 +167,7 @@ def _step(
     return payload
 
 
-# --- Memory --------------------------------------------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found.extend(int(child) for child in task.read_text().split())
-        except OSError:
-            continue
-    return found
-
-
-def _descendants(pid: int) -> list[int]:
-    todo, seen = [pid], []
-    while todo:
-        current = todo.pop()
-        seen.append(current)
-        todo.extend(_children(current))
-    return seen
-
-
-def _command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def memory_sample(server_pid: int) -> dict[str, float]:
-    """RSS in MB of each gunicorn worker and of the job worker under the ``herodesk serve`` process."""
-    sample: dict[str, float] = {}
-    pids = _descendants(server_pid)
-    masters = {
-        pid
-        for pid in pids
-        if "gunicorn" in _command_line(pid)
-        and any("gunicorn" in _command_line(child) for child in _children(pid))
-    }
-    web = 0
-    for pid in sorted(pids):
-        command = _command_line(pid)
-        if "gunicorn" in command and pid not in masters:
-            web += 1
-            sample[f"web worker {web}"] = round(_rss_mb(pid), 1)
-        elif "herodesk.cli worker" in command:
-            sample["job worker"] = round(_rss_mb(pid), 1)
-    return sample
+# --- Memory ---------------------------------------------------------------------------------------------
 
 
 def _sample_memory(

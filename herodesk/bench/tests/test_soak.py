@@ -7,7 +7,7 @@ from typing import cast
 
 import pytest
 
-from herodesk.bench import soak
+from herodesk.bench import procs, soak
 from herodesk.bench.cli import _parser
 
 
@@ -77,5 +77,5 @@ def test_the_report_has_latencies_errors_and_memory_at_start_mid_and_end():
 
 
 def test_memory_is_read_for_this_process_tree():
-    assert soak._rss_mb(os.getpid()) > 0
-    assert os.getpid() in soak._descendants(os.getpid())
+    assert procs.rss_mb(os.getpid()) > 0
+    assert os.getpid() in procs.descendants(os.getpid())
