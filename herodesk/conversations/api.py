@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Response
 
 from herodesk.accounts.models import Team, User
 from herodesk.accounts.queries import default_team
@@ -170,8 +171,28 @@ def _list_queryset(user: User, filters: ListFilters):
 )
 def list_conversations(request: AuthedRequest, filters: Query[ListFilters]):
     qs = _list_queryset(request.user, filters)
-    rows, next_cursor = queries.keyset_slice(qs, filters.cursor, filters.limit)
-    return {"items": rows, "next_cursor": next_cursor}
+    rows, next_cursor = queries.keyset_rows(qs, filters.cursor, filters.limit)
+    # Rendered straight from the rows, in ConversationOut's shape (a test holds the two equal): the
+    # page of the busiest endpoint skips building and validating 50 objects.
+    page = {"items": [conversation_out(row) for row in rows], "next_cursor": next_cursor}
+    return Response(page, content_type="application/json; charset=utf-8")
+
+
+def conversation_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``queries.keyset_rows`` row as ConversationOut renders it."""
+    reasoned = row["contact_reason_id"] is not None
+    customer = {"id": row["customer_id"], "name": row["customer__name"]} if row["customer_id"] else None
+    return {
+        "id": row["pk"], "subject": row["subject"], "status": row["status"], "channel": row["channel"],
+        "priority": row["priority"], "owner_id": row["owner_id"], "team_id": row["team_id"],
+        "customer": customer, "tags": row["tags"], "contact_reason": row["contact_reason__name"],
+        "suggested_reason": None if reasoned else row["suggested_reason__name"],
+        "suggested_reason_confidence": None if reasoned else row["suggested_reason_confidence"],
+        "created_at": row["created_at"], "last_activity_at": row["last_activity_at"],
+        "first_response_at": row["first_response_at"], "resolved_at": row["resolved_at"],
+        "snoozed_until": row["snoozed_until"], "intensity": row["intensity"], "effort": row["effort"],
+        "awaiting_relief": row["awaiting_relief"],
+    }  # fmt: skip
 
 
 @router.post(

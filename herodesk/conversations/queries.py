@@ -242,12 +242,6 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-# What the API's conversation schema reads.
-API_LIST_FIELDS = (
-    "subject", "channel", "status", "priority", "snoozed_until", "last_activity_at", "created_at",
-    "first_response_at", "resolved_at", "intensity", "effort", "awaiting_relief", "owner_id", "team_id",
-    "customer__name", "contact_reason__name", "suggested_reason__name", "suggested_reason_confidence",
-)  # fmt: skip
 LIST_PREFETCH = (
     # to_attr keeps Django from building a related manager per row (a third of a page's CPU time).
     Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="tag_list"),
@@ -428,23 +422,42 @@ def active_reasons() -> list[ContactReason]:
     )
 
 
-def keyset_slice(
+# What the API's conversation list shows, read as plain rows: building model instances and validating
+# them through the response schema cost about three quarters of the endpoint's CPU.
+API_LIST_VALUES = (
+    "pk", "subject", "status", "channel", "priority", "owner_id", "team_id", "customer_id", "customer__name",
+    "contact_reason_id", "contact_reason__name", "suggested_reason__name", "suggested_reason_confidence",
+    "created_at", "last_activity_at", "first_response_at", "resolved_at", "snoozed_until", "intensity",
+    "effort", "awaiting_relief",
+)  # fmt: skip
+
+
+def keyset_rows(
     qs: QuerySet[Conversation], cursor: str | None, limit: int
-) -> tuple[list[Conversation], str | None]:
-    """Newest activity first, continuing after ``cursor``; query count does not grow with the page size."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest activity first, continuing after ``cursor``, as ``API_LIST_VALUES`` rows with their
+    ``tags`` (names, sorted); two queries whatever the page size."""
     if cursor:
         value, pk = decode_cursor(cursor, "last_activity_at")
         qs = qs.filter(_keyset_after("last_activity_at", True, value, pk))
-    rows: list[Conversation] = list(
-        qs.select_related("customer", "contact_reason", "suggested_reason")
-        .only(*API_LIST_FIELDS)
-        .prefetch_related(*LIST_PREFETCH)
-        .order_by("-last_activity_at", "-pk")[: limit + 1]
-    )
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].last_activity_at, rows[-1].pk)
+    rows = list(qs.order_by("-last_activity_at", "-pk").values(*API_LIST_VALUES)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1]["last_activity_at"], rows[-1]["pk"])
+    tags = tag_names_by_conversation([row["pk"] for row in rows])
+    for row in rows:
+        row["tags"] = tags.get(row["pk"], [])
+    return rows, next_cursor
+
+
+def tag_names_by_conversation(ids: list[int]) -> dict[int, list[str]]:
+    through = Conversation.tags.through
+    pairs = through.objects.filter(conversation_id__in=ids).values_list("conversation_id", "tag__name")
+    names: dict[int, list[str]] = {}
+    for conversation_id, name in pairs.order_by("tag__name"):
+        names.setdefault(conversation_id, []).append(name)
+    return names
 
 
 # --- A customer's conversations --------------------------------------------------------------------
