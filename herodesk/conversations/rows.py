@@ -1,17 +1,19 @@
 """HTML for inbox rows, built in Python.
 
 The inbox renders 50 rows per page and Django's template engine spent most of the page's CPU time on
-them (about 17 ms of ~25 ms). ``format_html`` escapes every value just like a template would.
+them (about 17 ms of ~25 ms). Every value from the database goes through ``_e``, which escapes exactly as
+Django's ``escape`` does (``html.escape``: & < > " '), without ``format_html``'s per-call cost (lazy-string
+checks and ``conditional_escape`` on every argument: a fifth of the inbox page's CPU time).
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from herodesk.conversations.models import Channel, Conversation
@@ -31,6 +33,12 @@ class Viewer(Protocol):
     def typing(self) -> str: ...
 
 STATUS_LABELS = dict(Conversation.Status.choices)
+
+
+def _e(value: object) -> str:
+    """Escaped text for HTML (text and attribute values): the same output as ``django.utils.html.escape``.
+    Only for plain values: every value here comes from the database or a label, never already-safe HTML."""
+    return html.escape(str(value))
 
 
 def level(value: float | None, scale: float) -> str:
@@ -58,66 +66,49 @@ def sla_badge(due: datetime, now: datetime) -> SafeString:
     else:
         span = f"{left // 3600} h" if left >= 3600 else f"{left // 60} min"
     if seconds < 0:
-        return format_html('<span class="badge red sla" title="SLA target overdue">⏱ {} overdue</span>', span)
+        return mark_safe(f'<span class="badge red sla" title="SLA target overdue">⏱ {span} overdue</span>')  # noqa: S308
     css = "amber" if seconds <= 3600 else "muted"
-    return format_html('<span class="badge {} sla" title="Next SLA target due">⏱ {} left</span>', css, span)
+    return mark_safe(f'<span class="badge {css} sla" title="Next SLA target due">⏱ {span} left</span>')  # noqa: S308
 
 
-def _badges(c: Conversation, now: datetime) -> SafeString:
+def _badges(c: Conversation, now: datetime) -> str:
+    # Numbers are formatted here (never text from a person); the labels are the app's own words.
     parts = []
     if c.intensity is not None:
         parts.append(
-            format_html(
-                '<span class="badge {}" title="Intensity: how much this customer needs relief">⚡ {}</span>',
-                level(c.intensity, 1.0),
-                f"{c.intensity:.2f}",
-            )
+            f'<span class="badge {level(c.intensity, 1.0)}" title="Intensity: how much this customer needs '
+            f'relief">⚡ {float(c.intensity):.2f}</span>'
         )
     if c.effort is not None:
+        effort, band = int(c.effort), _e(effort_bands.band(c.effort))
         parts.append(
-            format_html(
-                '<span class="badge {}" title="Effort of this conversation: {} of 100, {}">'
-                "effort {} · {}</span>",
-                effort_bands.level(c.effort),
-                c.effort,
-                effort_bands.band(c.effort),
-                c.effort,
-                effort_bands.band(c.effort),
-            )
+            f'<span class="badge {effort_bands.level(effort)}" '
+            f'title="Effort of this conversation: {effort} of 100, {band}">effort {effort} · {band}</span>'
         )
     if c.sla_due_at and c.status in Conversation.OPEN_STATUSES:
         parts.append(sla_badge(c.sla_due_at, now))
-    if getattr(c, "bounce_back_count", 0):
+    bounced = int(getattr(c, "bounce_back_count", 0) or 0)
+    if bounced:
         parts.append(
-            format_html(
-                '<span class="badge amber" title="Sent back to a team or agent it had already left">'
-                "↩ bounced {}×</span>",
-                c.bounce_back_count,
-            )
+            '<span class="badge amber" title="Sent back to a team or agent it had already left">'
+            f"↩ bounced {bounced}×</span>"
         )
     if c.awaiting_relief:
-        parts.append(
-            mark_safe('<span class="badge red" title="Intense and not yet relieved">needs relief</span>')
-        )  # noqa: S308
-    return mark_safe(" ".join(parts))  # noqa: S308 - every part is built by format_html
+        parts.append('<span class="badge red" title="Intense and not yet relieved">needs relief</span>')
+    return " ".join(parts)
 
 
-def _subject_cell(c: Conversation) -> SafeString:
-    tags = format_html_join("", '<span class="chip">{}</span>', ((name,) for name in c.tag_names))
+def _subject_cell(c: Conversation) -> str:
+    tags = "".join(f'<span class="chip">{_e(name)}</span>' for name in c.tag_names)
     reminder = ""
     if c.snoozed_until and c.status != Conversation.Status.SNOOZED:
         local = timezone.localtime(c.snoozed_until)
-        reminder = format_html(
-            '<span class="chip reminder" title="Snooze reminder">⏰ {}</span>', local.strftime("%b %-d %H:%M")
-        )
-    return format_html(
-        '<a href="/c/{}/">{}</a> <span class="chip channel">{}</span>{}{}',
-        c.pk,
-        c.subject,
-        CHANNEL_LABELS.get(c.channel, c.channel),
-        tags,
-        reminder,
-    )
+        when = local.strftime("%b %-d %H:%M")
+        reminder = f'<span class="chip reminder" title="Snooze reminder">⏰ {when}</span>'
+    channel = _e(CHANNEL_LABELS.get(c.channel, c.channel))
+    link = f'<a href="/c/{int(c.pk)}/">{_e(c.subject)}</a>'
+    return f'{link} <span class="chip channel">{channel}</span>{tags}{reminder}'
+
 
 
 def _owner(c: Conversation) -> str:
@@ -126,20 +117,17 @@ def _owner(c: Conversation) -> str:
     return c.owner.display_name
 
 
-def _viewers(people: Sequence[Viewer]) -> SafeString:
-    return format_html_join(
-        "",
-        '<span class="avatar{}" title="{} {}">{}</span>',
-        (
-            (" typing" if v.typing else "", v.name, "is typing" if v.typing else "is viewing", v.initials)
-            for v in people
-        ),
+def _viewers(people: Sequence[Viewer]) -> str:
+    return "".join(
+        f'<span class="avatar{" typing" if v.typing else ""}" title="{_e(v.name)} '
+        f'{"is typing" if v.typing else "is viewing"}">{_e(v.initials)}</span>'
+        for v in people
     )
 
 
-def _pick(pk: int) -> SafeString:
-    number = int(pk)  # an integer needs no escaping; format_html per row costs a third of a page's rows
-    return mark_safe(  # noqa: S308
+def _pick(pk: int) -> str:
+    number = int(pk)  # an integer needs no escaping
+    return (
         f'<td class="pick"><input type="checkbox" name="ids" value="{number}" form="bulk-form" '
         f'aria-label="Select #{number}" data-pick></td>'
     )
@@ -148,25 +136,16 @@ def _pick(pk: int) -> SafeString:
 def render_row(
     c: Conversation, now: datetime, viewers: Sequence[Viewer] = (), selectable: bool = False
 ) -> SafeString:
-    return format_html(
-        '<tr data-row data-id="{pk}" data-href="/c/{pk}/" class="prio-{prio}">'
-        '{pick}<td class="muted">{pk}</td><td>{subject}</td>'
-        "<td>{customer}</td><td>{badges}</td>"
-        '<td>{owner} <span class="viewers" data-viewers="{pk}">{viewers}</span></td>'
-        '<td><span class="status {status}">{status_label}</span></td>'
-        '<td title="{iso}">{ago}</td></tr>',
-        pk=c.pk,
-        pick=_pick(c.pk) if selectable else "",
-        prio=c.priority,
-        subject=_subject_cell(c),
-        customer=str(c.customer) if c.customer else "—",
-        badges=_badges(c, now),
-        owner=_owner(c),
-        viewers=_viewers(viewers),
-        status=c.status,
-        status_label=STATUS_LABELS.get(c.status, c.status),
-        iso=c.last_activity_at.isoformat(),
-        ago=ago(c.last_activity_at, now),
+    pk = int(c.pk)
+    customer = _e(c.customer) if c.customer else "—"
+    status = _e(c.status)
+    return mark_safe(  # noqa: S308 - every value is escaped by _e or is a number
+        f'<tr data-row data-id="{pk}" data-href="/c/{pk}/" class="prio-{int(c.priority)}">'
+        f'{_pick(pk) if selectable else ""}<td class="muted">{pk}</td><td>{_subject_cell(c)}</td>'
+        f"<td>{customer}</td><td>{_badges(c, now)}</td>"
+        f'<td>{_e(_owner(c))} <span class="viewers" data-viewers="{pk}">{_viewers(viewers)}</span></td>'
+        f'<td><span class="status {status}">{_e(STATUS_LABELS.get(c.status, c.status))}</span></td>'
+        f'<td title="{c.last_activity_at.isoformat()}">{ago(c.last_activity_at, now)}</td></tr>'
     )
 
 
@@ -180,4 +159,4 @@ def render_rows(
     now = timezone.now()
     viewers = viewers or {}
     rows = (render_row(c, now, viewers.get(c.pk, ()), selectable) for c in conversations)
-    return mark_safe("\n".join(rows))  # noqa: S308 - rows are format_html
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is escaped by render_row
