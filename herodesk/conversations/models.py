@@ -148,7 +148,10 @@ class Conversation(models.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        """Tag names, from the list prefetch (``tag_list``) when a list query loaded them."""
+        """Tag names, as a list query loaded them (``listed_tag_names``, or the ``tag_list`` prefetch)."""
+        listed: list[str] | None = getattr(self, "listed_tag_names", None)
+        if listed is not None:
+            return listed
         tags = getattr(self, "tag_list", None)
         if tags is None:
             tags = self.tags.all()

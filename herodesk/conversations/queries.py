@@ -273,7 +273,6 @@ def inbox_page(
     rows: list[Conversation] = list(
         qs.select_related("customer", "owner")
         .only(*LIST_FIELDS)
-        .prefetch_related(*LIST_PREFETCH)
         .order_by(order, "-pk" if descending else "pk")[: limit + 1]
     )
     next_cursor = None
@@ -281,7 +280,25 @@ def inbox_page(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor(getattr(last, field_name), last.pk)
-    return InboxPage(conversations=rows, next_cursor=next_cursor, filters=filters)
+    return InboxPage(conversations=with_row_extras(rows), next_cursor=next_cursor, filters=filters)
+
+
+def with_row_extras(rows: list[Conversation]) -> list[Conversation]:
+    """What a list row shows beyond the conversation's own columns, in two small queries: tag names, and
+    the first address of customers without a name (the row shows it instead). Django's prefetch
+    machinery did the same in about a sixth of the inbox page's CPU time."""
+    tags = tag_names_by_conversation([row.pk for row in rows])
+    nameless = {row.customer.pk: row.customer for row in rows if row.customer and not row.customer.name}
+    addresses: dict[int, list[Identity]] = {}
+    if nameless:
+        found = Identity.objects.filter(customer_id__in=list(nameless)).only("customer_id", "value")
+        for identity in found.order_by("kind", "id"):
+            addresses.setdefault(identity.customer_id, []).append(identity)
+    for row in rows:
+        row.listed_tag_names = tags.get(row.pk, [])  # type: ignore[attr-defined]
+    for customer_id, customer in nameless.items():
+        customer.identity_list = addresses.get(customer_id, [])  # type: ignore[attr-defined]
+    return rows
 
 
 COUNTS_CACHE_SECONDS = 60
@@ -314,13 +331,8 @@ def search_conversations(user: User, query: str, page: int = 1, limit: int = PAG
     sql, params = access_sql(user)
     offset = (max(page, 1) - 1) * limit
     ids = search.search_ids(query, sql, params, limit, offset)
-    by_id = (
-        Conversation.objects.select_related("customer", "owner")
-        .only(*LIST_FIELDS)
-        .prefetch_related(*LIST_PREFETCH)
-        .in_bulk(ids)
-    )
-    return [by_id[i] for i in ids if i in by_id]
+    by_id = Conversation.objects.select_related("customer", "owner").only(*LIST_FIELDS).in_bulk(ids)
+    return with_row_extras([by_id[i] for i in ids if i in by_id])
 
 
 @dataclass
