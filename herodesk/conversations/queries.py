@@ -423,6 +423,16 @@ def teams_for_transfer() -> list[Team]:
 
 
 REASONS_KEY = "conversations.reasons"
+TAGS_KEY = "conversations.tags"
+
+
+def tag_names_for_filter(limit: int = 200) -> list[str]:
+    """Tag names for the inbox's tag filter, kept per process like the agent picker (``herodesk.memo``)."""
+    return memo.remembered(
+        TAGS_KEY,
+        directory.KEEP_SECONDS,
+        lambda: list(Tag.objects.order_by("name").values_list("name", flat=True)[:limit]),
+    )
 
 
 def active_reasons() -> list[ContactReason]:

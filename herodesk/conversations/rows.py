@@ -149,6 +149,15 @@ def render_row(
     )
 
 
+def options(choices: Iterable[tuple[object, object]], selected: object = None) -> SafeString:
+    """``<option>`` elements for (value, label) pairs, the one equal to ``selected`` marked selected."""
+    html_options = (
+        f'<option value="{_e(value)}"{" selected" if value == selected else ""}>{_e(label)}</option>'
+        for value, label in choices
+    )
+    return mark_safe("".join(html_options))  # noqa: S308 - values and labels are escaped by _e
+
+
 def render_rows(
     conversations: Iterable[Conversation],
     viewers: Mapping[int, Sequence[Viewer]] | None = None,

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions, queries
 from herodesk.conversations.forms import BULK_ACTIONS, CHANNEL_CHOICES, STATUS_CHOICES, BulkForm
-from herodesk.conversations.models import Conversation, Tag
-from herodesk.conversations.rows import render_rows
+from herodesk.conversations.models import Conversation
+from herodesk.conversations.rows import options, render_rows
 from herodesk.conversations.views.common import report_error, report_form_errors
 from herodesk.params import bounded_int, query_int
 from herodesk.presence import queries as presence_queries
@@ -51,19 +51,26 @@ def inbox(request: AuthedRequest, view: str = "mine") -> HttpResponse:
     }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "conversations/_inbox_rows.html", context)
-    context.update(
-        {
-            "channels": CHANNEL_CHOICES,
-            "priorities": Conversation.Priority.choices,
-            "tags": Tag.objects.order_by("name")[:200],
-            "agents": queries.agents_for_filter(),
-            "teams": queries.teams_for_transfer(),
-            "statuses": STATUS_CHOICES,
-            "bulk_actions": BULK_ACTIONS,
-            "sorts": list(queries.SORTS),
-        }
-    )
+    context["options"] = _picker_options(filters)
     return render(request, "conversations/inbox.html", context)
+
+
+def _picker_options(filters: queries.InboxFilters) -> dict[str, str]:
+    """The <option>s of the filter bar and the bulk bar, each list built once per page."""
+    agents = [(a.pk, a.display_name) for a in queries.agents_for_filter()]
+    priorities = Conversation.Priority.choices
+    return {
+        "channel": options(CHANNEL_CHOICES, filters.channel),
+        "priority_filter": options(priorities, filters.priority),
+        "tag": options(((name, name) for name in queries.tag_names_for_filter()), filters.tag),
+        "owner_filter": options(agents, filters.owner_id),
+        "sort": options(((s, f"Sort: {s}") for s in queries.SORTS), filters.sort),
+        "bulk_action": options(BULK_ACTIONS),
+        "agent": options(agents),
+        "team": options((t.pk, t.name) for t in queries.teams_for_transfer()),
+        "status": options(STATUS_CHOICES),
+        "priority": options(priorities),
+    }
 
 
 def _querystring(request: AuthedRequest) -> str:
