@@ -37,8 +37,12 @@ _THIRD_PARTY = (
     r"repairman|workers?|"
     r"customer service|support)"
 )
+# The agent writing about themself by a desk persona ("Xiao Wo will check it", "Little U will help you",
+# "the editor will transfer your problem"): the agent, not a third party.
+_PERSONA = r"(?<! a )(?<!^a )(?:xiao|little|teacher) (?:[a-z]+|@)|xiaowo|xiaobian|xiaou|the editor"
+_PERSONA_RE = re.compile(_PERSONA)
 COMMIT_RE = compile_words(
-    rf"\b(i|we|{_THIRD_PARTY})\s*{_MODAL}{_ADVERBS}\s+(?!not\b|never\b)([a-z]+(?:\s+[a-z']+){{0,5}})"
+    rf"\b(i|we|{_PERSONA}|{_THIRD_PARTY})\s*{_MODAL}{_ADVERBS}\s+(?!not\b|never\b)([a-z]+(?:\s+[a-z']+){{0,5}})"
 )
 CONTACT_VERB_RE = compile_words(
     r"\b(?!you\b|it\b|this\b|which\b|that\b)([a-z]+)\s+(?:will|'ll|’ll)\s+(?:then\s+|also\s+)?(contact|"
@@ -169,8 +173,11 @@ _DO_COMMITMENTS = re.compile(
     r"(?: \w+)? (?:in (?:the |our )?(?:next|[\d.]+)|as soon as possible|asap)|do (?:that|this|it|so)|"
     r"make (?:sure|the|a|an|it|arrangements|records?|reservations?|bookings?|"
     r"notes?)|"
-    r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|a|an|the|it|"
-    r"this|that|your|our)|see (?:what|if|whether)|try (?:again|to)|keep you|"
+    r"take (?:care|a look|it|this|that|the)|have (?:someone|somebody|it|this|that|your|"
+    # "we will have a checkup", but "we will have a sales activity on August 25" announces an event
+    r"(?:a|an|the|our) (?!(?:\w+ )?(?:activity|activities|event|events|sale|sales|promotion|campaign|"
+    r"conference|festival|lottery|holiday|celebration|party|launch)\b))|"
+    r"see (?:what|if|whether)|try (?:again|to)|keep you|"
     r"work on (?:that|this|it|your|getting|sorting|finding|booking)|"
     r"keep (?:following|tracking|monitoring|checking|looking)|"
     r"find (?:out|a|the|you)|ensure (?:that|the|your|it))"
@@ -191,11 +198,22 @@ _PLEDGE_RE = compile_words(
     r"(?:issue|launch|introduce|provide) more|meet (?:customer|user|your) (?:requirements|needs|demands)|"
     r"(?:study|consider|research) (?:your|the|this|these|them|it)(?: \w+)? ?(?:opinions?|suggestions?|"
     r"feedback|comments?|advice|ideas?)?\b(?! (?:and|then) (?:reply|get back|contact))|"
+    # for users or customers at large, not this customer: "we will give headsets to some lucky users"
+    r"(?:to|for) (?:all |some |our |the |other |those |these |more |selected )?(?:\w+ ){0,2}"
+    r"(?:users|customers|members|subscribers|guys|winners|fans|consumers)|"
     # information, not an action: "I shall remind you that ..."
     r"remind you (?:that|of))\b"
 )
 _OFFER_RE = re.compile(r"^(?:shall i|should i|would you like|do you want|will you|can i|may i)\b|\?\s*$")
 _CONDITION_RE = re.compile(r"\b(?:if|unless|in case|should you|whether)\b[^,;]*[,;]?")
+# An option offered to the customer before the team's action: "you can fill in the feedback form and our
+# staff will contact you", "if you are still in doubt, you can send the order to Xiao U and I will help
+# you". The action waits on a choice the customer may never make: a conditional offer, not a promise.
+# ("You can expect a call" and "you can rest assured" are not options.)
+_OPTION_RE = re.compile(r"\byou (?:can|may|could)(?: also| directly| just)? (?!expect\b|rest\b|be\b)")
+# A condition on the customer's side after the commitment: "the money will be returned to you if your
+# transaction fails" is a policy, not a commitment now.
+_TRAILING_CONDITION_RE = re.compile(r"\b(?:if|unless|in case) (?:you|your)\b")
 # "if the same problem occurs again": an instruction for a possible future event, not a promise now.
 _RECURRENCE_CONDITION_RE = re.compile(
     r"\bif (?:the same|this|that|it|such)\b[^,.;]{0,40}?\b(?:again|recurs)\b"
@@ -295,6 +313,8 @@ def _promise_in(
     recurrence = _RECURRENCE_CONDITION_RE.search(lower)
     if recurrence is not None and recurrence.start() < commitment.start:
         return None  # "please request a repair if it happens again and we will send workers": an instruction
+    if _is_conditional_offer(lower, commitment):
+        return None
     phrase = _due_phrase(lower, commitment)
     due = resolve(phrase, sent_at, hours) if phrase is not None and sent_at is not None else None
     if phrase is None:
@@ -317,6 +337,13 @@ def _promise_in(
     return Promise(sentence, "specific", due, commitment.who, commitment.what)
 
 
+def _is_conditional_offer(lower: str, commitment: _Commitment) -> bool:
+    option = _OPTION_RE.search(lower, 0, commitment.start)
+    if option is not None and ";" not in lower[option.end() : commitment.start]:
+        return True
+    return _TRAILING_CONDITION_RE.search(lower, commitment.start) is not None
+
+
 def _estimate(lower: str, sent_at: datetime | None, hours: BusinessHours) -> tuple[datetime, str] | None:
     if sent_at is None:
         return None
@@ -331,8 +358,10 @@ def find_commitment(lower: str) -> _Commitment | None:
     for match in COMMIT_RE.finditer(lower):
         if _is_commitment_verb(lower[match.start(2) :]):
             subject = match.group(1)
-            role = _SUBJECT_ROLE.get(subject, subject)
-            return _Commitment(match.start(), role, _action(match.group(2)), subject in _SUBJECT_ROLE)
+            persona = _PERSONA_RE.fullmatch(subject) is not None
+            role = "agent" if persona else _SUBJECT_ROLE.get(subject, subject)
+            owned = persona or subject in _SUBJECT_ROLE
+            return _Commitment(match.start(), role, _action(match.group(2)), owned)
     for regex, who in (
         (CONTACT_VERB_RE, "third party"),
         (YOU_WILL_RE, "team"),

@@ -35,7 +35,9 @@ _MONTH_RE = (
 )
 _CLOCK = (
     r"(?:at|by|before|around)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|(?:at|by|"
-    r"before)\s+(\d{1,2}):(\d{2})|\b(noon|midday)\b"
+    r"before)\s+(\d{1,2}):(\d{2})|\b(noon|midday)\b|"
+    # "at 17 o'clock": a 24-hour clock; 1 to 6 o'clock read as the afternoon, as deadline.py reads "at 6"
+    r"(?:at|by|before|around)\s+(\d{1,2}) o'?clock\b"
 )
 
 DURATION_RE = re.compile(
@@ -96,6 +98,9 @@ def _number(word: str | None) -> float:
 def _clock_from(match: re.Match[str]) -> time | None:
     if match.group(6):
         return time(12, 0)
+    if match.group(7):
+        hour = int(match.group(7))
+        return time(hour + 12 if 1 <= hour < 7 else hour, 0) if hour < 24 else None
     if match.group(4):
         hour, minute = int(match.group(4)), int(match.group(5))
         return time(hour, minute) if hour < 24 and minute < 60 else None
@@ -198,8 +203,12 @@ def _find_clock(lower: str) -> TimePhrase | None:
     return TimePhrase(match.group(0).strip(), "clock", clock=clock) if clock else None
 
 
-# "immediately when there is a response", "right away once it is verified": due at an unknown event.
-_WAITS_FOR_EVENT_RE = re.compile(r"\s+(?:when|once|after|as soon as|upon|if)\b")
+# "immediately when there is a response", "right away once it is verified", "immediately the staff has
+# checked" (a conjunction): due at an unknown event.
+_WAITS_FOR_EVENT_RE = re.compile(
+    r"\s+(?:when|once|after|as soon as|upon|if)\b|"
+    r"\s+(?:the|your|our|we|they|it)\s+(?:[a-z]+\s+){0,3}?(?:has|have|is|are|gets?|receives?)\b"
+)
 
 
 def _find_immediate(lower: str) -> TimePhrase | None:
@@ -354,7 +363,8 @@ VAGUE_DURATION_RE = re.compile(
 )
 SHORTLY_RE = re.compile(r"\b(shortly|in a (?:moment|minute|bit|little while|short while)|right back)\b")
 SOON_RE = re.compile(
-    r"\b(soon|as soon as (?:possible|we can|i can)|asap|as quickly as (?:possible|we can)|"
+    # the bare "soon" of "as soon as I receive your information" waits for that event
+    r"\b((?<!as )soon(?! as\b)|as soon as (?:possible|we can|i can)|asap|as quickly as (?:possible|we can)|"
     r"at (?:the|our) earliest(?: convenience| opportunity)?|promptly)\b"
 )
 _VAGUE_AMOUNTS = {"a few": 3, "few": 3, "several": 3, "a couple of": 2, "couple of": 2, "a couple": 2}

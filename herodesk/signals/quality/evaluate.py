@@ -552,7 +552,8 @@ def eval_promises(root: Path) -> list[Row]:
             "  its TEST half, never looked at",
             ">= 0.95",
         )
-        + promise_fresh3_rows(root)
+        + promise_fresh_rows(root, "promises_fresh3.jsonl", "set 3 (passive/impersonal/other team)")
+        + promise_fresh_rows(root, "promises_fresh4.jsonl", "set 4 (unused dialogues, blind)")
         + promise_known_miss_rows()
     )
 
@@ -571,24 +572,25 @@ def _read_labels(root: Path, name: str) -> tuple[list[dict], datetime, str]:
     return items, datetime.fromisoformat(meta["sent_at"]), meta["tz"]
 
 
-def promise_fresh3_rows(root: Path) -> list[Row]:
-    """The third fresh set (drawn by sample_fresh3.py, labelled blind before the rules for passive,
-    impersonal and other-team promises and vague durations were written): all, development half, and the
-    test half that was never looked at; each beside the 'we will / I'll' regex."""
-    items, sent_at, tz = _read_labels(root, "promises_fresh3.jsonl")
+def promise_fresh_rows(root: Path, name: str, title: str) -> list[Row]:
+    """A later fresh set (set 3: drawn by sample_fresh3.py, labelled blind before the rules for passive,
+    impersonal and other-team promises; set 4: sample_fresh4.py, labelled blind before this round's
+    rules): all, development half, and the test half that was never looked at; each beside the
+    'we will / I'll' regex."""
+    items, sent_at, tz = _read_labels(root, name)
     rows: list[Row] = []
-    for name, part in (
-        ("FRESH set 3 (passive/impersonal/other team), all", items),
+    for part_name, part in (
+        (f"FRESH {title}, all", items),
         (
-            "  set 3 development half (rules looked at its errors)",
+            "  development half (rules looked at its errors)",
             [i for i in items if not in_test_half(i["source"], i["dialogue"])],
         ),
         (
-            "  set 3 TEST half, never looked at",
+            "  TEST half, never looked at",
             [i for i in items if in_test_half(i["source"], i["dialogue"])],
         ),
     ):
-        rows += _promise_rows_for(part, sent_at, tz, name)
+        rows += _promise_rows_for(part, sent_at, tz, part_name)
     return rows
 
 
