@@ -123,10 +123,8 @@ def reason_of(conversation: Conversation) -> int | None:
     """The contact reason set by an agent, else the model's confident suggestion, else None."""
     if conversation.contact_reason_id is not None:
         return conversation.contact_reason_id
-    confidence = conversation.suggested_reason_confidence
-    if conversation.suggested_reason_id is not None and confidence is not None and confidence >= CONFIDENT_FIT:
-        return conversation.suggested_reason_id
-    return None
+    confident = (conversation.suggested_reason_confidence or 0.0) >= CONFIDENT_FIT
+    return conversation.suggested_reason_id if confident else None
 
 
 def wait_until(conversation: Conversation, now: datetime) -> datetime:
