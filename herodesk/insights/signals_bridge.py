@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from herodesk.accounts.models import Team
 from herodesk.conversations.models import Conversation, Event, Message
+from herodesk.insights.reasons import CONFIDENT_FIT
 from herodesk.signals import effort
 from herodesk.signals.business_hours import BusinessHours
 
@@ -87,17 +90,41 @@ def bounce_backs(transfers: list[Event]) -> int:
 
 
 def repeat_contacts(conversation: Conversation) -> int:
-    """Earlier conversations of the same customer within the window (same reason when both are known)."""
-    if conversation.customer_id is None:
+    """Earlier conversations of the same customer within the window about the same contact reason.
+
+    A conversation's reason is the one an agent set, else the contact-reason model's suggestion when it
+    is confident (``CONFIDENT_FIT``). Without either we cannot tell a repeat from a new issue, so none
+    counts: a customer who writes often about different things is not making more effort on this one
+    (counting every earlier conversation made most of the demo inbox "high" or "very high"). What the
+    customer says ("third time I'm writing") still counts through the text drivers.
+    """
+    reason_id = reason_of(conversation)
+    if conversation.customer_id is None or reason_id is None:
         return 0
-    earlier = Conversation.objects.filter(
-        customer_id=conversation.customer_id,
-        created_at__lt=conversation.created_at,
-        created_at__gte=conversation.created_at - REPEAT_WINDOW,
+    return (
+        Conversation.objects.filter(
+            customer_id=conversation.customer_id,
+            created_at__lt=conversation.created_at,
+            created_at__gte=conversation.created_at - REPEAT_WINDOW,
+        )
+        .filter(
+            Q(contact_reason_id=reason_id)
+            | Q(
+                contact_reason__isnull=True,
+                suggested_reason_id=reason_id,
+                suggested_reason_confidence__gte=CONFIDENT_FIT,
+            )
+        )
+        .count()
     )
+
+
+def reason_of(conversation: Conversation) -> int | None:
+    """The contact reason set by an agent, else the model's confident suggestion, else None."""
     if conversation.contact_reason_id is not None:
-        earlier = earlier.filter(contact_reason_id__in=[conversation.contact_reason_id, None])
-    return earlier.count()
+        return conversation.contact_reason_id
+    confident = (conversation.suggested_reason_confidence or 0.0) >= CONFIDENT_FIT
+    return conversation.suggested_reason_id if confident else None
 
 
 def wait_until(conversation: Conversation, now: datetime) -> datetime:
