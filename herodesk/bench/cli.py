@@ -291,7 +291,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     operations = _shared_operations(args.operations)
     levels = [int(level) for level in args.clients.split(",") if level.strip()]
     configs = [load.LoadConfig(concurrency=level, seconds=args.seconds, max_requests=args.max_requests,
-                               warmup_requests=args.warmup, operations=operations) for level in levels]
+                               warmup_requests=args.warmup, request_timeout=args.timeout,
+                               operations=operations)
+               for level in levels]
     load_before = os.getloadavg()
     print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}", flush=True)
 
@@ -300,8 +302,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     with _reference_server(args, reference_dir) as url:
         for config in configs:
             print(f"reference: {config.concurrency} client(s), {config.seconds:.0f} s each", flush=True)
-            ref_results[config.concurrency] = reference.measure_reference(url, ref_credentials, config,
-                                                                          args.timeout)
+            ref_results[config.concurrency] = reference.measure_reference(url, ref_credentials, config)
             print(load.format_table(ref_results[config.concurrency]), flush=True)
 
     env = {**os.environ, **SERVER_ENV, "HERODESK_DATA_DIR": str(data_dir)}

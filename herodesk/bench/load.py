@@ -79,6 +79,7 @@ class LoadConfig:
     seconds: float = 20.0
     max_requests: int = 50_000  # per operation, so a fast server cannot run away with disk space
     warmup_requests: int = 5  # per client and operation, not measured
+    request_timeout: float = 60.0  # seconds one request may take (a slow reference desk needs more)
     operations: Sequence[str] = OPERATIONS
     seed: int = 1
 
@@ -232,7 +233,8 @@ class _Tally:
 
 def run_load(config: LoadConfig, credentials: BenchCredentials) -> list[OperationResult]:
     """Log the clients in once, then measure every operation in turn."""
-    clients = [Client(config.url, credentials.token) for _ in range(config.concurrency)]
+    clients = [Client(config.url, credentials.token, timeout=config.request_timeout)
+               for _ in range(config.concurrency)]
     if any(not op.startswith("api_") for op in config.operations):  # the API needs only the token
         for client in clients:
             client.login(credentials.username, credentials.password)
@@ -260,7 +262,9 @@ def measure_operation(operation: str, clients: list[Client], config: LoadConfig,
     """Every client warms up, then all of them repeat ``perform`` for ``config.seconds``."""
     tally = _Tally(cap=config.max_requests)
     deadline = [0.0]
-    ready = threading.Barrier(len(clients) + 1, timeout=600)
+    # The warm-up may take as long as its requests may (each retried once after a dropped connection).
+    warmup_seconds = 2 * config.warmup_requests * config.request_timeout
+    ready = threading.Barrier(len(clients) + 1, timeout=600 + warmup_seconds)
     threads = [
         threading.Thread(target=_client_loop, args=(perform, client, config, tally, ready,
                                                     deadline, config.seed * 1000 + i), daemon=True)

@@ -24,7 +24,7 @@ import random
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,9 +106,10 @@ def reference_performer(operation: str, credentials: ReferenceCredentials) -> lo
     return perform
 
 
-def measure_reference(url: str, credentials: ReferenceCredentials, config: LoadConfig,
-                      timeout: float) -> list[OperationResult]:
-    clients = [Client(url, login_path=REFERENCE_PATHS["login"], timeout=timeout)
+def measure_reference(
+    url: str, credentials: ReferenceCredentials, config: LoadConfig
+) -> list[OperationResult]:
+    clients = [Client(url, login_path=REFERENCE_PATHS["login"], timeout=config.request_timeout)
                for _ in range(config.concurrency)]
     try:
         for client in clients:
@@ -125,9 +126,7 @@ def measure_reference(url: str, credentials: ReferenceCredentials, config: LoadC
 
 def measure_herodesk(url: str, credentials: BenchCredentials, config: LoadConfig) -> list[OperationResult]:
     """The same shared operations on herodesk, reported under their shared names."""
-    mapped = LoadConfig(url=url, concurrency=config.concurrency, seconds=config.seconds,
-                        max_requests=config.max_requests, warmup_requests=config.warmup_requests,
-                        operations=[HERODESK_OPERATION[op] for op in config.operations], seed=config.seed)
+    mapped = replace(config, url=url, operations=[HERODESK_OPERATION[op] for op in config.operations])
     results = load.run_load(mapped, credentials)
     for shared, result in zip(config.operations, results, strict=True):
         result.operation = shared
