@@ -9,7 +9,7 @@
 # credentials.json. With HERODESK_DATA_DIR (a desk seeded by `herodesk bench seed`), the tickets copy that
 # desk's subjects, messages, statuses and dates; without it a small generator writes similar mail.
 # Serve it the way `herodesk bench compare` does:
-#   cd DIR && REFDESK_DIR=DIR venv/bin/gunicorn demodesk.wsgi:application --workers 2 --threads 4 \
+#   cd DIR && REFDESK_DIR=DIR PYTHONPATH=DIR venv/bin/gunicorn demodesk.wsgi:application --workers 2 --threads 4 \
 #       --worker-class gthread --bind 127.0.0.1:8770
 set -euo pipefail
 
