@@ -1,4 +1,4 @@
-"""`herodesk bench seed|run|all|cpu|burst|soak`: seed a big desk, serve it with gunicorn, measure it.
+"""`herodesk bench seed|run|all|cpu|burst|soak|compare`: seed a big desk, serve it, measure it.
 
 `seed` and `all` need Django settings for the chosen data dir; when this process already runs with
 another data dir, the work is re-run in a child process with the right environment.
@@ -23,6 +23,7 @@ from typing import Any
 from herodesk.bench import load
 from herodesk.bench.load import CREDENTIALS_FILE, BenchCredentials
 from herodesk.bench.procs import ServerProbe
+from herodesk.bench.reference import SHARED_OPERATIONS
 
 DEFAULT_CONVERSATIONS = 1_000_000
 SERVER_ENV = {
@@ -94,6 +95,23 @@ def _parser() -> argparse.ArgumentParser:
     soak.add_argument("--seed", type=int, default=1)
     soak.add_argument("--json-out", type=Path, help="write the results (with the memory series) as JSON here")
     soak.set_defaults(handler=_cmd_soak)
+
+    side = commands.add_parser("compare", help="herodesk and django-helpdesk side by side, in one run")
+    side.add_argument("--data-dir", type=Path, required=True, help="a data dir seeded by `bench seed`")
+    side.add_argument("--reference-dir", type=Path, required=True,
+                      help="a DIR made by scripts/reference-desk/setup.sh (its venv, project and database)")
+    side.add_argument("--clients", default="1,4", help="comma-separated concurrency levels")
+    side.add_argument("--seconds", type=float, default=20.0, help="per operation and concurrency level")
+    side.add_argument("--warmup", type=int, default=1, help="unmeasured page views per client and operation")
+    side.add_argument("--max-requests", type=int, default=50_000, help="cap per operation")
+    side.add_argument("--operations", default=",".join(SHARED_OPERATIONS))
+    side.add_argument("--port", type=int, default=8765)
+    side.add_argument("--reference-port", type=int, default=8770)
+    side.add_argument("--workers", type=int, default=2)
+    side.add_argument("--threads", type=int, default=4)
+    side.add_argument("--timeout", type=float, default=900.0, help="seconds one request may take")
+    side.add_argument("--json-out", type=Path)
+    side.set_defaults(handler=_cmd_compare)
     return parser
 
 
@@ -314,6 +332,87 @@ def _cmd_soak(args: argparse.Namespace) -> int:
     return 0 if report["errors"] == 0 else 1
 
 
+# --- compare ------------------------------------------------------------------------------------------------
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from herodesk.bench import reference
+
+    data_dir, reference_dir = args.data_dir.resolve(), args.reference_dir.resolve()
+    if not (data_dir / CREDENTIALS_FILE).exists():
+        raise SystemExit(f"{data_dir} is not seeded: run `herodesk bench seed --data-dir {data_dir}` first")
+    if not (reference_dir / "credentials.json").exists():
+        raise SystemExit(f"{reference_dir} is not set up: see scripts/reference-desk/setup.sh")
+    operations = _shared_operations(args.operations)
+    levels = [int(level) for level in args.clients.split(",") if level.strip()]
+    configs = [load.LoadConfig(concurrency=level, seconds=args.seconds, max_requests=args.max_requests,
+                               warmup_requests=args.warmup, request_timeout=args.timeout,
+                               operations=operations)
+               for level in levels]
+    load_before = os.getloadavg()
+    print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}", flush=True)
+
+    ref_credentials = reference.ReferenceCredentials.load(reference_dir / "credentials.json")
+    ref_results = {}
+    with _reference_server(args, reference_dir) as url:
+        for config in configs:
+            print(f"reference: {config.concurrency} client(s), {config.seconds:.0f} s each", flush=True)
+            ref_results[config.concurrency] = reference.measure_reference(url, ref_credentials, config)
+            print(load.format_table(ref_results[config.concurrency]), flush=True)
+
+    env = {**os.environ, **SERVER_ENV, "HERODESK_DATA_DIR": str(data_dir)}
+    subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    _drop_queued_jobs(data_dir)
+    credentials = BenchCredentials.load(data_dir / CREDENTIALS_FILE)
+    rows = []
+    with _server(args, env) as url:
+        for config in configs:
+            print(f"herodesk: {config.concurrency} client(s), {config.seconds:.0f} s each", flush=True)
+            ours = reference.measure_herodesk(url, credentials, config)
+            print(load.format_table(ours), flush=True)
+            rows += reference.compare(config.concurrency, ref_results[config.concurrency], ours)
+
+    load_after = os.getloadavg()
+    print(reference.format_comparison(rows))
+    print(f"load average before: {load_before[0]:.2f}, after: {load_after[0]:.2f} (1 min)")
+    if args.json_out:
+        extra = {"load_average_before": load_before, "load_average_after": load_after,
+                 "seconds": args.seconds, "warmup": args.warmup, "workers": args.workers,
+                 "threads": args.threads}
+        args.json_out.write_text(reference.comparison_json(rows, extra), encoding="utf-8")
+    return 0 if all(row.meets_target for row in rows) else 1
+
+
+def _shared_operations(raw: str) -> list[str]:
+    chosen = [op.strip() for op in raw.split(",") if op.strip()]
+    unknown = sorted(set(chosen) - set(SHARED_OPERATIONS))
+    if unknown:
+        choices = ", ".join(SHARED_OPERATIONS)
+        raise SystemExit(f"unknown operations: {', '.join(unknown)}; choose from {choices}")
+    return chosen
+
+
+@contextlib.contextmanager
+def _reference_server(args: argparse.Namespace, directory: Path) -> Iterator[str]:
+    """The reference desk's demo project under gunicorn, started like `herodesk serve` starts ours."""
+    from herodesk.bench.reference import REFERENCE_PATHS
+
+    command = [
+        str(directory / "venv" / "bin" / "gunicorn"), "demodesk.wsgi:application",
+        "--chdir", str(directory), "--bind", f"127.0.0.1:{args.reference_port}",
+        "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+    ]  # fmt: skip
+    env = {"PATH": os.environ.get("PATH", ""), "REFDESK_DIR": str(directory), "PYTHONPATH": str(directory),
+           "DJANGO_SETTINGS_MODULE": "demodesk.settings"}
+    print("reference server:", " ".join(command), flush=True)
+    with open(directory / "gunicorn.log", "ab") as log:  # its errors, if any, for whoever reads the table
+        server = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=log)
+    try:
+        _wait_until_listening(server, args.reference_port, path=REFERENCE_PATHS["login"])
+        yield f"http://127.0.0.1:{args.reference_port}"
+    finally:
+        _stop(server)
+
+
 def _drop_queued_jobs(data_dir: Path, env: dict[str, str] | None = None) -> None:
     """Start every run with an empty job queue, so runs are comparable.
 
@@ -368,14 +467,16 @@ def _redis_workers(env: dict[str, str], count: int = 1) -> Iterator[list[subproc
             _stop(worker)
 
 
-def _wait_until_listening(server: subprocess.Popen[bytes], port: int, timeout: float = 60.0) -> None:
+def _wait_until_listening(
+    server: subprocess.Popen[bytes], port: int, timeout: float = 60.0, path: str = load.PATHS["login"]
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with status {server.returncode}")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn.request("GET", load.PATHS["login"])
+            conn.request("GET", path)
             conn.getresponse().read()
             return
         except OSError:

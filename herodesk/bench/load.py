@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -30,13 +30,15 @@ PATHS = {
     "reply": "/c/{id}/reply/",
     "search": "/search/?q={q}",
     "api_list": "/api/v1/conversations?status=open",
+    "api_read": "/api/v1/conversations/{id}",
     "api_create": "/api/v1/conversations",
     "presence": "/presence/c/{id}/",
 }
-OPERATIONS = ("inbox", "inbox_mine", "conversation", "reply", "search", "api_list", "api_create", "presence")
+OPERATIONS = ("inbox", "inbox_mine", "conversation", "reply", "search", "api_list", "api_read", "api_create",
+              "presence")
 # p95 targets from the issue, in milliseconds.
 TARGETS_MS = {
-    "inbox": 50.0, "inbox_mine": 50.0, "conversation": 50.0, "api_list": 50.0,
+    "inbox": 50.0, "inbox_mine": 50.0, "conversation": 50.0, "api_list": 50.0, "api_read": 50.0,
     "search": 100.0, "reply": 100.0, "api_create": 100.0,
     "presence": 20.0,  # the poll every open conversation screen sends every 5 s
 }
@@ -79,6 +81,7 @@ class LoadConfig:
     seconds: float = 20.0
     max_requests: int = 50_000  # per operation, so a fast server cannot run away with disk space
     warmup_requests: int = 5  # per client and operation, not measured
+    request_timeout: float = 60.0  # seconds one request may take (a slow reference desk needs more)
     operations: Sequence[str] = OPERATIONS
     seed: int = 1
 
@@ -109,15 +112,19 @@ class OperationResult:
 class Client:
     """One browser-like client: a keep-alive connection, its cookies and (for the API) a bearer token."""
 
-    def __init__(self, url: str, token: str = "") -> None:
+    def __init__(
+        self, url: str, token: str = "", login_path: str = PATHS["login"], timeout: float = 60
+    ) -> None:
         parts = urlsplit(url)
         if parts.hostname not in LOOPBACK:
             raise ValueError(f"the benchmark only talks to loopback addresses, not {parts.hostname}")
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.token = token
+        self.login_path = login_path
+        self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self.last_location = ""
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
@@ -127,7 +134,7 @@ class Client:
         except CONNECTION_ERRORS:
             # The server closed an idle keep-alive connection: reconnect once and retry.
             self.conn.close()
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             return self._send(method, path, body, headers)
 
     def _send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -151,15 +158,15 @@ class Client:
         return self.cookies.get("csrftoken", "")
 
     def login(self, username: str, password: str) -> None:
-        self.request("GET", PATHS["login"])
+        self.request("GET", self.login_path)
         form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": self.csrf_token})
-        status, _ = self.request("POST", PATHS["login"], form.encode(), self.form_headers())
+        status, _ = self.request("POST", self.login_path, form.encode(), self.form_headers())
         if status not in (302, 303) or "sessionid" not in self.cookies:
             raise RuntimeError(f"login as {username} failed (HTTP {status}); is the user seeded?")
 
     def form_headers(self) -> dict[str, str]:
         return {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.csrf_token,
-                "Referer": f"http://{self.host}:{self.port}{PATHS['login']}"}
+                "Referer": f"http://{self.host}:{self.port}{self.login_path}"}
 
     def close(self) -> None:
         self.conn.close()
@@ -176,8 +183,9 @@ def make_request(operation: str, client: Client, rng: random.Random,
     """(method, path, body, headers) of one request for ``operation``."""
     if operation in ("inbox", "inbox_mine", "api_list"):
         return "GET", PATHS[operation], None, _api_headers(credentials) if operation == "api_list" else {}
-    if operation == "conversation":
-        return "GET", PATHS["conversation"].format(id=_random_id(rng, credentials)), None, {}
+    if operation in ("conversation", "api_read"):
+        headers = _api_headers(credentials) if operation == "api_read" else {}
+        return "GET", PATHS[operation].format(id=_random_id(rng, credentials)), None, headers
     if operation == "search":
         return "GET", PATHS["search"].format(q=quote(rng.choice(SEARCH_TERMS))), None, {}
     if operation == "reply":
@@ -236,7 +244,8 @@ def run_load(config: LoadConfig, credentials: BenchCredentials,
              probe: ServerProbe | None = None) -> list[OperationResult]:
     """Log the clients in once, then measure every operation in turn (reading the server's CPU and
     memory around each one when a ``probe`` is given)."""
-    clients = [Client(config.url, credentials.token) for _ in range(config.concurrency)]
+    clients = [Client(config.url, credentials.token, timeout=config.request_timeout)
+               for _ in range(config.concurrency)]
     if any(not op.startswith("api_") for op in config.operations):  # the API needs only the token
         for client in clients:
             client.login(credentials.username, credentials.password)
@@ -247,13 +256,29 @@ def run_load(config: LoadConfig, credentials: BenchCredentials,
             client.close()
 
 
+# One timed request (or page view of several requests) by one client: (seconds, status label).
+Perform = Callable[[Client, random.Random], tuple[float, str]]
+
+
 def _run_operation(operation: str, clients: list[Client], config: LoadConfig,
                    credentials: BenchCredentials, probe: ServerProbe | None = None) -> OperationResult:
+    def perform(client: Client, rng: random.Random) -> tuple[float, str]:
+        return _timed(client, make_request(operation, client, rng, credentials))
+
+    return measure_operation(operation, clients, config, perform, probe)
+
+
+def measure_operation(operation: str, clients: list[Client], config: LoadConfig,
+                      perform: Perform, probe: ServerProbe | None = None) -> OperationResult:
+    """Every client warms up, then all of them repeat ``perform`` for ``config.seconds`` (with the
+    server's CPU and memory read before and after when a ``probe`` is given)."""
     tally = _Tally(cap=config.max_requests)
     deadline = [0.0]
-    ready = threading.Barrier(len(clients) + 1, timeout=600)
+    # The warm-up may take as long as its requests may (each retried once after a dropped connection).
+    warmup_seconds = 2 * config.warmup_requests * config.request_timeout
+    ready = threading.Barrier(len(clients) + 1, timeout=600 + warmup_seconds)
     threads = [
-        threading.Thread(target=_client_loop, args=(operation, client, config, credentials, tally, ready,
+        threading.Thread(target=_client_loop, args=(perform, client, config, tally, ready,
                                                     deadline, config.seed * 1000 + i), daemon=True)
         for i, client in enumerate(clients)
     ]
@@ -282,15 +307,15 @@ def with_server_readings(result: OperationResult, before: Snapshot, after: Snaps
     return result
 
 
-def _client_loop(operation: str, client: Client, config: LoadConfig, credentials: BenchCredentials,
-                 tally: _Tally, ready: threading.Barrier, deadline: list[float], seed: int) -> None:
+def _client_loop(perform: Perform, client: Client, config: LoadConfig, tally: _Tally,
+                 ready: threading.Barrier, deadline: list[float], seed: int) -> None:
     rng = random.Random(seed)
     for _ in range(config.warmup_requests):
-        _timed(client, make_request(operation, client, rng, credentials))
+        perform(client, rng)
     ready.wait()
     ready.wait()  # the deadline is set between the two barriers
     while time.perf_counter() < deadline[0] and tally.claim():
-        seconds, status = _timed(client, make_request(operation, client, rng, credentials))
+        seconds, status = perform(client, rng)
         tally.record(seconds, status)
 
 
@@ -299,11 +324,15 @@ def _timed(client: Client, request: tuple[str, str, bytes | None, dict[str, str]
     started = time.perf_counter()
     try:
         status, _ = client.request(method, path, body, headers)
-        # A redirect to the login form means the session was lost: that is a failure, not a fast page.
-        label = "login-redirect" if PATHS["login"] in client.last_location else str(status)
+        label = status_label(client, status)
     except CONNECTION_ERRORS as exc:
         label = type(exc).__name__
     return time.perf_counter() - started, label
+
+
+def status_label(client: Client, status: int) -> str:
+    # A redirect to the login form means the session was lost: that is a failure, not a fast page.
+    return "login-redirect" if client.login_path in client.last_location else str(status)
 
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
