@@ -64,9 +64,6 @@ def _detail_context(
         "history": history_of_customer,
         # The same customer's conversations this agent may open, minus those already merged away.
         "merge_candidates": [h for h in history_of_customer.conversations if h.merged_into_id is None],
-        "reply_form": forms.ReplyForm(),
-        "note_form": forms.NoteForm(),
-        "transfer_form": forms.TransferForm(),
         "agents": queries.agents_for_filter(),
         "teams": queries.teams_for_transfer(),
         "reasons": queries.active_reasons(),
