@@ -19,8 +19,30 @@ from herodesk.signals import effort_bands, explain
 register = template.Library()
 
 # reverse() depends only on its arguments, the URLconf and the script prefix: all part of the key.
-_reversed: dict[tuple, str] = {}
+_reversed: dict[tuple, tuple[str, str]] = {}
 REVERSED_KEPT = 20_000  # links to conversations carry their id: start again rather than grow without end
+
+
+def _reverse_kept(view_name, args: tuple, kwargs: tuple, current_app) -> tuple[str, str]:
+    """(url, url escaped for HTML), kept per process; NoReverseMatch as reverse() raises it."""
+    key = (view_name, args, kwargs, current_app, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    try:
+        found = _reversed.get(key)
+    except TypeError:  # an argument that cannot be a key: reverse it every time
+        key, found = None, None
+    if found is None:
+        url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
+        found = (url, conditional_escape(url))
+        if key is not None:
+            if len(_reversed) >= REVERSED_KEPT:
+                _reversed.clear()
+            _reversed[key] = found
+    return found
+
+
+def cached_reverse(view_name: str, *args) -> str:
+    """``reverse(view_name, args=args)``, kept per process like the ``{% url %}`` tag's."""
+    return _reverse_kept(view_name, args, (), None)[0]
 
 
 class CachedURLNode(defaulttags.URLNode):
@@ -32,27 +54,16 @@ class CachedURLNode(defaulttags.URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (view_name, args, kwargs, current_app, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
         try:
-            url = _reversed.get(key)
-        except TypeError:  # an argument that cannot be a key: reverse it every time
-            key, url = None, None
-        if url is None:
-            try:
-                url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
-            except NoReverseMatch:
-                if self.asvar is None:
-                    raise
-                url = ""
-            else:
-                if key is not None:
-                    if len(_reversed) >= REVERSED_KEPT:
-                        _reversed.clear()
-                    _reversed[key] = url
+            url, escaped = _reverse_kept(view_name, args, kwargs, current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+            url = escaped = ""
         if self.asvar:
             context[self.asvar] = url
             return ""
-        return conditional_escape(url) if context.autoescape else url
+        return escaped if context.autoescape else url
 
 
 @register.tag
@@ -132,5 +143,6 @@ def options(items, selected=None, label="display_name"):
         else:
             value, text = item.pk, getattr(item, label)
         mark = " selected" if selected is not None and value == selected else ""
-        parts.append(f'<option value="{conditional_escape(value)}"{mark}>{conditional_escape(text)}</option>')
+        shown = value if isinstance(value, int) else conditional_escape(value)
+        parts.append(f'<option value="{shown}"{mark}>{conditional_escape(text)}</option>')
     return mark_safe("".join(parts))  # noqa: S308 (each value and label escaped above)
