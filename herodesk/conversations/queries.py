@@ -65,16 +65,32 @@ def visible_conversations(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.alias(visible=as_flag(access_filter(user))).filter(visible=True)
 
 
+def may_open(user: User, conversation: Conversation) -> bool:
+    """The rule of access_filter for one loaded conversation."""
+    return user.is_admin or conversation.owner_id == user.pk or conversation.team_id in team_ids(user)
+
+
 def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
-    """The conversation if the agent may see it, else 404 (never a hint that it exists)."""
+    """The conversation if the agent may see it, else 404 (never a hint that it exists).
+
+    Read by id and checked with ``may_open``: the same rule as the SQL filter, without compiling it
+    (a third of this query's cost) on every screen and action."""
     try:
-        return (
-            visible_conversations(user)
-            .select_related("customer", "team", "owner", "contact_reason", "suggested_reason")
-            .get(pk=conversation_id)
-        )
-    except (Conversation.DoesNotExist, ValueError, TypeError):
+        pk = int(conversation_id)
+    except (ValueError, TypeError):
         raise Http404("No such conversation") from None
+    found = (
+        list(
+            Conversation.objects.select_related(
+                "customer", "team", "owner", "contact_reason", "suggested_reason"
+            ).filter(pk=pk)
+        )
+        if 0 < pk <= MAX_ID
+        else []
+    )
+    if not found or not may_open(user, found[0]):
+        raise Http404("No such conversation")
+    return found[0]
 
 
 def conversation_id_for_agent(user: User, conversation_id: int) -> int:

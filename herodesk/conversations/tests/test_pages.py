@@ -228,7 +228,8 @@ def test_the_thread_shows_every_part_of_a_message_escaped(agent_client, agent, c
     assert '<pre class="original">Line one\n&gt; quoted &lt;script&gt;' in body
     assert '<span class="badge red">⚡ 0.81</span>' in body
     assert '<span class="chip">Apology or empathy</span>' in body
-    assert '<span class="send failed" title="550 mailbox &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">Failed: ' in body
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert f'<span class="send failed" title="550 mailbox {escaped}">Failed: ' in body
     attachment = reply.attachments.get()
     assert f'href="{reverse("conversations:attachment", args=[attachment.pk])}"' in body
     assert f"📎 {escape(attachment.filename)}</a>" in body

@@ -48,9 +48,10 @@ def _detail_context(
     # The customer's name falls back to their first address, and the panel lists them all: read them once.
     prefetch_related_objects([conversation], "customer__identities")
     thread = queries.thread(conversation)
-    new_ids = held["new_ids"] if held else ()
+    new_ids: set[int] = held["new_ids"] if held else set()  # type: ignore[assignment]
+    url = fragments.Reverser()
     for message in thread:
-        message.rendered = fragments.message_html(message, new_ids)  # type: ignore[attr-defined]
+        message.rendered = fragments.message_html(message, new_ids, url)  # type: ignore[attr-defined]
     events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
     history_of_customer = queries.customer_history(user, conversation)
     context = {

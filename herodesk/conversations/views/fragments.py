@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from herodesk.conversations.models import Channel, Conversation, Message
-from herodesk.conversations.templatetags.desk import badge_level, cached_reverse, explain_reasons, humanize_name
+from herodesk.conversations.templatetags.desk import Reverser, badge_level, explain_reasons, humanize_name
 
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 STATUS_LABELS = dict(Conversation.Status.choices)
@@ -47,12 +47,13 @@ def month_day_time(value: datetime) -> tuple[str, str]:
 
 def history_items(rows: Iterable[Conversation]) -> SafeString:
     """The customer panel's earlier conversations, one ``<li>`` each."""
+    url = Reverser()
     return format_html_join(
         "",
         '<li><a href="{}">#{} {}</a> <span class="muted">{} · {}{}</span></li>',
         (
             (
-                cached_reverse("conversations:detail", row.pk),
+                url("conversations:detail", row.pk),
                 row.pk,
                 truncate(row.subject, 40),
                 month_day(row.created_at),
@@ -76,29 +77,46 @@ def merge_options(rows: Iterable[Conversation]) -> SafeString:
     )
 
 
-def message_html(message: Message, new_ids: Iterable[int] = ()) -> SafeString:
+HEAD = (
+    '<div class="msg-head"><b>{}</b> <span class="chip">{}</span> '
+    '<span class="muted" title="{}">{} via {}</span>{}</div>'
+)
+UNSEEN = SafeString(
+    '<span class="badge red" data-testid="unseen-message">New since you started writing</span>'
+)
+NOT_SENT = SafeString(
+    '<span class="send none" title="No email address or channel to send it to">'
+    "Not sent to the customer</span>"
+)
+ORIGINAL = '<details><summary>Show full original</summary><pre class="original">{}</pre></details>'
+ATTACHMENT = '<li><a href="{}" hx-boost="false">📎 {}</a> <span class="muted">{}</span></li>'
+
+
+def message_html(message: Message, new_ids: Iterable[int] = (), url: Reverser | None = None) -> SafeString:
     """One message of the thread without the apps' message tools: head, body, reasons, behaviours, the
     full original, attachments."""
-    parts = [_head(message, message.pk in new_ids), format_html('<div class="msg-body">{}</div>', linebreaksbr(message.text))]
+    parts = [
+        _head(message, message.pk in new_ids),
+        format_html('<div class="msg-body">{}</div>', linebreaksbr(message.text)),
+    ]
     signals = message.signals or {}
     if signals.get("reasons"):
         reasons = explain_reasons(signals["reasons"], message.text)
-        parts.append(format_html('<ul class="reasons">{}</ul>', format_html_join("", "<li>{}</li>", ((r,) for r in reasons))))
+        items = format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
+        parts.append(format_html('<ul class="reasons">{}</ul>', items))
     if signals.get("behaviours"):
-        chips = format_html_join("", '<span class="chip">{}</span>', ((humanize_name(b),) for b in signals["behaviours"]))
+        names = ((humanize_name(b),) for b in signals["behaviours"])
+        chips = format_html_join("", '<span class="chip">{}</span>', names)
         parts.append(format_html('<div class="behaviours">{}</div>', chips))
     if message.full_text and message.full_text != message.text:
-        parts.append(format_html(
-            '<details><summary>Show full original</summary><pre class="original">{}</pre></details>', message.full_text
-        ))  # fmt: skip
+        parts.append(format_html(ORIGINAL, message.full_text))
     attachments = message.attachments.all()
     if attachments:
-        items = format_html_join(
-            "",
-            '<li><a href="{}" hx-boost="false">📎 {}</a> <span class="muted">{}</span></li>',
-            ((cached_reverse("conversations:attachment", a.pk), a.filename, filesizeformat(a.size)) for a in attachments),
+        url = url or Reverser()
+        rows = (
+            (url("conversations:attachment", a.pk), a.filename, filesizeformat(a.size)) for a in attachments
         )
-        parts.append(format_html('<ul class="attachments">{}</ul>', items))
+        parts.append(format_html('<ul class="attachments">{}</ul>', format_html_join("", ATTACHMENT, rows)))
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
@@ -108,25 +126,18 @@ def _head(message: Message, unseen: bool) -> SafeString:
     else:
         who = (message.author.display_name if message.author is not None else "") or "System"
     when, iso = month_day_time(message.created_at)
-    extra = []
-    if unseen:
-        extra.append(SafeString('<span class="badge red" data-testid="unseen-message">New since you started writing</span>'))
+    extra = [UNSEEN] if unseen else []
     if message.send_status:
+        label = SEND_LABELS.get(message.send_status, message.send_status)
         error = f": {truncate(message.send_error, 80)}" if message.send_error else ""
-        extra.append(format_html(
-            '<span class="send {}" title="{}">{}{}</span>',
-            message.send_status, message.send_error, SEND_LABELS.get(message.send_status, message.send_status), error,
-        ))  # fmt: skip
+        status = '<span class="send {}" title="{}">{}{}</span>'
+        extra.append(format_html(status, message.send_status, message.send_error, label, error))
     elif message.kind == Message.Kind.REPLY:
-        extra.append(SafeString(
-            '<span class="send none" title="No email address or channel to send it to">Not sent to the customer</span>'
-        ))  # fmt: skip
+        extra.append(NOT_SENT)
     if message.intensity is not None:
-        extra.append(format_html(
-            '<span class="badge {}">⚡ {}</span>', badge_level(message.intensity, "intensity"), floatformat(message.intensity, 2)
-        ))  # fmt: skip
-    return format_html(
-        '<div class="msg-head"><b>{}</b> <span class="chip">{}</span> <span class="muted" title="{}">{} via {}</span>{}</div>',
-        who, KIND_LABELS.get(message.kind, message.kind), iso, when,
-        CHANNEL_LABELS.get(message.channel, message.channel), format_html_join("", " {}", ((e,) for e in extra)),
-    )  # fmt: skip
+        level, value = badge_level(message.intensity, "intensity"), floatformat(message.intensity, 2)
+        extra.append(format_html('<span class="badge {}">⚡ {}</span>', level, value))
+    kind = KIND_LABELS.get(message.kind, message.kind)
+    channel = CHANNEL_LABELS.get(message.channel, message.channel)
+    badges = format_html_join("", " {}", ((e,) for e in extra))
+    return format_html(HEAD, who, kind, iso, when, channel, badges)
