@@ -58,7 +58,7 @@ def _detail_context(
         "conversation": conversation,
         "thread": thread,
         "events": events,
-        "history_lines": history.sentences(events),
+        "history_lines": fragments.history_lines(history.sentences(events)),
         "handoff": queries.pending_handoff(events, thread),
         "last_message_id": max((m.pk for m in thread), default=0),  # not the last shown: order is by time
         "viewers": presence_queries.viewers(conversation.pk, exclude=user),

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from herodesk.conversations.history import HistoryLine
 from herodesk.conversations.models import Channel, Conversation, Message
 from herodesk.conversations.templatetags.desk import Reverser, badge_level, explain_reasons, humanize_name
 
@@ -61,6 +62,22 @@ def history_items(rows: Iterable[Conversation]) -> SafeString:
                 f" · {row.contact_reason}" if row.contact_reason_id else "",
             )
             for row in rows
+        ),
+    )
+
+
+def history_lines(lines: Iterable[HistoryLine]) -> SafeString:
+    """The History list: each event's time and sentence, with a transfer's hand-off note."""
+    return format_html_join(
+        "",
+        '<li><span class="muted">{}</span> {}{}</li>',
+        (
+            (
+                month_day_time(line.event.created_at)[0],
+                line.text,
+                format_html(": <q>{}</q>", line.event.note) if line.event.note else "",
+            )
+            for line in lines
         ),
     )
 
