@@ -178,7 +178,8 @@ def test_the_conversation_screen_reads_a_fixed_number_of_queries(
     agent_client, agent, support_team, django_assert_max_num_queries
 ):
     """Messages, attachments, events, promises, the customer's earlier conversations and the pickers: the
-    screen's queries do not grow with any of them (19 at the last count; the pickers are kept per process)."""
+    screen's queries do not grow with any of them (14 with the pickers and the sidebar's counts already kept:
+    the page's own queries)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from herodesk.conversations import actions
@@ -195,7 +196,10 @@ def test_the_conversation_screen_reads_a_fixed_number_of_queries(
         actions.do_set_priority(conversation, agent, priority)
     for _ in range(6):
         ConversationFactory(team=support_team, customer=conversation.customer)
-    with django_assert_max_num_queries(21):
+    # The setup above can outlast the per-process lists' 30 s on a loaded machine, and its changes make the
+    # sidebar's counts stale: read them again first, so only the screen's own queries are counted.
+    agent_client.get(url)
+    with django_assert_max_num_queries(14):
         response = agent_client.get(url)
     assert response.status_code == 200 and "Update 11" in response.content.decode()
 
