@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, empty
 
 from herodesk.accounts import twofactor
 
@@ -21,6 +22,13 @@ class TeamTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            # The user is read here anyway; without the lazy proxy every later ``request.user.x`` (a page
+            # makes hundreds) is a plain attribute read instead of two proxy calls.
+            user.is_authenticated  # noqa: B018 (loads it)
+            if user._wrapped is not empty:
+                request.user = user._wrapped
         name = self._time_zone(request)
         if name:
             try:

@@ -4,16 +4,22 @@ Each operation goes through the whole Django stack (middleware, views, templates
 logged in as the bench agent; the CPU time of the process is measured around each request, so the number
 barely moves with what else the machine is doing (unlike latency). Background jobs are not counted: they
 run on the worker. Seed first: `herodesk bench seed --conversations N --data-dir DIR`.
+
+It also counts the Python function calls per request (cProfile, over a few extra requests): unlike CPU
+milliseconds that number does not move with the machine's load, so a change's effect shows on a busy day.
 """
 
 from __future__ import annotations
 
+import cProfile
 import json
+import pstats
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+PROFILED_REQUESTS = 10
 OPERATIONS = ("inbox", "inbox_mine", "conversation", "search", "api_list", "api_read", "reply")
 
 
@@ -24,6 +30,7 @@ class CpuResult:
     cpu_ms_median: float
     cpu_ms_p90: float
     queries: int
+    calls: int  # Python function calls per request (cProfile), deterministic for the same code and data
 
 
 def measure(requests: int = 100, operations: tuple[str, ...] = OPERATIONS) -> list[CpuResult]:
@@ -73,6 +80,13 @@ def measure(requests: int = 100, operations: tuple[str, ...] = OPERATIONS) -> li
                 raise RuntimeError(f"{name}: HTTP {status}")
         with CaptureQueriesContext(connection) as queries:
             call(requests)
+        query_count = len(queries.captured_queries)  # now: the log is shared with the requests below
+        profiled = min(requests, PROFILED_REQUESTS)
+        profile = cProfile.Profile()
+        profile.enable()
+        for i in range(profiled):
+            call(i)
+        profile.disable()
         samples.sort()
         results.append(
             CpuResult(
@@ -80,16 +94,20 @@ def measure(requests: int = 100, operations: tuple[str, ...] = OPERATIONS) -> li
                 requests,
                 round(statistics.median(samples), 2),
                 round(samples[int(0.9 * (len(samples) - 1))], 2),
-                len(queries.captured_queries),
+                query_count,
+                round(pstats.Stats(profile).total_calls / profiled),  # type: ignore[attr-defined]
             )
         )
     return results
 
 
 def report(results: list[CpuResult]) -> str:
-    lines = ["| operation | requests | CPU ms median | CPU ms p90 | SQL queries |", "|---|---|---|---|---|"]
+    lines = [
+        "| operation | requests | CPU ms median | CPU ms p90 | SQL queries | Python calls |",
+        "|---|---|---|---|---|---|",
+    ]
     lines += [
-        f"| {r.operation} | {r.requests} | {r.cpu_ms_median} | {r.cpu_ms_p90} | {r.queries} |"
+        f"| {r.operation} | {r.requests} | {r.cpu_ms_median} | {r.cpu_ms_p90} | {r.queries} | {r.calls:,} |"
         for r in results
     ]
     return "\n".join(lines)

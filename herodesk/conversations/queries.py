@@ -65,16 +65,32 @@ def visible_conversations(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.alias(visible=as_flag(access_filter(user))).filter(visible=True)
 
 
+def may_open(user: User, conversation: Conversation) -> bool:
+    """The rule of access_filter for one loaded conversation."""
+    return user.is_admin or conversation.owner_id == user.pk or conversation.team_id in team_ids(user)
+
+
 def conversation_for_agent(user: User, conversation_id: int) -> Conversation:
-    """The conversation if the agent may see it, else 404 (never a hint that it exists)."""
+    """The conversation if the agent may see it, else 404 (never a hint that it exists).
+
+    Read by id and checked with ``may_open``: the same rule as the SQL filter, without compiling it
+    (a third of this query's cost) on every screen and action."""
     try:
-        return (
-            visible_conversations(user)
-            .select_related("customer", "team", "owner", "contact_reason", "suggested_reason")
-            .get(pk=conversation_id)
-        )
-    except (Conversation.DoesNotExist, ValueError, TypeError):
+        pk = int(conversation_id)
+    except (ValueError, TypeError):
         raise Http404("No such conversation") from None
+    found = (
+        list(
+            Conversation.objects.select_related(
+                "customer", "team", "owner", "contact_reason", "suggested_reason"
+            ).filter(pk=pk)
+        )
+        if 0 < pk <= MAX_ID
+        else []
+    )
+    if not found or not may_open(user, found[0]):
+        raise Http404("No such conversation")
+    return found[0]
 
 
 def conversation_id_for_agent(user: User, conversation_id: int) -> int:
@@ -85,12 +101,31 @@ def conversation_id_for_agent(user: User, conversation_id: int) -> int:
     return found
 
 
-def thread(conversation: Conversation) -> QuerySet[Message]:
-    return (
-        conversation.messages.select_related("author", "customer")
+# What the conversation screen reads of a message (not the raw HTML or the mail headers) and its author.
+THREAD_FIELDS = (
+    "conversation", "direction", "kind", "channel", "author", "customer", "text", "full_text", "created_at",
+    "send_status", "send_error", "sent_at", "scheduled_for", "intensity", "signals",
+    "author__username", "author__first_name", "author__last_name",
+)  # fmt: skip
+
+
+def thread(conversation: Conversation) -> list[Message]:
+    """The messages in time order, with authors and attachments; customers other than the conversation's
+    (after a merge) in one more query, only when there are any."""
+    messages = list(
+        conversation.messages.select_related("author")
+        .only(*THREAD_FIELDS)
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+    others = {m.customer_id for m in messages} - {conversation.customer_id, None}
+    customers = Customer.objects.in_bulk(others) if others else {}
+    for message in messages:
+        if message.customer_id is not None and message.customer_id == conversation.customer_id:
+            message.customer = conversation.customer
+        elif message.customer_id in customers:
+            message.customer = customers[message.customer_id]
+    return messages
 
 
 def unseen_messages(conversation_id: int, user: User, seen_up_to: int) -> QuerySet[Message]:
@@ -348,7 +383,11 @@ def customer_history(user: User, conversation: Conversation, limit: int = 20) ->
         return CustomerHistory()
     others = Conversation.objects.filter(customer_id=conversation.customer_id).exclude(pk=conversation.pk)
     visible = others.filter(access_filter(user))
-    shown = list(visible.select_related("contact_reason").order_by("-created_at")[:limit])
+    shown = list(
+        visible.select_related("contact_reason")
+        .only("subject", "status", "created_at", "merged_into", "contact_reason__name")
+        .order_by("-created_at")[:limit]
+    )
     if len(shown) < limit:  # every visible one is shown: one count of all of them is enough
         hidden = others.count() - len(shown)
     else:

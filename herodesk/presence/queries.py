@@ -50,6 +50,10 @@ def _viewer(row: Presence, now: datetime) -> Viewer:
     )
 
 
+# What a viewer shows (the name and initials): loading only these keeps the frequent polls cheap.
+VIEWER_FIELDS = ("user", "typing", "seen_at", "user__username", "user__first_name", "user__last_name")
+
+
 def viewers(conversation_id: int, exclude: User | None = None, now: datetime | None = None) -> list[Viewer]:
     """Other agents on the conversation: live ones first, then those who looked in the last minutes."""
     now = now or timezone.now()
@@ -57,6 +61,7 @@ def viewers(conversation_id: int, exclude: User | None = None, now: datetime | N
         Presence.objects.filter(conversation_id=conversation_id)
         .filter(seen_at__gte=now - timedelta(minutes=RECENT_MINUTES))
         .select_related("user")
+        .only(*VIEWER_FIELDS)
         .order_by("-seen_at")
     )
     if exclude is not None:

@@ -99,8 +99,13 @@ def review_for(user: User, pk: int) -> Review:
 
 def reviews_of_conversation(user: User, conversation_id: int) -> list[Review]:
     """The submitted (non-calibration) reviews of a conversation the user may see, newest first."""
-    rows = Review.objects.filter(conversation_id=conversation_id, calibration__isnull=True).select_related(
-        "reviewer", "agent", "rubric"
+    rows = (
+        Review.objects.filter(conversation_id=conversation_id, calibration__isnull=True)
+        .select_related("reviewer")
+        .only(  # what the side card shows: the reviewer's name, the status and the score
+            "agent", "reviewer", "status", "score", "failed_critical",
+            "reviewer__username", "reviewer__first_name", "reviewer__last_name",
+        )  # fmt: skip
     )
     return [r for r in rows if r.status == Review.Status.SUBMITTED or r.reviewer_id == user.pk]
 

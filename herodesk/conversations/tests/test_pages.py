@@ -200,3 +200,39 @@ def test_the_conversation_screen_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(21):
         response = agent_client.get(url)
     assert response.status_code == 200 and "Update 11" in response.content.decode()
+
+
+def test_the_thread_shows_every_part_of_a_message_escaped(agent_client, agent, conversation):
+    """The thread is built in Python (views/fragments.py), not by the template: every part still shows,
+    and the customer's and agent's words are escaped."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.html import escape
+
+    from herodesk.conversations import actions
+
+    evil = '<script>alert("x")</script>'
+    incoming = actions.IncomingMessage(text=f"Line one {evil}\nline two", channel="email")
+    customer_message = actions.do_add_customer_message(conversation, incoming)
+    Message.objects.filter(pk=customer_message.pk).update(
+        full_text=f"Line one\n> quoted {evil}",
+        intensity=0.8123,
+        signals={"reasons": [], "behaviours": ["apology_or_empathy"]},
+    )
+    upload = actions.AttachmentUpload.from_uploaded(SimpleUploadedFile(f"{evil}.txt", b"receipt"))
+    reply = actions.do_add_reply(conversation, agent, "We are on it.", [upload])
+    Message.objects.filter(pk=reply.pk).update(send_status="failed", send_error=f"550 mailbox {evil}")
+
+    body = agent_client.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+
+    assert "<script>alert" not in body
+    assert '<li class="msg customer" id="m' in body
+    assert "Line one &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line two" in body
+    assert '<pre class="original">Line one\n&gt; quoted &lt;script&gt;' in body
+    assert '<span class="badge red">⚡ 0.81</span>' in body
+    assert '<span class="chip">Apology or empathy</span>' in body
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert f'<span class="send failed" title="550 mailbox {escaped}">Failed: ' in body
+    attachment = reply.attachments.get()
+    assert f'href="{reverse("conversations:attachment", args=[attachment.pk])}"' in body
+    assert f"📎 {escape(attachment.filename)}</a>" in body
+    assert "<b>Carla Customer</b>" in body and f"<b>{agent.display_name}</b>" in body

@@ -17,6 +17,7 @@ from herodesk.accounts.models import User
 from herodesk.accounts.requests import AuthedRequest
 from herodesk.conversations import actions, forms, history, queries
 from herodesk.conversations.models import Attachment, Channel, Conversation, Message
+from herodesk.conversations.views import fragments
 from herodesk.conversations.views.common import report_error, report_form_errors
 from herodesk.customers.actions import CustomerDetails, do_find_or_create_customer
 from herodesk.customers.models import Identity
@@ -46,27 +47,28 @@ def _detail_context(
     user: User = request.user
     # The customer's name falls back to their first address, and the panel lists them all: read them once.
     prefetch_related_objects([conversation], "customer__identities")
-    thread = list(queries.thread(conversation))
-    for message in thread:  # the same customer, so their name is not looked up again per message
-        if message.customer_id is not None and message.customer_id == conversation.customer_id:
-            message.customer = conversation.customer
+    thread = queries.thread(conversation)
+    new_ids: set[int] = held["new_ids"] if held else set()  # type: ignore[assignment]
+    url = fragments.Reverser()
+    for message in thread:
+        message.rendered = fragments.message_html(message, new_ids, url)  # type: ignore[attr-defined]
     events = list(conversation.events.select_related("actor").order_by("created_at", "id"))
     history_of_customer = queries.customer_history(user, conversation)
     context = {
         "conversation": conversation,
         "thread": thread,
         "events": events,
-        "history_lines": history.sentences(events),
+        "history_lines": fragments.history_lines(history.sentences(events)),
         "handoff": queries.pending_handoff(events, thread),
         "last_message_id": max((m.pk for m in thread), default=0),  # not the last shown: order is by time
         "viewers": presence_queries.viewers(conversation.pk, exclude=user),
         "mention_agents": queries.mentionable_agents(conversation),
         "history": history_of_customer,
+        "history_items": fragments.history_items(history_of_customer.conversations),
         # The same customer's conversations this agent may open, minus those already merged away.
-        "merge_candidates": [h for h in history_of_customer.conversations if h.merged_into_id is None],
-        "reply_form": forms.ReplyForm(),
-        "note_form": forms.NoteForm(),
-        "transfer_form": forms.TransferForm(),
+        "merge_options": fragments.merge_options(
+            h for h in history_of_customer.conversations if h.merged_into_id is None
+        ),
         "agents": queries.agents_for_filter(),
         "teams": queries.teams_for_transfer(),
         "reasons": queries.active_reasons(),

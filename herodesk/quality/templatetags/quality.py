@@ -85,7 +85,12 @@ def message_quality(context, message) -> dict[str, object]:
         cache = request._quality_kudos = {}
     if message.conversation_id not in cache:
         by_message: dict[int, list[Kudos]] = {}
-        for kudos in Kudos.objects.filter(conversation_id=message.conversation_id).select_related("giver"):
+        rows = (
+            Kudos.objects.filter(conversation_id=message.conversation_id)
+            .select_related("giver")
+            .only("message_id", "text", "giver__username", "giver__first_name", "giver__last_name")
+        )
+        for kudos in rows:
             by_message.setdefault(kudos.message_id, []).append(kudos)
         cache[message.conversation_id] = by_message
     user = request.user
