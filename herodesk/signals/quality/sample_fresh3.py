@@ -59,9 +59,10 @@ def split(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def used_dialogues(labels: Path) -> set[tuple[str, str]]:
+def used_dialogues(labels: Path, sets: tuple[str, ...] | None = None) -> set[tuple[str, str]]:
+    """(source, dialogue) of every dialogue that already gave sentences to one of ``sets``."""
     used = set()
-    for name in EARLIER_SETS:
+    for name in EARLIER_SETS if sets is None else sets:
         for line in (labels / name).read_text().splitlines():
             raw = json.loads(line)
             if "dialogue" in raw:

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from herodesk.signals.quality.data import data_dir, load_stc3, load_uss
-from herodesk.signals.quality.sample_fresh3 import CUE_RE, _items
+from herodesk.signals.quality.sample_fresh3 import CUE_RE, _items, used_dialogues
 
 SEED = 20261207
 EARLIER_SETS = (
@@ -42,18 +42,8 @@ TIME_RE = re.compile(
 )
 
 
-def used_dialogues(labels: Path) -> set[tuple[str, str]]:
-    used = set()
-    for name in EARLIER_SETS:
-        for line in (labels / name).read_text().splitlines():
-            raw = json.loads(line)
-            if "dialogue" in raw:
-                used.add((raw["source"], str(raw["dialogue"])))
-    return used
-
-
 def pools(root: Path, labels: Path) -> dict[str, list[dict]]:
-    used = used_dialogues(labels)
+    used = used_dialogues(labels, EARLIER_SETS)
     out: dict[str, list[dict]] = {"stc3": [], "uss": []}
     for dialogue in load_stc3(root):
         if ("stc3", dialogue.id) not in used:
