@@ -11,9 +11,8 @@ from django.conf import settings
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html_join
-from django.utils.safestring import mark_safe
 
-from herodesk.conversations import history
+from herodesk.conversations import history, rows
 from herodesk.signals import effort_bands, explain
 
 register = template.Library()
@@ -176,17 +175,9 @@ def options(items, selected=None, label="display_name"):
     """The ``<option>`` tags of a picker, built in one go (a template loop costs ~50 calls per option).
 
     ``items`` are choices (value, label) or objects with ``pk`` and the ``label`` attribute; the option
-    whose value equals ``selected`` is selected. Every value and label is escaped here."""
-    parts = []
-    for item in items:
-        if isinstance(item, tuple):
-            value, text = item
-        else:
-            value, text = item.pk, getattr(item, label)
-        mark = " selected" if selected is not None and value == selected else ""
-        shown = value if isinstance(value, int) else conditional_escape(value)
-        parts.append(f'<option value="{shown}"{mark}>{conditional_escape(text)}</option>')
-    return mark_safe("".join(parts))  # noqa: S308 (each value and label escaped above)
+    whose value equals ``selected`` is selected (``rows.options`` escapes every value and label)."""
+    pairs = (item if isinstance(item, tuple) else (item.pk, getattr(item, label)) for item in items)
+    return rows.options(pairs, selected)
 
 
 @register.simple_tag
