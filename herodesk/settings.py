@@ -155,9 +155,10 @@ else:
 # Intensity in the background analysis job (docs/signals.md): "auto" uses MiniLM embeddings + a linear
 # head when the embedding packages are installed, else the fast lexical model; "fast" always the lexical
 # model; "embedding" requires the packages.
-# fast by default: the embedding path ranks complaints better (AUC 0.922 vs 0.901) but is not calibrated at
-# the hero-moment threshold (a polite address change scores 0.74 there, 0.33 on the fast path).
-INTENSITY_PATH = env.get_str("HERODESK_INTENSITY_PATH", "fast") or "fast"
+# auto by default: the embedding path ranks complaints better (AUC 0.915 vs 0.901) and, with its head
+# trained on the same two domains as the lexical model, selects the same precision at the hero-moment
+# threshold 0.6 and no more polite demo requests than the fast path (`signals eval`, docs/signals.md).
+INTENSITY_PATH = env.get_str("HERODESK_INTENSITY_PATH", "auto") or "auto"
 if INTENSITY_PATH not in ("auto", "fast", "embedding"):
     raise env.SettingError(f"HERODESK_INTENSITY_PATH={INTENSITY_PATH!r}: use auto, fast or embedding")
 
