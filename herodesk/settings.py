@@ -155,7 +155,7 @@ else:
 # Intensity in the background analysis job (docs/signals.md): "auto" uses MiniLM embeddings + a linear
 # head when the embedding packages are installed, else the fast lexical model; "fast" always the lexical
 # model; "embedding" requires the packages.
-# auto by default: the embedding path ranks complaints better (AUC 0.915 vs 0.901) and, with its head
+# auto by default: the embedding path ranks complaints better (AUC 0.916 vs 0.901) and, with its head
 # trained on the same two domains as the lexical model, selects the same precision at the hero-moment
 # threshold 0.6 and no more polite demo requests than the fast path (`signals eval`, docs/signals.md).
 INTENSITY_PATH = env.get_str("HERODESK_INTENSITY_PATH", "auto") or "auto"
