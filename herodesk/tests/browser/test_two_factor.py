@@ -35,8 +35,10 @@ def test_set_up_two_factor_and_log_in_with_a_code(page, agent):
 
     qr = page.get_by_role("img", name="QR code for your authenticator app")
     expect(qr).to_be_visible()
-    # The QR code is a real image (served by the desk as SVG), not a broken one.
-    assert page.evaluate("img => img.naturalWidth", qr.element_handle()) > 0
+    # The QR code is a real image (served by the desk as SVG), not a broken one. Visible comes before
+    # loaded (the img has its size set), so wait for the load: a broken image never gets a width.
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=qr.element_handle(), timeout=30_000)
     secret = page.get_by_test_id("two-factor-secret").inner_text().replace(" ", "")
     assert len(secret) == 32
     shot(page, "two-factor-setup")
